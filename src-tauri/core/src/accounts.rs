@@ -1,0 +1,300 @@
+//! Seller accounts: connecting one (OAuth code exchange), and keeping its tokens usable.
+//!
+//! Tokens and the application's client secret live only in the [`SecretStore`] (the OS keyring).
+//! [`Credentials`] hands out the access token and refreshes it single-flight: every caller of one
+//! account waits on the same async lock, so one refresh request is made however many tasks need a
+//! token at once, and the rotated refresh token is persisted before the new access token is used
+//! (Mercado Libre accepts only the latest refresh token). A refused grant (`invalid_grant`)
+//! becomes [`Error::ReconnectRequired`]; callers put the account in the reconnect state.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::marketplace::oauth::{self, ClientCredentials, Pkce, TokenSet};
+use crate::marketplace::{Api, resources};
+use crate::secrets::{SecretStore, Sensitive};
+use crate::store::Store;
+use crate::store::accounts::{self, Account};
+
+/// Refresh this long before the access token expires.
+const REFRESH_MARGIN: Duration = Duration::seconds(120);
+
+fn tokens_key(account_id: i64) -> String {
+    format!("account:{account_id}:tokens")
+}
+
+fn client_key(account_id: i64) -> String {
+    format!("account:{account_id}:client")
+}
+
+/// The keyring form of a token set and its client credentials (this struct only exists on the
+/// way into and out of the keyring).
+#[derive(Serialize, Deserialize)]
+struct StoredTokens {
+    user_id: i64,
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredClient {
+    client_id: String,
+    client_secret: String,
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(format!("keyring task failed: {e}")))?
+}
+
+fn save_tokens(secrets: &dyn SecretStore, account_id: i64, t: &TokenSet) -> Result<()> {
+    let stored = StoredTokens {
+        user_id: t.user_id,
+        access_token: t.access_token.expose().clone(),
+        refresh_token: t.refresh_token.as_ref().map(|r| r.expose().clone()),
+        expires_at: t.expires_at,
+    };
+    let json = serde_json::to_string(&stored).map_err(|e| Error::Internal(e.to_string()))?;
+    secrets.set(&tokens_key(account_id), &Sensitive::new(json))
+}
+
+fn load_tokens(secrets: &dyn SecretStore, account_id: i64) -> Result<Option<TokenSet>> {
+    let Some(raw) = secrets.get(&tokens_key(account_id))? else {
+        return Ok(None);
+    };
+    let s: StoredTokens = serde_json::from_str(raw.expose())
+        .map_err(|e| Error::Keyring(format!("stored tokens unreadable: {e}")))?;
+    Ok(Some(TokenSet {
+        user_id: s.user_id,
+        access_token: Sensitive::new(s.access_token),
+        refresh_token: s.refresh_token.map(Sensitive::new),
+        expires_at: s.expires_at,
+    }))
+}
+
+fn load_client(secrets: &dyn SecretStore, account_id: i64) -> Result<Option<ClientCredentials>> {
+    let Some(raw) = secrets.get(&client_key(account_id))? else {
+        return Ok(None);
+    };
+    let s: StoredClient = serde_json::from_str(raw.expose())
+        .map_err(|e| Error::Keyring(format!("stored client unreadable: {e}")))?;
+    Ok(Some(ClientCredentials {
+        client_id: s.client_id,
+        client_secret: Sensitive::new(s.client_secret),
+    }))
+}
+
+/// What the user supplied to connect an account.
+#[derive(Debug)]
+pub struct Connection {
+    /// The site's API base (production or sandbox).
+    pub api_base: String,
+    /// The seller's Mercado Libre application.
+    pub client: ClientCredentials,
+    /// The `code` from the redirect.
+    pub code: String,
+    /// The redirect URI registered for the application (must match exactly).
+    pub redirect_uri: String,
+    /// The PKCE pair, when the application uses PKCE.
+    pub pkce: Option<Pkce>,
+}
+
+/// Exchanges the code, stores the tokens in the keyring and the account in the store.
+#[tracing::instrument(skip_all, fields(api = %conn.api_base), err)]
+pub async fn connect(
+    store: &Store,
+    secrets: Arc<dyn SecretStore>,
+    clock: &dyn Clock,
+    conn: Connection,
+) -> Result<Account> {
+    let api = Api::new(&conn.api_base)?;
+    let tokens = oauth::exchange_code(
+        &api,
+        &conn.client,
+        &conn.code,
+        &conn.redirect_uri,
+        conn.pkce.as_ref(),
+        clock.now(),
+    )
+    .await?;
+    let (id, nickname, site_id) = resources::me(&api, &tokens.access_token).await?;
+    if id != tokens.user_id {
+        return Err(Error::Internal(format!(
+            "token issued for user {} but /users/me is {id}",
+            tokens.user_id
+        )));
+    }
+    let client = StoredClient {
+        client_id: conn.client.client_id.clone(),
+        client_secret: conn.client.client_secret.expose().clone(),
+    };
+    let client_json = serde_json::to_string(&client).map_err(|e| Error::Internal(e.to_string()))?;
+    let secrets_for_save = secrets.clone();
+    blocking(move || {
+        save_tokens(secrets_for_save.as_ref(), id, &tokens)?;
+        secrets_for_save.set(&client_key(id), &Sensitive::new(client_json))
+    })
+    .await?;
+    let account = Account {
+        id,
+        nickname,
+        site_id,
+        api_base: conn.api_base,
+        status: "connected".into(),
+        baseline_done: false,
+    };
+    let row = account.clone();
+    let now = clock.now();
+    store.run(move |c| accounts::upsert(c, &row, now)).await?;
+    tracing::info!(account_id = id, "account connected");
+    Ok(account)
+}
+
+/// Removes an account's secrets from the keyring.
+pub async fn forget_secrets(secrets: Arc<dyn SecretStore>, account_id: i64) -> Result<()> {
+    blocking(move || {
+        secrets.delete(&tokens_key(account_id))?;
+        secrets.delete(&client_key(account_id))
+    })
+    .await
+}
+
+/// Hands out an account's access token, refreshing it single-flight.
+pub struct Credentials {
+    account_id: i64,
+    secrets: Arc<dyn SecretStore>,
+    clock: Arc<dyn Clock>,
+    cached: tokio::sync::Mutex<Option<TokenSet>>,
+}
+
+impl Credentials {
+    /// Credentials of `account_id`, read lazily from `secrets`.
+    pub fn new(account_id: i64, secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            account_id,
+            secrets,
+            clock,
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    async fn load(&self) -> Result<TokenSet> {
+        let secrets = self.secrets.clone();
+        let id = self.account_id;
+        blocking(move || load_tokens(secrets.as_ref(), id))
+            .await?
+            .ok_or(Error::ReconnectRequired { account_id: id })
+    }
+
+    /// A valid access token, refreshed first when it is about to expire.
+    pub async fn access_token(&self, api: &Api) -> Result<Sensitive<String>> {
+        let mut cached = self.cached.lock().await;
+        let current = match cached.take() {
+            Some(t) => t,
+            None => self.load().await?,
+        };
+        let fresh = if current.expires_at - REFRESH_MARGIN > self.clock.now() {
+            current
+        } else {
+            self.refresh(api, current).await?
+        };
+        let token = fresh.access_token.clone();
+        *cached = Some(fresh);
+        Ok(token)
+    }
+
+    /// Called after the API refused `rejected`: refresh unless another caller already did.
+    pub async fn refresh_after_rejection(
+        &self,
+        api: &Api,
+        rejected: &Sensitive<String>,
+    ) -> Result<Sensitive<String>> {
+        let mut cached = self.cached.lock().await;
+        let current = match cached.take() {
+            Some(t) => t,
+            None => self.load().await?,
+        };
+        let fresh = if current.access_token != *rejected {
+            current
+        } else {
+            self.refresh(api, current).await?
+        };
+        let token = fresh.access_token.clone();
+        *cached = Some(fresh);
+        Ok(token)
+    }
+
+    /// Refreshes and persists the rotated tokens before returning them. Holds the caller's lock.
+    async fn refresh(&self, api: &Api, current: TokenSet) -> Result<TokenSet> {
+        let id = self.account_id;
+        let Some(refresh_token) = current.refresh_token.clone() else {
+            return Err(Error::ReconnectRequired { account_id: id });
+        };
+        let secrets = self.secrets.clone();
+        let client = blocking(move || load_client(secrets.as_ref(), id))
+            .await?
+            .ok_or(Error::ReconnectRequired { account_id: id })?;
+        tracing::info!(account_id = id, "refreshing access token");
+        let fresh = match oauth::refresh(api, &client, &refresh_token, self.clock.now()).await {
+            Ok(t) => t,
+            Err(e) if oauth::is_grant_revoked(&e) => {
+                tracing::warn!(account_id = id, error = %e, "grant refused; reconnect needed");
+                return Err(Error::ReconnectRequired { account_id: id });
+            }
+            Err(e) => return Err(e),
+        };
+        let secrets = self.secrets.clone();
+        let to_save = fresh.clone();
+        blocking(move || save_tokens(secrets.as_ref(), id, &to_save)).await?;
+        Ok(fresh)
+    }
+}
+
+/// The live sessions of connected accounts, by account id. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct Sessions {
+    inner: Arc<std::sync::RwLock<std::collections::HashMap<i64, crate::marketplace::Session>>>,
+}
+
+impl Sessions {
+    /// Registers (or replaces) an account's session.
+    pub fn insert(&self, session: crate::marketplace::Session) {
+        let mut map = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        map.insert(session.account_id(), session);
+    }
+
+    /// The session of `account_id`.
+    pub fn get(&self, account_id: i64) -> Result<crate::marketplace::Session> {
+        let map = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        map.get(&account_id)
+            .cloned()
+            .ok_or(Error::ReconnectRequired { account_id })
+    }
+}
+
+impl crate::outbox::Transport for Sessions {
+    async fn post_answer(
+        &self,
+        account_id: i64,
+        question_id: i64,
+        text: &str,
+    ) -> Result<Option<crate::store::questions::Question>> {
+        let session = self.get(account_id)?;
+        crate::marketplace::questions::answer(&session, question_id, text).await
+    }
+
+    async fn fetch_question(
+        &self,
+        account_id: i64,
+        question_id: i64,
+    ) -> Result<crate::store::questions::Question> {
+        let session = self.get(account_id)?;
+        crate::marketplace::questions::get(&session, question_id).await
+    }
+}

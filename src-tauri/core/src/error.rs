@@ -1,0 +1,136 @@
+//! The core's error type and the stable codes the UI receives.
+//!
+//! Every fallible core operation returns [`Error`]. The shell sends the UI only
+//! `{ code, message }`, where `code` is an [`ErrorCode`]: the UI branches on the code,
+//! never on the message text. Add an `ErrorCode` variant only when a consumer uses it.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Result alias used throughout the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong in a core operation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite rejected a statement.
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// No database connection could be taken from the pool.
+    #[error("database pool error: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// The database was written by a newer Mostrador.
+    #[error(
+        "the database schema (version {found}) is newer than this build supports ({supported})"
+    )]
+    SchemaTooNew {
+        /// `user_version` found in the file.
+        found: i64,
+        /// Highest version this build knows.
+        supported: i64,
+    },
+    /// The OS keyring failed.
+    #[error("keyring error: {0}")]
+    Keyring(String),
+    /// No OS secret store is reachable (Linux without a Secret Service).
+    #[error("no secret service is available: {0}")]
+    NoSecretService(String),
+    /// The network could not be reached (connect error, timeout, dropped connection).
+    #[error("cannot reach Mercado Libre: {0}")]
+    Offline(String),
+    /// Mercado Libre answered with an error body.
+    #[error("Mercado Libre rejected the request ({status} {code}): {message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The API's `error` field, e.g. `invalid_question`.
+        code: String,
+        /// The API's human message.
+        message: String,
+    },
+    /// Too many requests; retry later.
+    #[error("rate limited by Mercado Libre")]
+    RateLimited {
+        /// Value of `Retry-After`, when the server sent one.
+        retry_after: Option<Duration>,
+    },
+    /// The account's grant is no longer valid; the user must connect it again.
+    #[error("account {account_id} must be reconnected")]
+    ReconnectRequired {
+        /// The Mercado Libre user id of the account.
+        account_id: i64,
+    },
+    /// A payload from the API could not be understood.
+    #[error("malformed payload from {resource}: {detail}")]
+    Malformed {
+        /// Which resource sent it.
+        resource: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// The caller passed something the operation refuses.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The thing asked for does not exist locally.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A background task died unexpectedly.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Stable error codes sent to the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "ErrorCode.ts")]
+pub enum ErrorCode {
+    /// Local database problem.
+    Database,
+    /// OS keyring problem.
+    Keyring,
+    /// No Secret Service on this Linux session.
+    NoSecretService,
+    /// Network unreachable.
+    Offline,
+    /// Mercado Libre refused the request.
+    MarketplaceRejected,
+    /// Rate limited.
+    RateLimited,
+    /// The account needs to be connected again.
+    ReconnectRequired,
+    /// Input refused (empty answer, too long, ...).
+    InvalidInput,
+    /// Unknown id.
+    NotFound,
+    /// Anything else.
+    Internal,
+}
+
+impl Error {
+    /// The stable code for this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Db(_) | Error::Pool(_) | Error::SchemaTooNew { .. } => ErrorCode::Database,
+            Error::Keyring(_) => ErrorCode::Keyring,
+            Error::NoSecretService(_) => ErrorCode::NoSecretService,
+            Error::Offline(_) => ErrorCode::Offline,
+            Error::Api { .. } | Error::Malformed { .. } => ErrorCode::MarketplaceRejected,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::ReconnectRequired { .. } => ErrorCode::ReconnectRequired,
+            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// Whether retrying the same request later may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Offline(_) | Error::RateLimited { .. } => true,
+            Error::Api { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+}

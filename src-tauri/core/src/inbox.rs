@@ -1,0 +1,216 @@
+//! The inbox read model: questions across accounts joined with their listing, buyer and any
+//! answer still in the outbox, in the shape the UI shows. Read-only; writes go through
+//! `crate::outbox`.
+
+use rusqlite::{Connection, Row, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::store::outbox::{FAILED, IN_FLIGHT, PENDING};
+use crate::store::questions::{ANSWERED, UNANSWERED};
+
+/// Which questions to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "StatusFilter.ts")]
+pub enum StatusFilter {
+    /// Waiting for the seller (oldest first).
+    #[default]
+    Unanswered,
+    /// Already answered (newest answer first).
+    Answered,
+    /// Everything (newest first).
+    All,
+}
+
+/// A page request.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "InboxQuery.ts")]
+pub struct InboxQuery {
+    /// Status filter.
+    pub status: StatusFilter,
+    /// Page size (1–500; default 100).
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+}
+
+/// The state of an answer that has not been confirmed by Mercado Libre yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "DeliveryState.ts")]
+pub enum DeliveryState {
+    /// Queued or on the wire.
+    Sending,
+    /// Refused; the text is kept so the seller can edit and retry.
+    Failed,
+}
+
+/// An answer in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "Delivery.ts")]
+pub struct Delivery {
+    /// Sending or failed.
+    pub state: DeliveryState,
+    /// The answer text as written by the seller.
+    pub text: String,
+    /// Error code when failed.
+    pub error_code: Option<String>,
+    /// Error message when failed (or the last transient error while sending).
+    pub error_message: Option<String>,
+}
+
+/// One inbox row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "InboxQuestion.ts")]
+pub struct InboxQuestion {
+    /// Question id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Account that received it.
+    #[ts(type = "number")]
+    pub account_id: i64,
+    /// That account's nickname.
+    pub account_nickname: String,
+    /// Site of the account (for money and date formats).
+    pub site_id: String,
+    /// Listing id.
+    pub item_id: String,
+    /// Listing title, once the listing is synced.
+    pub item_title: Option<String>,
+    /// Listing price as a decimal string.
+    pub item_price: Option<String>,
+    /// Listing currency.
+    pub item_currency: Option<String>,
+    /// Stock available.
+    #[ts(type = "number | null")]
+    pub item_stock: Option<i64>,
+    /// Link to the listing.
+    pub item_permalink: Option<String>,
+    /// Buyer id.
+    #[ts(type = "number")]
+    pub buyer_id: i64,
+    /// Buyer nickname, once known.
+    pub buyer_nickname: Option<String>,
+    /// The question (untrusted text: render as text only).
+    pub text: String,
+    /// API status verbatim.
+    pub status: String,
+    /// When it was asked (RFC 3339, UTC).
+    pub date_created: String,
+    /// The answer Mercado Libre holds.
+    pub answer_text: Option<String>,
+    /// When it was answered (RFC 3339, UTC).
+    pub answer_date: Option<String>,
+    /// An answer still in the outbox.
+    pub delivery: Option<Delivery>,
+}
+
+/// A page of the inbox plus the counters the UI always shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "InboxPage.ts")]
+pub struct InboxPage {
+    /// The rows.
+    pub items: Vec<InboxQuestion>,
+    /// Rows matching the filter.
+    #[ts(type = "number")]
+    pub total: i64,
+    /// Unanswered questions across all accounts.
+    #[ts(type = "number")]
+    pub unanswered: i64,
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<InboxQuestion> {
+    let state: Option<String> = r.get("o_state")?;
+    let delivery = match state.as_deref() {
+        Some(s) => {
+            let payload: String = r.get("o_payload")?;
+            let text = serde_json::from_str::<serde_json::Value>(&payload)
+                .ok()
+                .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            Some(Delivery {
+                state: if s == FAILED {
+                    DeliveryState::Failed
+                } else {
+                    DeliveryState::Sending
+                },
+                text,
+                error_code: r.get("o_error_code")?,
+                error_message: r.get("o_error_message")?,
+            })
+        }
+        None => None,
+    };
+    Ok(InboxQuestion {
+        id: r.get("id")?,
+        account_id: r.get("account_id")?,
+        account_nickname: r.get("account_nickname")?,
+        site_id: r.get("site_id")?,
+        item_id: r.get("item_id")?,
+        item_title: r.get("item_title")?,
+        item_price: r.get("item_price")?,
+        item_currency: r.get("item_currency")?,
+        item_stock: r.get("item_stock")?,
+        item_permalink: r.get("item_permalink")?,
+        buyer_id: r.get("buyer_id")?,
+        buyer_nickname: r.get("buyer_nickname")?,
+        text: r.get("text")?,
+        status: r.get("status")?,
+        date_created: r.get("date_created")?,
+        answer_text: r.get("answer_text")?,
+        answer_date: r.get("answer_date")?,
+        delivery,
+    })
+}
+
+const SELECT: &str = "
+    SELECT q.id, q.account_id, a.nickname AS account_nickname, a.site_id, q.item_id,
+           l.title AS item_title, l.price AS item_price, l.currency_id AS item_currency,
+           l.available_quantity AS item_stock, l.permalink AS item_permalink,
+           q.buyer_id, b.nickname AS buyer_nickname, q.text, q.status, q.date_created,
+           q.answer_text, q.answer_date,
+           o.state AS o_state, o.payload AS o_payload, o.error_code AS o_error_code,
+           o.error_message AS o_error_message
+    FROM questions q
+    JOIN accounts a ON a.id = q.account_id
+    LEFT JOIN listings l ON l.id = q.item_id
+    LEFT JOIN buyers b ON b.id = q.buyer_id
+    LEFT JOIN outbox o ON o.id = (
+        SELECT id FROM outbox WHERE kind = 'answer' AND target_id = CAST(q.id AS TEXT)
+          AND state IN (?1, ?2, ?3) ORDER BY id DESC LIMIT 1)";
+
+/// Lists one page of the inbox.
+pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
+    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let offset = query.offset.unwrap_or(0);
+    // The status clauses are built from constants, never from input.
+    let unanswered_clause = format!("q.status = '{UNANSWERED}'");
+    let answered_clause = format!("q.status = '{ANSWERED}'");
+    let (filter, order) = match query.status {
+        StatusFilter::Unanswered => (unanswered_clause.as_str(), "q.date_created ASC, q.id ASC"),
+        StatusFilter::Answered => (answered_clause.as_str(), "q.answer_date DESC, q.id DESC"),
+        StatusFilter::All => ("1 = 1", "q.date_created DESC, q.id DESC"),
+    };
+    let sql = format!("{SELECT} WHERE {filter} ORDER BY {order} LIMIT ?4 OFFSET ?5");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let items = stmt
+        .query_map(params![PENDING, IN_FLIGHT, FAILED, limit, offset], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = conn.query_row(
+        &format!("SELECT COUNT(*) FROM questions q WHERE {filter}"),
+        [],
+        |r| r.get(0),
+    )?;
+    let unanswered = conn.query_row(
+        "SELECT COUNT(*) FROM questions WHERE status = ?1",
+        [UNANSWERED],
+        |r| r.get(0),
+    )?;
+    Ok(InboxPage {
+        items,
+        total,
+        unanswered,
+    })
+}

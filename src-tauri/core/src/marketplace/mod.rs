@@ -1,0 +1,155 @@
+//! The Mercado Libre client: HTTP, the API's error bodies, OAuth, and one module per resource.
+//!
+//! [`Api`] is an unauthenticated handle on one API base URL (`https://api.mercadolibre.com` or
+//! the sandbox). [`Session`] adds an account's bearer token, refreshing it when it expires. Wire
+//! types live in `dto` and are converted to domain types before anything leaves this module.
+
+pub(crate) mod dto;
+pub mod oauth;
+pub mod questions;
+pub mod resources;
+
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// The production API base URL.
+pub const MERCADO_LIBRE_API: &str = "https://api.mercadolibre.com";
+
+/// Most ids a multiget (`/items?ids=`, `/users?ids=`) accepts.
+pub const MULTIGET_MAX: usize = 20;
+
+/// An HTTP handle on one API base URL. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl Api {
+    /// A client for `base` (e.g. [`MERCADO_LIBRE_API`]).
+    pub fn new(base: &str) -> Result<Self> {
+        let base =
+            Url::parse(base).map_err(|e| Error::InvalidInput(format!("bad API URL: {e}")))?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("Mostrador/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("http client: {e}")))?;
+        Ok(Self { http, base })
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    pub(crate) fn request(&self, method: Method, path: &str) -> Result<RequestBuilder> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| Error::InvalidInput(format!("bad path {path}: {e}")))?;
+        Ok(self
+            .http
+            .request(method, url)
+            .header("accept", "application/json"))
+    }
+}
+
+/// Sends a request and decodes a JSON success body; error bodies become [`Error`]s.
+pub(crate) async fn send_json<T: DeserializeOwned>(req: RequestBuilder, what: &str) -> Result<T> {
+    let resp = req.send().await.map_err(network_error)?;
+    let status = resp.status();
+    if status.is_success() {
+        let bytes = resp.bytes().await.map_err(network_error)?;
+        return serde_json::from_slice(&bytes).map_err(|e| Error::Malformed {
+            resource: what.to_owned(),
+            detail: e.to_string(),
+        });
+    }
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body: dto::ErrorBody = resp.json().await.unwrap_or_default();
+    Err(api_error(status, body, retry_after))
+}
+
+fn network_error(err: reqwest::Error) -> Error {
+    Error::Offline(err.to_string())
+}
+
+fn api_error(status: StatusCode, body: dto::ErrorBody, retry_after: Option<Duration>) -> Error {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Error::RateLimited { retry_after };
+    }
+    Error::Api {
+        status: status.as_u16(),
+        code: body.error.or(body.code).unwrap_or_else(|| "unknown".into()),
+        message: body
+            .message
+            .or(body.error_description)
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned()),
+    }
+}
+
+/// An authenticated session for one account.
+#[derive(Clone)]
+pub struct Session {
+    api: Api,
+    account_id: i64,
+    auth: std::sync::Arc<crate::accounts::Credentials>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("account_id", &self.account_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session for `account_id` using `auth` for its bearer token.
+    pub fn new(
+        api: Api,
+        account_id: i64,
+        auth: std::sync::Arc<crate::accounts::Credentials>,
+    ) -> Self {
+        Self {
+            api,
+            account_id,
+            auth,
+        }
+    }
+
+    /// The account this session acts for.
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+
+    /// Sends an authenticated request built by `build`; on a 401 the token is refreshed once and
+    /// the request repeated.
+    pub(crate) async fn call<T, F>(&self, what: &str, build: F) -> Result<T>
+    where
+        T: DeserializeOwned,
+        F: Fn(&Api) -> Result<RequestBuilder>,
+    {
+        let token = self.auth.access_token(&self.api).await?;
+        let first = send_json(build(&self.api)?.bearer_auth(token.expose()), what).await;
+        match first {
+            Err(Error::Api { status: 401, .. }) => {
+                let token = self.auth.refresh_after_rejection(&self.api, &token).await?;
+                send_json(build(&self.api)?.bearer_auth(token.expose()), what).await
+            }
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The outbox: every write to Mercado Libre is committed locally before it is sent, retried until
+//! it lands, and reconciled so it lands exactly once.
+//!
+//! Protocol for an answer:
+//! 1. [`Outbox::queue_answer`] validates the text and inserts an outbox row in one transaction;
+//!    from that commit on the inbox shows the answer as "sending" and nothing can lose it.
+//! 2. The worker ([`Outbox::run`]) claims due rows. Claiming commits `in_flight` and bumps
+//!    `attempts` BEFORE the request goes out.
+//! 3. A row with `attempts > 1` may already have landed (timeout, lost response, crash between
+//!    send and acknowledgement). Before sending again the worker reads the question from Mercado
+//!    Libre: if it already carries this exact answer, the row is done without a second POST.
+//! 4. Transient failures (offline, 5xx, 429) reschedule with exponential backoff and jitter;
+//!    permanent ones (4xx) mark the row failed with the API's message, keeping the text.
+//!
+//! The worker does not decide what the UI shows; it publishes `OutboxChanged`/`QuestionsChanged`.
+
+use std::future::Future;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::events::{Event, EventBus};
+use crate::store::questions::{self, Question, UNANSWERED};
+use crate::store::{Store, outbox as table};
+
+/// The longest answer Mercado Libre accepts, in characters.
+pub const ANSWER_MAX_CHARS: usize = 2000;
+
+const KIND_ANSWER: &str = "answer";
+
+/// What the outbox needs from Mercado Libre. Implemented over real sessions by
+/// `crate::accounts::Sessions`, and by fakes in unit tests.
+pub trait Transport: Send + Sync + 'static {
+    /// `POST /answers`. Returns the question as echoed back, when understood.
+    fn post_answer(
+        &self,
+        account_id: i64,
+        question_id: i64,
+        text: &str,
+    ) -> impl Future<Output = Result<Option<Question>>> + Send;
+    /// `GET /questions/{id}`.
+    fn fetch_question(
+        &self,
+        account_id: i64,
+        question_id: i64,
+    ) -> impl Future<Output = Result<Question>> + Send;
+}
+
+#[derive(Serialize, Deserialize)]
+struct AnswerPayload {
+    question_id: i64,
+    text: String,
+}
+
+/// Handle on the outbox. Cheap to clone.
+#[derive(Clone)]
+pub struct Outbox {
+    store: Store,
+    events: EventBus,
+    clock: Arc<dyn Clock>,
+    wake: Arc<tokio::sync::Notify>,
+}
+
+/// What happened to one claimed row.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Done,
+    Retry(String),
+    Failed { code: String, message: String },
+}
+
+impl Outbox {
+    /// An outbox over `store`.
+    pub fn new(store: Store, events: EventBus, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            events,
+            clock,
+            wake: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
+    /// Validates and queues an answer; returns the outbox row id once it is committed.
+    #[tracing::instrument(skip(self, text), err)]
+    pub async fn queue_answer(&self, question_id: i64, text: &str) -> Result<i64> {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return Err(Error::InvalidInput("the answer is empty".into()));
+        }
+        let chars = text.chars().count();
+        if chars > ANSWER_MAX_CHARS {
+            return Err(Error::InvalidInput(format!(
+                "the answer has {chars} characters; Mercado Libre accepts at most {ANSWER_MAX_CHARS}"
+            )));
+        }
+        let now = self.clock.now();
+        let payload = serde_json::to_string(&AnswerPayload { question_id, text })
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let id = self
+            .store
+            .run(move |conn| {
+                let tx = conn.transaction()?;
+                let question = questions::get(&tx, question_id)?
+                    .ok_or_else(|| Error::NotFound(format!("question {question_id}")))?;
+                if question.status != UNANSWERED {
+                    return Err(Error::InvalidInput(format!(
+                        "question {question_id} is {} and cannot be answered",
+                        question.status
+                    )));
+                }
+                let target = question_id.to_string();
+                let id = match table::open_for_target(&tx, KIND_ANSWER, &target)? {
+                    Some(row) if row.state == table::FAILED => {
+                        // Retrying a refused answer reuses its row: the attempt count makes the
+                        // worker check the remote state first.
+                        tx.execute(
+                            "UPDATE outbox SET payload = ?2, state = ?3, next_attempt_at = ?4,
+                                 error_code = NULL, error_message = NULL, updated_at = ?4
+                             WHERE id = ?1",
+                            rusqlite::params![
+                                row.id,
+                                payload,
+                                table::PENDING,
+                                crate::store::ts(now)
+                            ],
+                        )?;
+                        row.id
+                    }
+                    Some(_) => {
+                        return Err(Error::InvalidInput(format!(
+                            "an answer to question {question_id} is already being sent"
+                        )));
+                    }
+                    None => table::insert(
+                        &tx,
+                        question.account_id,
+                        KIND_ANSWER,
+                        &target,
+                        &payload,
+                        now,
+                    )?,
+                };
+                tx.commit()?;
+                Ok(id)
+            })
+            .await?;
+        self.events.publish(Event::OutboxChanged {
+            outbox_ids: vec![id],
+        });
+        self.wake.notify_one();
+        Ok(id)
+    }
+
+    /// Runs the worker until `cancel` fires. Rows interrupted by an earlier crash are requeued.
+    pub async fn run<T: Transport>(
+        self,
+        transport: Arc<T>,
+        cancel: CancellationToken,
+    ) -> Result<()> {
+        let requeued = self.store.run(|c| table::requeue_interrupted(c)).await?;
+        if requeued > 0 {
+            tracing::info!(
+                requeued,
+                "outbox rows interrupted by a previous run requeued"
+            );
+        }
+        loop {
+            while let Some(row) = {
+                let now = self.clock.now();
+                self.store.run(move |c| table::claim_due(c, now)).await?
+            } {
+                if cancel.is_cancelled() {
+                    // Leave it in flight; the next start requeues it and reconciles first.
+                    return Ok(());
+                }
+                self.process(transport.as_ref(), row).await?;
+            }
+            let next = self.store.run(|c| table::next_due(c)).await?;
+            let wait = next
+                .map(|at| (at - self.clock.now()).to_std().unwrap_or_default())
+                .unwrap_or(std::time::Duration::from_secs(60));
+            tokio::select! {
+                _ = cancel.cancelled() => return Ok(()),
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// Wakes the worker (e.g. when the network comes back).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    async fn process<T: Transport>(&self, transport: &T, row: table::OutboxRow) -> Result<()> {
+        let payload: AnswerPayload = match serde_json::from_str(&row.payload) {
+            Ok(p) => p,
+            Err(e) => {
+                let now = self.clock.now();
+                let msg = format!("unreadable outbox payload: {e}");
+                self.store
+                    .run(move |c| table::mark_failed(c, row.id, "internal", &msg, now))
+                    .await?;
+                return Ok(());
+            }
+        };
+        let outcome = self.deliver(transport, &row, &payload).await;
+        let now = self.clock.now();
+        let id = row.id;
+        match outcome {
+            Outcome::Done => {
+                tracing::info!(
+                    outbox_id = id,
+                    question_id = payload.question_id,
+                    "answer delivered"
+                );
+                self.store
+                    .run(move |c| table::mark_done(c, id, now))
+                    .await?;
+            }
+            Outcome::Retry(reason) => {
+                let at = now + backoff(row.attempts, id);
+                tracing::warn!(outbox_id = id, %reason, retry_at = %at, "answer not delivered; will retry");
+                self.store
+                    .run(move |c| table::reschedule(c, id, at, &reason, now))
+                    .await?;
+            }
+            Outcome::Failed { code, message } => {
+                tracing::warn!(outbox_id = id, %code, %message, "answer refused");
+                self.store
+                    .run(move |c| table::mark_failed(c, id, &code, &message, now))
+                    .await?;
+            }
+        }
+        self.events.publish(Event::OutboxChanged {
+            outbox_ids: vec![id],
+        });
+        Ok(())
+    }
+
+    async fn deliver<T: Transport>(
+        &self,
+        transport: &T,
+        row: &table::OutboxRow,
+        payload: &AnswerPayload,
+    ) -> Outcome {
+        let account = row.account_id;
+        let qid = payload.question_id;
+        if row.attempts > 1 {
+            // An earlier attempt may have landed: look before sending again.
+            match transport.fetch_question(account, qid).await {
+                Ok(remote) => match remote.answer_text.as_deref() {
+                    Some(existing) if existing == payload.text => {
+                        return self.record_answer(remote, &payload.text).await;
+                    }
+                    Some(_) => {
+                        self.store_remote(remote).await;
+                        return Outcome::Failed {
+                            code: "already_answered".into(),
+                            message: "this question was already answered with another text".into(),
+                        };
+                    }
+                    None if remote.status != UNANSWERED => {
+                        let status = remote.status.clone();
+                        self.store_remote(remote).await;
+                        return Outcome::Failed {
+                            code: "not_answerable".into(),
+                            message: format!("the question is now {status}"),
+                        };
+                    }
+                    None => {}
+                },
+                Err(e) => return classify(e),
+            }
+        }
+        match transport.post_answer(account, qid, &payload.text).await {
+            Ok(Some(remote)) => self.record_answer(remote, &payload.text).await,
+            Ok(None) => {
+                let now = self.clock.now();
+                let text = payload.text.clone();
+                match self
+                    .store
+                    .run(move |c| questions::set_answered(c, qid, &text, now, now))
+                    .await
+                {
+                    Ok(()) => self.changed(account, qid),
+                    Err(e) => tracing::error!(error = %e, "could not record a delivered answer"),
+                }
+                Outcome::Done
+            }
+            Err(e) => classify(e),
+        }
+    }
+
+    async fn record_answer(&self, mut remote: Question, text: &str) -> Outcome {
+        if remote.answer_text.is_none() {
+            remote.answer_text = Some(text.to_owned());
+        }
+        if remote.answer_date.is_none() {
+            remote.answer_date = Some(self.clock.now());
+        }
+        self.store_remote(remote).await;
+        Outcome::Done
+    }
+
+    async fn store_remote(&self, remote: Question) {
+        let now = self.clock.now();
+        let (account, qid) = (remote.account_id, remote.id);
+        match self
+            .store
+            .run(move |c| questions::upsert(c, &remote, now))
+            .await
+        {
+            Ok(_) => self.changed(account, qid),
+            Err(e) => tracing::error!(error = %e, question_id = qid, "could not store question"),
+        }
+    }
+
+    fn changed(&self, account_id: i64, question_id: i64) {
+        self.events.publish(Event::QuestionsChanged {
+            account_id,
+            question_ids: vec![question_id],
+        });
+    }
+}
+
+fn classify(err: Error) -> Outcome {
+    match err {
+        e if e.is_transient() => Outcome::Retry(e.to_string()),
+        // The grant is gone: keep the answer queued until the account is reconnected.
+        e @ Error::ReconnectRequired { .. } => Outcome::Retry(e.to_string()),
+        Error::Api { code, message, .. } => Outcome::Failed { code, message },
+        other => Outcome::Failed {
+            code: format!("{:?}", other.code()).to_lowercase(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// 2^attempts seconds (capped at 5 minutes) plus up to 1 s of jitter.
+fn backoff(attempts: i64, salt: i64) -> Duration {
+    let base = 2i64.saturating_pow(attempts.clamp(0, 16) as u32).min(300);
+    let jitter = std::collections::hash_map::RandomState::new().hash_one((attempts, salt)) % 1000;
+    Duration::seconds(base) + Duration::milliseconds(jitter as i64)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,238 @@
+use std::sync::Mutex;
+
+use chrono::{TimeZone, Utc};
+
+use super::*;
+use crate::clock::ManualClock;
+use crate::store::questions::tests::{sample, seed_account};
+use crate::store::testing::temp_store;
+
+/// A fake Mercado Libre: remembers the answer it holds and what it was asked.
+#[derive(Default)]
+struct FakeMl {
+    db_path: std::path::PathBuf,
+    remote_answer: Mutex<Option<String>>,
+    posts: Mutex<Vec<String>>,
+    /// Commit the answer but report a network failure (a lost response).
+    lose_response: Mutex<bool>,
+    /// Refuse with this API error code.
+    refuse: Mutex<Option<String>>,
+    /// What the outbox row looked like, read from ANOTHER connection during the POST.
+    seen_during_post: Mutex<Option<(String, String)>>,
+}
+
+impl Transport for FakeMl {
+    async fn post_answer(
+        &self,
+        _account: i64,
+        question_id: i64,
+        text: &str,
+    ) -> Result<Option<Question>> {
+        let other = rusqlite::Connection::open(&self.db_path).unwrap();
+        let seen: (String, String) = other
+            .query_row(
+                "SELECT state, payload FROM outbox WHERE target_id = ?1",
+                [question_id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        *self.seen_during_post.lock().unwrap() = Some(seen);
+        self.posts.lock().unwrap().push(text.to_owned());
+        if let Some(code) = self.refuse.lock().unwrap().clone() {
+            return Err(Error::Api {
+                status: 400,
+                code,
+                message: "Question is not active".into(),
+            });
+        }
+        *self.remote_answer.lock().unwrap() = Some(text.to_owned());
+        if *self.lose_response.lock().unwrap() {
+            return Err(Error::Offline("connection reset".into()));
+        }
+        Ok(None)
+    }
+
+    async fn fetch_question(&self, _account: i64, question_id: i64) -> Result<Question> {
+        let mut q = sample(question_id);
+        if let Some(text) = self.remote_answer.lock().unwrap().clone() {
+            q.status = "ANSWERED".into();
+            q.answer_text = Some(text);
+            q.answer_date = Some(Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap());
+        }
+        Ok(q)
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    outbox: Outbox,
+    clock: Arc<ManualClock>,
+    ml: FakeMl,
+}
+
+fn fixture() -> Fixture {
+    let (dir, store) = temp_store();
+    {
+        let conn = store.conn().unwrap();
+        seed_account(&conn);
+        questions::upsert(&conn, &sample(1), Utc::now()).unwrap();
+    }
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap(),
+    ));
+    let outbox = Outbox::new(store.clone(), EventBus::default(), clock.clone());
+    let ml = FakeMl {
+        db_path: dir.path().join("mostrador.db"),
+        ..FakeMl::default()
+    };
+    Fixture {
+        _dir: dir,
+        store,
+        outbox,
+        clock,
+        ml,
+    }
+}
+
+impl Fixture {
+    /// Claims and processes every due row once.
+    async fn drain(&self) {
+        loop {
+            let now = self.clock.now();
+            let row = self
+                .store
+                .run(move |c| table::claim_due(c, now))
+                .await
+                .unwrap();
+            let Some(row) = row else { break };
+            self.outbox.process(&self.ml, row).await.unwrap();
+        }
+    }
+
+    fn row(&self, id: i64) -> table::OutboxRow {
+        table::get(&self.store.conn().unwrap(), id)
+            .unwrap()
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_row_is_committed_before_the_network_call() {
+    let f = fixture();
+    let id = f
+        .outbox
+        .queue_answer(1, "  Sí, tenemos stock.  ")
+        .await
+        .unwrap();
+    assert_eq!(f.row(id).state, table::PENDING);
+    f.drain().await;
+    let (state, payload) =
+        f.ml.seen_during_post
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("POST happened");
+    assert_eq!(
+        state,
+        table::IN_FLIGHT,
+        "the claim must be committed before the request goes out"
+    );
+    assert!(
+        payload.contains("Sí, tenemos stock."),
+        "the text is durable before sending: {payload}"
+    );
+    assert_eq!(f.row(id).state, table::DONE);
+    let q = questions::get(&f.store.conn().unwrap(), 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!(q.status, "ANSWERED");
+    assert_eq!(
+        q.answer_text.as_deref(),
+        Some("Sí, tenemos stock."),
+        "text is trimmed, else exact"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_response_is_reconciled_without_a_second_post() {
+    let f = fixture();
+    *f.ml.lose_response.lock().unwrap() = true;
+    let id = f.outbox.queue_answer(1, "Hola, sí.").await.unwrap();
+    f.drain().await;
+    assert_eq!(
+        f.row(id).state,
+        table::PENDING,
+        "a lost response is retried, not failed"
+    );
+    f.clock.advance(chrono::Duration::minutes(10));
+    f.drain().await;
+    assert_eq!(
+        f.ml.posts.lock().unwrap().len(),
+        1,
+        "the remote already had the answer: no re-POST"
+    );
+    assert_eq!(f.row(id).state, table::DONE);
+}
+
+#[tokio::test]
+async fn a_transient_failure_with_nothing_landed_is_sent_again() {
+    let f = fixture();
+    *f.ml.lose_response.lock().unwrap() = true;
+    let id = f.outbox.queue_answer(1, "Hola").await.unwrap();
+    f.drain().await;
+    // Pretend the first request never reached the server.
+    *f.ml.remote_answer.lock().unwrap() = None;
+    *f.ml.lose_response.lock().unwrap() = false;
+    f.clock.advance(chrono::Duration::minutes(10));
+    f.drain().await;
+    assert_eq!(f.ml.posts.lock().unwrap().len(), 2);
+    assert_eq!(f.row(id).state, table::DONE);
+}
+
+#[tokio::test]
+async fn a_refusal_fails_the_row_and_keeps_the_text_for_a_retry() {
+    let f = fixture();
+    *f.ml.refuse.lock().unwrap() = Some("invalid_question".into());
+    let id = f
+        .outbox
+        .queue_answer(1, "Texto del vendedor")
+        .await
+        .unwrap();
+    f.drain().await;
+    let row = f.row(id);
+    assert_eq!(row.state, table::FAILED);
+    assert_eq!(row.error_code.as_deref(), Some("invalid_question"));
+    assert!(
+        row.payload.contains("Texto del vendedor"),
+        "the text is kept"
+    );
+    *f.ml.refuse.lock().unwrap() = None;
+    let again = f.outbox.queue_answer(1, "Texto corregido").await.unwrap();
+    assert_eq!(again, id, "a retry reuses the failed row");
+    f.drain().await;
+    assert_eq!(f.row(id).state, table::DONE);
+    assert_eq!(
+        f.ml.remote_answer.lock().unwrap().as_deref(),
+        Some("Texto corregido")
+    );
+}
+
+#[tokio::test]
+async fn invalid_answers_are_refused_before_queueing() {
+    let f = fixture();
+    let empty = f.outbox.queue_answer(1, "   ").await.unwrap_err();
+    assert_eq!(empty.code(), crate::error::ErrorCode::InvalidInput);
+    let long = "a".repeat(ANSWER_MAX_CHARS + 1);
+    let err = f.outbox.queue_answer(1, &long).await.unwrap_err();
+    assert!(err.to_string().contains("2000"), "{err}");
+    let exact = "ñ".repeat(ANSWER_MAX_CHARS);
+    f.outbox
+        .queue_answer(1, &exact)
+        .await
+        .expect("2,000 characters (not bytes) is allowed");
+    let twice = f.outbox.queue_answer(1, "otra").await.unwrap_err();
+    assert!(twice.to_string().contains("already being sent"), "{twice}");
+    let missing = f.outbox.queue_answer(404, "hola").await.unwrap_err();
+    assert_eq!(missing.code(), crate::error::ErrorCode::NotFound);
+}

@@ -1,0 +1,102 @@
+//! Schema migrations: `migrations/NNNN_name.sql`, embedded in the binary, applied in order.
+//!
+//! `PRAGMA user_version` records the last applied migration. All pending migrations and the
+//! version bump run in ONE transaction, so a crash leaves either the old or the new schema, never
+//! half of one. A database whose version is newer than this build is refused rather than guessed
+//! at. Migrations are append-only: never edit one that has shipped.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// The embedded migrations, in order. Index + 1 is the schema version each one produces.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Applies every pending migration atomically. Running it again is a no-op.
+pub fn apply(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let supported = latest_version();
+    if found > supported {
+        return Err(Error::SchemaTooNew { found, supported });
+    }
+    if found == supported {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tracing::info!(migration = name, "applying migration");
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::temp_store;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn applies_to_an_empty_database() {
+        let (_dir, store) = temp_store();
+        let conn = store.conn().unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, latest_version());
+        let names = tables(&conn);
+        for expected in ["accounts", "buyers", "listings", "outbox", "questions"] {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "missing table {expected}: {names:?}"
+            );
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn re_running_is_a_no_op() {
+        let (_dir, store) = temp_store();
+        let mut conn = store.conn().unwrap();
+        let before = tables(&conn);
+        apply(&mut conn).unwrap();
+        apply(&mut conn).unwrap();
+        assert_eq!(before, tables(&conn));
+    }
+
+    #[test]
+    fn refuses_a_newer_database() {
+        let (_dir, store) = temp_store();
+        let mut conn = store.conn().unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .unwrap();
+        let err = apply(&mut conn).unwrap_err();
+        assert!(matches!(err, Error::SchemaTooNew { .. }), "got {err:?}");
+    }
+}

@@ -1,0 +1,111 @@
+//! The sync engine: one background task per connected account keeping the store current.
+//!
+//! Each account task polls unanswered questions every `poll_interval`, hands new ones to the
+//! notification policy, and backs off (exponentially, up to 5 minutes) while the network or the
+//! API fails. A refused grant parks the account in the reconnect state instead of looping.
+//! `SyncTrigger::now` cuts the wait short. Every task stops when its cancellation token fires.
+
+pub mod questions;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::events::{Event, EventBus, SyncState};
+use crate::marketplace::Session;
+use crate::notify::{self, Notifier};
+use crate::store::{Store, accounts};
+
+/// Longest wait between polls while failing.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Everything an account task needs.
+#[derive(Clone)]
+pub struct SyncContext {
+    /// The store.
+    pub store: Store,
+    /// Where events go.
+    pub events: EventBus,
+    /// Displays notifications.
+    pub notifier: Arc<dyn Notifier>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Time between two unanswered-question polls.
+    pub poll_interval: Duration,
+    /// Wakes every account task for an immediate poll.
+    pub trigger: Arc<tokio::sync::Notify>,
+}
+
+/// Runs the account's sync loop until `cancel` fires.
+pub async fn run_account(ctx: SyncContext, session: Session, cancel: CancellationToken) {
+    let account_id = session.account_id();
+    let mut failures: u32 = 0;
+    let mut last_state = None;
+    loop {
+        let state = match poll_once(&ctx, &session).await {
+            Ok(()) => {
+                failures = 0;
+                SyncState::Ok
+            }
+            Err(Error::ReconnectRequired { .. }) => {
+                let _ = ctx
+                    .store
+                    .run(move |c| accounts::set_status(c, account_id, "reconnect"))
+                    .await;
+                publish_state(&ctx, account_id, SyncState::Reconnect, &mut last_state);
+                tracing::warn!(account_id, "sync paused until the account is reconnected");
+                return;
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                tracing::warn!(account_id, error = %e, failures, "questions poll failed");
+                match e {
+                    Error::Offline(_) => SyncState::Offline,
+                    Error::RateLimited { .. } => SyncState::RateLimited,
+                    _ => SyncState::Error,
+                }
+            }
+        };
+        publish_state(&ctx, account_id, state, &mut last_state);
+        let wait = if failures == 0 {
+            ctx.poll_interval
+        } else {
+            (ctx.poll_interval * 2u32.saturating_pow(failures.min(8))).min(MAX_BACKOFF)
+        };
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = ctx.trigger.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+fn publish_state(
+    ctx: &SyncContext,
+    account_id: i64,
+    state: SyncState,
+    last: &mut Option<SyncState>,
+) {
+    if *last != Some(state) {
+        *last = Some(state);
+        ctx.events.publish(Event::SyncStatus { account_id, state });
+    }
+}
+
+/// One poll of the account's unanswered questions, then the notification policy.
+pub async fn poll_once(ctx: &SyncContext, session: &Session) -> crate::error::Result<()> {
+    let report =
+        questions::poll_unanswered(&ctx.store, session, &ctx.events, ctx.clock.now()).await?;
+    if report.new > 0 {
+        tracing::info!(
+            account_id = session.account_id(),
+            new = report.new,
+            "new questions"
+        );
+    }
+    notify::announce(&ctx.store, &ctx.notifier, &ctx.clock, session.account_id()).await?;
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! `mostrador-sandbox`: a local simulator of the Mercado Libre API surface Mostrador uses.
+//!
+//! It is a product component, not a test mock: demo mode runs it in process so a new user sees a
+//! live seller, and tests and benchmarks exercise the real client against it over loopback HTTP.
+//! Paths, query parameters, JSON shapes, limits and error bodies follow Mercado Libre's
+//! documentation. The `/sandbox/...` control endpoints (see [`routes::control`]) let tests inject
+//! buyer questions and faults and read what the API received.
+//!
+//! Layout: [`world`] holds the state, [`seed`] builds a deterministic seller, [`routes`] serves
+//! HTTP, [`traffic`] simulates buyers.
+#![warn(missing_docs)]
+
+pub mod api_error;
+pub mod routes;
+pub mod seed;
+pub mod traffic;
+pub mod world;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::routes::Shared;
+
+/// The sandbox application's client id (any Mostrador build in demo mode uses it).
+pub const CLIENT_ID: &str = "5501234567890123";
+/// The sandbox application's client secret. Not a secret: the sandbox is local.
+pub const CLIENT_SECRET: &str = "sandbox-client-secret";
+/// The redirect URI registered for the sandbox application.
+pub const REDIRECT_URI: &str = "http://127.0.0.1/mostrador/callback";
+
+/// How to run the sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Loopback port; 0 picks a free one.
+    pub port: u16,
+    /// Seed of the generated world.
+    pub seed: u64,
+    /// A simulated buyer asks a question this often; `None` disables traffic.
+    pub question_every: Option<Duration>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            seed: 42,
+            question_every: None,
+        }
+    }
+}
+
+/// A running sandbox.
+pub struct Sandbox {
+    addr: SocketAddr,
+    world: Shared,
+    cancel: CancellationToken,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Sandbox {
+    /// Binds `127.0.0.1:port` and serves until [`Sandbox::stop`] (or drop of the runtime).
+    pub async fn start(config: SandboxConfig) -> anyhow::Result<Self> {
+        let world = Arc::new(Mutex::new(seed::demo_world(
+            config.seed,
+            chrono::Utc::now(),
+        )));
+        let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let cancel = CancellationToken::new();
+        let app = routes::router(world.clone());
+        let stop = cancel.clone();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { stop.cancelled().await });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        if let Some(every) = config.question_every {
+            tokio::spawn(traffic::run(world.clone(), every, cancel.clone()));
+        }
+        tracing::info!(%addr, "sandbox listening");
+        Ok(Self {
+            addr,
+            world,
+            cancel,
+            server,
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Direct access to the simulated world (in-process control).
+    pub fn world(&self) -> &Shared {
+        &self.world
+    }
+
+    /// Stops serving and waits for the server task.
+    pub async fn stop(self) {
+        self.cancel.cancel();
+        let _ = self.server.await;
+    }
+}

@@ -1,0 +1,109 @@
+//! The sandbox's own control endpoints (`/sandbox/...`), for tests, benchmarks and demo mode:
+//! hand out an authorization code, inject a buyer's question, read the answers received and the
+//! request counters, inject faults. They are not part of the Mercado Libre API.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::oauth::issue_code;
+use super::questions::question_json;
+use super::{Shared, lock};
+use crate::CLIENT_ID;
+use crate::api_error::api_error;
+use crate::world::Faults;
+
+/// Body of `POST /sandbox/authorize`.
+#[derive(Debug, Deserialize)]
+pub struct AuthorizeRequest {
+    /// Where the code will be redeemed; must match on the token request.
+    pub redirect_uri: String,
+    /// PKCE challenge (S256).
+    pub code_challenge: Option<String>,
+}
+
+/// `POST /sandbox/authorize` → `{"code": "TG-..."}` for the demo seller, as if they consented.
+pub async fn authorize(
+    State(shared): State<Shared>,
+    Json(req): Json<AuthorizeRequest>,
+) -> Response {
+    let mut world = lock(&shared);
+    let seller = world.seller_id;
+    let challenge = req.code_challenge.map(|c| (c, "S256".to_owned()));
+    let code = issue_code(&mut world, seller, CLIENT_ID, &req.redirect_uri, challenge);
+    Json(json!({"code": code})).into_response()
+}
+
+/// Body of `POST /sandbox/questions`.
+#[derive(Debug, Deserialize)]
+pub struct InjectQuestion {
+    /// Listing; the first active one when absent.
+    pub item_id: Option<String>,
+    /// Buyer; the first buyer when absent.
+    pub from_id: Option<i64>,
+    /// The question.
+    pub text: String,
+}
+
+/// `POST /sandbox/questions` → the new question (api_version=4 shape).
+pub async fn inject_question(
+    State(shared): State<Shared>,
+    Json(req): Json<InjectQuestion>,
+) -> Response {
+    let mut world = lock(&shared);
+    let item = req.item_id.or_else(|| {
+        world
+            .items
+            .values()
+            .find(|i| i.status == "active")
+            .map(|i| i.id.clone())
+    });
+    let from = req.from_id.or_else(|| world.buyer_ids.first().copied());
+    let (Some(item), Some(from)) = (item, from) else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "no listing or buyer to ask with",
+        );
+    };
+    let now = world.now();
+    match world.add_question(&item, from, &req.text, now) {
+        Some(id) => {
+            let q = world
+                .questions
+                .get(&id)
+                .map(|q| question_json(&world, q, true));
+            (StatusCode::CREATED, Json(q)).into_response()
+        }
+        None => api_error(StatusCode::NOT_FOUND, "not_found", "item not found"),
+    }
+}
+
+/// `GET /sandbox/answers` → every accepted answer, in order.
+pub async fn answers(State(shared): State<Shared>) -> Response {
+    Json(lock(&shared).answers.clone()).into_response()
+}
+
+/// `GET /sandbox/requests` → `{"GET /questions/search": 12, ...}`.
+pub async fn requests(State(shared): State<Shared>) -> Response {
+    Json(lock(&shared).requests.clone()).into_response()
+}
+
+/// `POST /sandbox/faults` replaces the injected faults.
+pub async fn set_faults(State(shared): State<Shared>, Json(faults): Json<Faults>) -> Response {
+    lock(&shared).faults = faults;
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `GET /sandbox/seller` → the demo seller's id and nickname.
+pub async fn seller(State(shared): State<Shared>) -> Response {
+    let world = lock(&shared);
+    let nickname = world
+        .users
+        .get(&world.seller_id)
+        .map(|u| u.nickname.clone());
+    Json(json!({"id": world.seller_id, "nickname": nickname})).into_response()
+}

@@ -1,0 +1,226 @@
+//! Shared support for Mostrador's integration tests: a sandbox on loopback, a core on a real
+//! SQLite file connected to it through the real OAuth code exchange, and a notifier that records.
+//!
+//! Tests that need the desktop session (Secret Service, notification daemon, X server) call
+//! [`require_desktop_session`] first: `cargo xtask test` provides that session, and without it
+//! those tests fail with a message that says so rather than passing vacuously.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use mostrador_core::clock::SystemClock;
+use mostrador_core::marketplace::oauth::{ClientCredentials, Pkce};
+use mostrador_core::notify::{Notification, Notifier};
+use mostrador_core::secrets::{SecretStore, Sensitive};
+use mostrador_core::{Core, CoreConfig, Running};
+use mostrador_sandbox::{Sandbox, SandboxConfig};
+use tokio_util::sync::CancellationToken;
+
+/// Installs a test log subscriber once (RUST_LOG controls it).
+pub fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+/// Fails unless the private desktop session of `cargo xtask test` is present.
+pub fn require_desktop_session() {
+    assert!(
+        std::env::var_os("MOSTRADOR_DESKTOP_SESSION").is_some()
+            && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "this test needs the private D-Bus session with gnome-keyring and a notification daemon \
+         that `cargo xtask test` sets up; run it through `cargo xtask test`"
+    );
+}
+
+/// A notifier that remembers what it was asked to show.
+#[derive(Default)]
+pub struct RecordingNotifier {
+    shown: Mutex<Vec<Notification>>,
+}
+
+impl RecordingNotifier {
+    /// Everything shown so far.
+    pub fn shown(&self) -> Vec<Notification> {
+        self.shown.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Notifier for RecordingNotifier {
+    fn show(&self, notification: Notification) {
+        self.shown
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(notification);
+    }
+}
+
+/// A sandbox plus a core connected to its demo seller.
+pub struct Harness {
+    /// The simulated Mercado Libre.
+    pub sandbox: Sandbox,
+    /// The core under test.
+    pub core: Core,
+    /// What the core asked to notify.
+    pub notifier: Arc<RecordingNotifier>,
+    /// Control-API client.
+    pub http: reqwest::Client,
+    /// The demo seller's id.
+    pub seller_id: i64,
+    dir: tempfile::TempDir,
+    running: Option<Running>,
+}
+
+impl Harness {
+    /// Starts a sandbox (no simulated traffic) and a core on a fresh SQLite file, connected
+    /// through `/sandbox/authorize` + the real `/oauth/token` exchange with PKCE.
+    pub async fn start(
+        secrets: Arc<dyn SecretStore>,
+        poll_interval: Duration,
+    ) -> anyhow::Result<Self> {
+        init_logging();
+        let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+        let dir = tempfile::tempdir()?;
+        let notifier = Arc::new(RecordingNotifier::default());
+        let core = Core::open(
+            CoreConfig {
+                db_path: dir.path().join("mostrador.db"),
+                poll_interval,
+            },
+            secrets,
+            notifier.clone(),
+            Arc::new(SystemClock),
+        )?;
+        let http = reqwest::Client::new();
+        let pkce = Pkce::from_verifier("test-verifier-0123456789-abcdefghijklmnopqrstuv".into());
+        let code: serde_json::Value = http
+            .post(format!("{}/sandbox/authorize", sandbox.url()))
+            .json(&serde_json::json!({
+                "redirect_uri": mostrador_sandbox::REDIRECT_URI,
+                "code_challenge": pkce.challenge,
+            }))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let code = code["code"].as_str().context("no code")?.to_owned();
+        let account = core
+            .connect(mostrador_core::accounts::Connection {
+                api_base: sandbox.url(),
+                client: ClientCredentials {
+                    client_id: mostrador_sandbox::CLIENT_ID.into(),
+                    client_secret: Sensitive::new(mostrador_sandbox::CLIENT_SECRET.into()),
+                },
+                code,
+                redirect_uri: mostrador_sandbox::REDIRECT_URI.into(),
+                pkce: Some(pkce),
+            })
+            .await?;
+        Ok(Self {
+            sandbox,
+            core,
+            notifier,
+            http,
+            seller_id: account.id,
+            dir,
+            running: None,
+        })
+    }
+
+    /// The SQLite file.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("mostrador.db")
+    }
+
+    /// Starts the core's background tasks.
+    pub async fn run(&mut self) -> anyhow::Result<()> {
+        self.running = Some(self.core.start(CancellationToken::new()).await?);
+        Ok(())
+    }
+
+    /// Stops the background tasks.
+    pub async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown(Duration::from_secs(5)).await;
+        }
+    }
+
+    /// Injects a buyer question through the control endpoint; returns its id.
+    pub async fn inject_question(&self, text: &str) -> anyhow::Result<i64> {
+        let q: serde_json::Value = self
+            .http
+            .post(format!("{}/sandbox/questions", self.sandbox.url()))
+            .json(&serde_json::json!({ "text": text }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        q["id"].as_i64().context("no id")
+    }
+
+    /// Answers the sandbox received: `(question_id, text)`.
+    pub async fn sandbox_answers(&self) -> anyhow::Result<Vec<(i64, String)>> {
+        let list: Vec<serde_json::Value> = self
+            .http
+            .get(format!("{}/sandbox/answers", self.sandbox.url()))
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(list
+            .iter()
+            .map(|a| {
+                (
+                    a["question_id"].as_i64().unwrap_or_default(),
+                    a["text"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect())
+    }
+
+    /// How many times the sandbox served `key` (e.g. `"GET /questions/search"`).
+    pub async fn request_count(&self, key: &str) -> anyhow::Result<u64> {
+        let map: std::collections::BTreeMap<String, u64> = self
+            .http
+            .get(format!("{}/sandbox/requests", self.sandbox.url()))
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(map.get(key).copied().unwrap_or(0))
+    }
+
+    /// Injects faults.
+    pub async fn set_faults(&self, faults: serde_json::Value) -> anyhow::Result<()> {
+        self.http
+            .post(format!("{}/sandbox/faults", self.sandbox.url()))
+            .json(&faults)
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+}
+
+/// Polls `check` every 50 ms until it returns `Some`, or fails after `timeout` saying `what`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Option<T>>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        if start.elapsed() > timeout {
+            bail!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
