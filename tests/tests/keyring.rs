@@ -1,6 +1,9 @@
 //! Secrets through the real OS keyring: gnome-keyring's Secret Service on the private D-Bus
 //! session that `cargo xtask test` starts. Never an in-memory fake here.
 
+// A failed unwrap is a failed test, with its location; helpers here are test code too.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,7 +53,7 @@ fn store_read_and_delete_a_token_in_the_secret_service() {
 
     let s = store.clone();
     with_timeout(move || s.delete("account:1:tokens")).unwrap();
-    let s = store.clone();
+    let s = store;
     assert!(
         with_timeout(move || s.get("account:1:tokens"))
             .unwrap()

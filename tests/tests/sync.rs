@@ -1,6 +1,9 @@
 //! The core against the sandbox over real loopback HTTP with a real SQLite file: polling,
 //! notifications, and answers through the outbox.
 
+// A failed unwrap is a failed test, with its location; helpers here are test code too.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;

@@ -134,3 +134,22 @@ impl Error {
         }
     }
 }
+
+/// The error the UI receives: a stable code and a human message (never a secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "UiError.ts")]
+pub struct UiError {
+    /// What kind of failure; the UI branches on this.
+    pub code: ErrorCode,
+    /// A sentence for the user.
+    pub message: String,
+}
+
+impl From<Error> for UiError {
+    fn from(err: Error) -> Self {
+        Self {
+            code: err.code(),
+            message: err.to_string(),
+        }
+    }
+}

@@ -32,3 +32,37 @@ pub fn not_found(what: &str) -> Response {
         &format!("{what} not found"),
     )
 }
+
+/// An error a helper returns before the handler builds its response (small, unlike `Response`).
+#[derive(Debug)]
+pub struct Rejection {
+    status: StatusCode,
+    error: &'static str,
+    message: String,
+}
+
+impl Rejection {
+    /// A rejection with the standard body.
+    pub fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            error,
+            message: message.into(),
+        }
+    }
+
+    /// 401 for a missing, unknown or expired token.
+    pub fn invalid_token() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "invalid access token",
+        )
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        api_error(self.status, self.error, &self.message)
+    }
+}

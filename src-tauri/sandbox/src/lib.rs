@@ -107,6 +107,15 @@ impl Sandbox {
         &self.world
     }
 
+    /// Issues an authorization code for the demo seller, as if they had consented on the
+    /// authorization page, bound to [`REDIRECT_URI`] and an optional S256 PKCE challenge.
+    pub fn authorize_demo_seller(&self, code_challenge: Option<String>) -> String {
+        let mut world = routes::lock(&self.world);
+        let seller = world.seller_id;
+        let challenge = code_challenge.map(|c| (c, "S256".to_owned()));
+        routes::oauth::issue_code(&mut world, seller, CLIENT_ID, REDIRECT_URI, challenge)
+    }
+
     /// Stops serving and waits for the server task.
     pub async fn stop(self) {
         self.cancel.cancel();

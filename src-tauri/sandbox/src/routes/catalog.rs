@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{Shared, authenticate, lock};
-use crate::api_error::{api_error, not_found};
+use crate::api_error::{Rejection, not_found};
 use crate::world::{Item, User, World};
 
 /// Most ids a multiget accepts.
@@ -80,7 +80,7 @@ pub async fn me(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let world = lock(&shared);
     let user_id = match authenticate(&world, &headers) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     match world.users.get(&user_id) {
         Some(u) => Json(user_json(&world, u)).into_response(),
@@ -97,7 +97,7 @@ pub async fn user(State(shared): State<Shared>, Path(id): Path<String>) -> Respo
     }
 }
 
-fn ids_param(q: &HashMap<String, String>) -> Result<Vec<String>, Response> {
+fn ids_param(q: &HashMap<String, String>) -> Result<Vec<String>, Rejection> {
     let ids: Vec<String> = q
         .get("ids")
         .map(|s| {
@@ -109,17 +109,17 @@ fn ids_param(q: &HashMap<String, String>) -> Result<Vec<String>, Response> {
         })
         .unwrap_or_default();
     if ids.is_empty() {
-        return Err(api_error(
+        return Err(Rejection::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
             "ids is required",
         ));
     }
     if ids.len() > MULTIGET_MAX {
-        return Err(api_error(
+        return Err(Rejection::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            &format!("The maximum number of ids is {MULTIGET_MAX}"),
+            format!("The maximum number of ids is {MULTIGET_MAX}"),
         ));
     }
     Ok(ids)
@@ -136,7 +136,7 @@ pub async fn users_multiget(
 ) -> Response {
     let ids = match ids_param(&q) {
         Ok(ids) => ids,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let world = lock(&shared);
     let out: Vec<Value> = ids
@@ -166,7 +166,7 @@ pub async fn items_multiget(
 ) -> Response {
     let ids = match ids_param(&q) {
         Ok(ids) => ids,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let world = lock(&shared);
     let out: Vec<Value> = ids

@@ -107,3 +107,14 @@ pub async fn seller(State(shared): State<Shared>) -> Response {
         .map(|u| u.nickname.clone());
     Json(json!({"id": world.seller_id, "nickname": nickname})).into_response()
 }
+
+/// `GET /sandbox/questions` → `[{"id", "status", "item_id", "text"}]` of every question.
+pub async fn questions(State(shared): State<Shared>) -> Response {
+    let world = lock(&shared);
+    let list: Vec<serde_json::Value> = world
+        .questions
+        .values()
+        .map(|q| json!({"id": q.id, "status": q.status, "item_id": q.item_id, "text": q.text}))
+        .collect();
+    Json(list).into_response()
+}

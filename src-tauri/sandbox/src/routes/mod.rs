@@ -14,7 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::api_error::invalid_token;
+use crate::api_error::Rejection;
 use crate::world::World;
 
 /// Shared state of every handler.
@@ -26,7 +26,7 @@ pub fn lock(shared: &Shared) -> MutexGuard<'_, World> {
 }
 
 /// The user id behind the request's bearer token, or the 401 response to send.
-pub fn authenticate(world: &World, headers: &HeaderMap) -> Result<i64, Response> {
+pub fn authenticate(world: &World, headers: &HeaderMap) -> Result<i64, Rejection> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -34,10 +34,10 @@ pub fn authenticate(world: &World, headers: &HeaderMap) -> Result<i64, Response>
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
-        .ok_or_else(invalid_token)?;
+        .ok_or_else(Rejection::invalid_token)?;
     match world.access.get(token.trim()) {
         Some(grant) if grant.expires_at > world.now() => Ok(grant.user_id),
-        _ => Err(invalid_token()),
+        _ => Err(Rejection::invalid_token()),
     }
 }
 
@@ -61,7 +61,10 @@ pub fn router(shared: Shared) -> Router {
         .route("/questions/{id}", get(questions::one))
         .route("/answers", post(questions::answer))
         .route("/sandbox/authorize", post(control::authorize))
-        .route("/sandbox/questions", post(control::inject_question))
+        .route(
+            "/sandbox/questions",
+            post(control::inject_question).get(control::questions),
+        )
         .route("/sandbox/answers", get(control::answers))
         .route("/sandbox/requests", get(control::requests))
         .route("/sandbox/faults", post(control::set_faults))

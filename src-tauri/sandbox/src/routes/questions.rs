@@ -68,7 +68,7 @@ pub async fn search(
     let world = lock(&shared);
     let caller = match authenticate(&world, &headers) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let seller = q.get("seller_id").and_then(|s| s.parse::<i64>().ok());
     let item = q.get("item").or_else(|| q.get("item_id"));
@@ -147,7 +147,7 @@ pub async fn one(
 ) -> Response {
     let world = lock(&shared);
     if let Err(r) = authenticate(&world, &headers) {
-        return r;
+        return r.into_response();
     }
     match id
         .parse::<i64>()
@@ -168,7 +168,7 @@ pub async fn answer(
     let mut world = lock(&shared);
     let caller = match authenticate(&world, &headers) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let parsed: Option<(i64, String)> = serde_json::from_slice::<Value>(&body).ok().and_then(|v| {
         Some((

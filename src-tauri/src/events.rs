@@ -1,0 +1,32 @@
+//! Forwards core events to the window. Events carry ids only; the UI refetches. A subscriber
+//! that lagged behind sends one `core://resync` so the UI refetches everything.
+
+use mostrador_core::Core;
+use tauri::{AppHandle, Emitter};
+use tokio::sync::broadcast::error::RecvError;
+
+/// Event name for core events.
+pub const CORE_EVENT: &str = "core://event";
+/// Event name asking the UI to refetch everything.
+pub const RESYNC: &str = "core://resync";
+
+/// Spawns the bridge task.
+pub fn bridge(app: AppHandle, core: &Core) {
+    let mut rx = core.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(event) => {
+                    if let Err(e) = app.emit(CORE_EVENT, &event) {
+                        tracing::warn!(error = %e, "could not emit a core event");
+                    }
+                }
+                Err(RecvError::Lagged(n)) => {
+                    tracing::debug!(skipped = n, "event bridge lagged");
+                    let _ = app.emit(RESYNC, ());
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+}

@@ -1,0 +1,167 @@
+//! Mostrador's Tauri shell: wiring only. It opens the core, starts demo mode when no account is
+//! connected, registers the commands, bridges core events to the window and displays
+//! notifications. Business logic lives in `mostrador-core`.
+
+mod cli;
+mod commands;
+mod demo;
+mod events;
+mod logging;
+mod notifier;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use mostrador_core::clock::SystemClock;
+use mostrador_core::secrets::{KeyringStore, MemoryStore, SecretStore, Sensitive};
+use mostrador_core::{Core, CoreConfig, Running};
+use mostrador_sandbox::Sandbox;
+use tauri::{Manager, RunEvent};
+use tokio_util::sync::CancellationToken;
+
+use crate::commands::AppState;
+
+/// Keyring namespace; demo data never mixes with a real installation's.
+const KEYRING_SERVICE: &str = "com.mostrador.app";
+
+/// Background work to stop on exit.
+#[derive(Default)]
+struct Lifecycle {
+    running: Mutex<Option<Running>>,
+    sandbox: Mutex<Option<Sandbox>>,
+}
+
+/// Demo secrets go to the OS keyring when one answers, else stay in memory (the sandbox's tokens
+/// are worthless outside this process).
+fn demo_secrets() -> Arc<dyn SecretStore> {
+    let keyring = KeyringStore::new(format!("{KEYRING_SERVICE}.demo"));
+    let probe = Sensitive::new("ok".to_owned());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let k = keyring.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(k.set("probe", &probe).and_then(|_| k.delete("probe")));
+    });
+    match rx.recv_timeout(Duration::from_secs(5)) {
+        Ok(Ok(())) => Arc::new(keyring),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "no usable OS keyring; demo tokens stay in memory");
+            Arc::new(MemoryStore::default())
+        }
+        Err(_) => {
+            tracing::warn!("the OS keyring did not answer; demo tokens stay in memory");
+            Arc::new(MemoryStore::default())
+        }
+    }
+}
+
+fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
+    let base: PathBuf = match &options.data_dir {
+        Some(dir) => dir.clone(),
+        None => app.path().app_data_dir().context("no app data directory")?,
+    };
+    std::fs::create_dir_all(&base)?;
+    let guard = logging::init(&base)?;
+    app.manage(guard);
+
+    let real_db = base.join("mostrador.db");
+    let has_accounts = real_db.exists() && {
+        let store = mostrador_core::store::Store::open(&real_db)?;
+        !mostrador_core::store::accounts::list(&*store.conn()?)?.is_empty()
+    };
+    let demo = options.demo || !has_accounts;
+    let (db_path, secrets): (PathBuf, Arc<dyn SecretStore>) = if demo {
+        // Demo data is ephemeral: a fresh seller every launch.
+        let dir = base.join("demo");
+        let _ = std::fs::remove_dir_all(&dir);
+        (dir.join("mostrador.db"), demo_secrets())
+    } else {
+        (real_db, Arc::new(KeyringStore::new(KEYRING_SERVICE)))
+    };
+    tracing::info!(demo, db = %db_path.display(), "starting Mostrador");
+
+    let core = Arc::new(Core::open(
+        CoreConfig {
+            db_path,
+            poll_interval: options.poll_interval,
+        },
+        secrets,
+        Arc::new(notifier::DesktopNotifier),
+        Arc::new(SystemClock),
+    )?);
+    let lifecycle = Lifecycle::default();
+    tauri::async_runtime::block_on(async {
+        if demo {
+            let sandbox = demo::start(&core, &options).await?;
+            *lifecycle.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(sandbox);
+        }
+        let running = core.start(CancellationToken::new()).await?;
+        *lifecycle.running.lock().unwrap_or_else(|e| e.into_inner()) = Some(running);
+        anyhow::Ok(())
+    })?;
+    events::bridge(app.handle().clone(), &core);
+    app.manage(AppState { core });
+    app.manage(lifecycle);
+    Ok(())
+}
+
+fn shutdown(app: &tauri::AppHandle) {
+    let Some(lifecycle) = app.try_state::<Lifecycle>() else {
+        return;
+    };
+    let running = lifecycle
+        .running
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    let sandbox = lifecycle
+        .sandbox
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    tauri::async_runtime::block_on(async {
+        if let Some(r) = running {
+            r.shutdown(Duration::from_secs(3)).await;
+        }
+        if let Some(s) = sandbox {
+            s.stop().await;
+        }
+    });
+    tracing::info!("stopped cleanly");
+}
+
+/// Builds and runs the app.
+pub fn run() {
+    let options = match cli::parse(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("mostrador: {e:#}");
+            std::process::exit(2);
+        }
+    };
+    let app = tauri::Builder::default()
+        .setup(move |app| {
+            setup(app, options).map_err(|e| {
+                eprintln!("mostrador: cannot start: {e:#}");
+                e.into()
+            })
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::inbox::inbox_list,
+            commands::inbox::reply_send,
+            commands::inbox::sync_now,
+        ])
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|handle, event| {
+            if let RunEvent::Exit = event {
+                shutdown(handle);
+            }
+        }),
+        Err(e) => {
+            eprintln!("mostrador: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! A private desktop session for the tests: its own XDG directories, a private D-Bus session
+//! (dbus-run-session), Xvfb, an unlocked gnome-keyring (Secret Service), the dunst notification
+//! daemon and tauri-driver. Everything lives and dies inside dbus-run-session, and nothing is
+//! written to `$HOME`.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::Context;
+
+use crate::env::{root, target_dir};
+use crate::steps::run;
+
+const STAGE: &str = r#"
+set -euo pipefail
+cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+Xvfb ":$XTASK_DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+export DISPLAY=":$XTASK_DISPLAY"
+for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo >/dev/null 2>&1 || { echo "Xvfb did not start"; exit 1; }
+
+# Unlock a fresh keyring before anything asks for it (a locked one makes calls hang).
+eval "$(printf 'mostrador-test' | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL
+
+dunst >/dev/null 2>&1 &
+for _ in $(seq 100); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
+    string:org.freedesktop.Notifications 2>/dev/null | grep -q 'boolean true' && break
+  sleep 0.1
+done
+
+"$XTASK_TAURI_DRIVER" --port 4444 --native-port 4445 >/dev/null 2>&1 &
+for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+
+export MOSTRADOR_DESKTOP_SESSION=1
+cargo nextest run --no-fail-fast
+"#;
+
+/// Runs `cargo nextest run` inside the private session.
+pub fn run_tests(driver: &Path) -> anyhow::Result<()> {
+    let base = target_dir().join("desktop-session");
+    let _ = std::fs::remove_dir_all(&base);
+    for sub in ["cache", "data", "config", "runtime"] {
+        std::fs::create_dir_all(base.join(sub)).with_context(|| format!("create {sub}"))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(base.join("runtime"), std::fs::Permissions::from_mode(0o700))?;
+    }
+    let script = base.join("stage.sh");
+    std::fs::write(&script, STAGE)?;
+    let display = 90 + std::process::id() % 60;
+    let screenshots = target_dir().join("screenshots");
+    std::fs::create_dir_all(&screenshots)?;
+    run(Command::new("dbus-run-session")
+        .args(["--", "bash"])
+        .arg(&script)
+        .current_dir(root())
+        .env("XDG_CACHE_HOME", base.join("cache"))
+        .env("XDG_DATA_HOME", base.join("data"))
+        .env("XDG_CONFIG_HOME", base.join("config"))
+        .env("XDG_RUNTIME_DIR", base.join("runtime"))
+        .env("XTASK_DISPLAY", display.to_string())
+        .env("XTASK_TAURI_DRIVER", driver)
+        .env("MOSTRADOR_APP", target_dir().join("debug/mostrador"))
+        .env("MOSTRADOR_SCREENSHOTS", screenshots)
+        .env("WEBDRIVER_URL", "http://127.0.0.1:4444"))
+}

@@ -1,0 +1,304 @@
+//! The real window, end to end: the built app in demo mode under Xvfb, driven through
+//! tauri-driver and WebKitWebDriver, with the notification daemon on the private session bus.
+//!
+//! A simulated buyer asks (sandbox control endpoint) → exactly one `Notify` call carries the
+//! listing title and the question → the question appears in the inbox → the test answers it
+//! from the window → the sandbox records exactly that answer → the question shows as answered.
+
+// A failed unwrap is a failed test, with its location; helpers here are test code too.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use mostrador_tests::{eventually, require_desktop_session};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Watches the session bus for `Notify` calls (dbus-monitor, a real bus client).
+struct BusMonitor {
+    child: std::process::Child,
+    output: Arc<Mutex<String>>,
+}
+
+impl BusMonitor {
+    fn start() -> Self {
+        let mut child = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor starts");
+        let output = Arc::new(Mutex::new(String::new()));
+        let sink = output.clone();
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut out = sink.lock().unwrap();
+                out.push_str(&line);
+                out.push('\n');
+            }
+        });
+        Self { child, output }
+    }
+
+    /// The argument blocks of every `Notify` method call seen so far.
+    fn notify_calls(&self) -> Vec<String> {
+        let out = self.output.lock().unwrap().clone();
+        out.split("method call")
+            .filter(|block| block.contains("member=Notify"))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for BusMonitor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("MOSTRADOR_SCREENSHOTS") {
+        let png = client.screenshot().await.expect("screenshot");
+        std::fs::write(std::path::Path::new(&dir).join(name), png).expect("write screenshot");
+    }
+}
+
+async fn row_ids(client: &Client, selector: &str) -> anyhow::Result<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for row in client.find_all(Locator::Css(selector)).await? {
+        let id = row
+            .attr("data-question-id")
+            .await?
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or(0);
+        let status = row.attr("data-status").await?.unwrap_or_default();
+        out.push((id, status));
+    }
+    Ok(out)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
+    require_desktop_session();
+    mostrador_tests::init_logging();
+    let app = std::env::var("MOSTRADOR_APP")
+        .expect("MOSTRADOR_APP: the built app (cargo xtask test sets it)");
+    let webdriver =
+        std::env::var("WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
+    let data_dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let sandbox = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let monitor = BusMonitor::start();
+
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        json!({
+            "application": app,
+            "args": ["--demo", "--data-dir", data_dir.path(), "--sandbox-port", port.to_string(),
+                     "--question-every", "0", "--poll-ms", "500"],
+        }),
+    );
+    let client = ClientBuilder::rustls()
+        .expect("tls")
+        .capabilities(caps)
+        .connect(&webdriver)
+        .await
+        .expect("tauri-driver session (is tauri-driver running?)");
+
+    // The seeded unanswered questions show up.
+    let seeded: Vec<i64> = eventually(WAIT, "the demo sandbox", || async {
+        let Ok(resp) = http
+            .get(format!("{sandbox}/sandbox/questions"))
+            .send()
+            .await
+        else {
+            return Ok(None);
+        };
+        let list: Vec<Value> = resp.json().await?;
+        Ok(Some(
+            list.iter()
+                .filter(|q| q["status"] == "UNANSWERED")
+                .filter_map(|q| q["id"].as_i64())
+                .collect(),
+        ))
+    })
+    .await
+    .unwrap();
+    assert!(!seeded.is_empty());
+    eventually(WAIT, "the seeded questions in the inbox", || async {
+        let mut shown: Vec<i64> = row_ids(&client, "[data-testid=question-row]")
+            .await?
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        shown.sort_unstable();
+        let mut want = seeded.clone();
+        want.sort_unstable();
+        Ok((shown == want).then_some(()))
+    })
+    .await
+    .unwrap();
+    screenshot(&client, "inbox-seeded.png").await;
+
+    // A buyer asks.
+    let marker = format!("e2e-{}", std::process::id());
+    let text = format!("Hola, ¿hacen envíos a Ushuaia? ({marker})");
+    let injected: Value = http
+        .post(format!("{sandbox}/sandbox/questions"))
+        .json(&json!({ "text": text }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = injected["id"].as_i64().unwrap();
+    let row = format!("[data-testid=question-row][data-question-id='{id}']");
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&row))
+        .await
+        .expect("the new question appears in the inbox");
+
+    // Exactly one Notify call, with the listing title and the question.
+    let title = client
+        .find(Locator::Css(&format!("{row} .title")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let calls = eventually(WAIT, "the Notify call on the session bus", || async {
+        let calls: Vec<String> = monitor
+            .notify_calls()
+            .into_iter()
+            .filter(|c| c.contains(&marker))
+            .collect();
+        Ok((!calls.is_empty()).then_some(calls))
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await; // a few more polls: no repeat
+    let calls_after: Vec<String> = monitor
+        .notify_calls()
+        .into_iter()
+        .filter(|c| c.contains(&marker))
+        .collect();
+    assert_eq!(
+        calls_after.len(),
+        1,
+        "exactly one notification for the question: {calls_after:#?}"
+    );
+    assert!(
+        calls[0].contains(&format!("string \"{title}\"")),
+        "summary is the listing title {title:?}: {}",
+        calls[0]
+    );
+    assert!(calls[0].contains(&marker), "body carries the question");
+
+    // Answer it from the window.
+    client
+        .find(Locator::Css(&row))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let detail = format!("[data-testid=question-detail][data-question-id='{id}']");
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&detail))
+        .await
+        .unwrap();
+    let answer = format!("¡Hola! Sí, enviamos a todo el país por Mercado Envíos. ({marker})");
+    let input = client
+        .find(Locator::Css("[data-testid=answer-input]"))
+        .await
+        .unwrap();
+    input.send_keys(&answer).await.unwrap();
+    screenshot(&client, "inbox-answering.png").await;
+    client
+        .find(Locator::Css("[data-testid=answer-send]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let received = eventually(WAIT, "the sandbox to receive the answer", || async {
+        let list: Vec<Value> = http
+            .get(format!("{sandbox}/sandbox/answers"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let mine: Vec<String> = list
+            .iter()
+            .filter(|a| a["question_id"].as_i64() == Some(id))
+            .filter_map(|a| a["text"].as_str().map(str::to_owned))
+            .collect();
+        Ok((!mine.is_empty()).then_some(mine))
+    })
+    .await
+    .unwrap();
+    assert_eq!(received, vec![answer.clone()], "exactly that answer, once");
+
+    // The question shows as answered.
+    client
+        .find(Locator::Css("[data-testid=filter-answered]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let answered_row =
+        format!("[data-testid=question-row][data-question-id='{id}'][data-status=ANSWERED]");
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&answered_row))
+        .await
+        .expect("the question is listed as answered");
+    client
+        .find(Locator::Css(&answered_row))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=answer-text]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(shown, answer);
+    screenshot(&client, "inbox-answered.png").await;
+    client.close().await.unwrap();
+}

@@ -1,0 +1,97 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { MockBackend, sampleQuestion } from '../../lib/ipc/mock';
+import { t } from '../../lib/i18n';
+import Inbox from './Inbox.svelte';
+
+function rows(): HTMLElement[] {
+  return screen.queryAllByTestId('question-row');
+}
+
+describe('Inbox', () => {
+  it('lists unanswered questions oldest first with listing, buyer, text and waiting time', async () => {
+    const backend = new MockBackend([
+      sampleQuestion(1, { date_created: new Date(Date.now() - 5 * 60_000).toISOString() }),
+      sampleQuestion(2, { date_created: new Date(Date.now() - 90 * 60_000).toISOString(), item_title: 'Termo 1 L' }),
+      sampleQuestion(3, { status: 'ANSWERED', answer_text: 'Sí' }),
+    ]);
+    render(Inbox, { backend });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const [first, second] = rows();
+    expect(first!.dataset.questionId).toBe('2');
+    expect(within(first!).getByText('Termo 1 L')).toBeTruthy();
+    expect(within(first!).getByText('COMPRADOR_2')).toBeTruthy();
+    expect(within(first!).getByText('Pregunta número 2')).toBeTruthy();
+    expect(within(first!).getByText('1 h 30')).toBeTruthy();
+    expect(within(second!).getByText('5 min')).toBeTruthy();
+    expect(screen.getByTestId('unanswered-count').textContent).toBe('2');
+  });
+
+  it('shows buyer HTML as literal text and never creates elements from it', async () => {
+    const payload = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
+    const backend = new MockBackend([sampleQuestion(1, { text: payload })]);
+    const { container } = render(Inbox, { backend });
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('script')).toBeNull();
+    expect(screen.getByTestId('question-text').textContent).toBe(payload);
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it('answers with Ctrl+Enter through the backend and moves the question to answered', async () => {
+    const user = userEvent.setup();
+    const backend = new MockBackend([sampleQuestion(1), sampleQuestion(2)]);
+    render(Inbox, { backend });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    await user.click(rows().find((r) => r.dataset.questionId === '1')!);
+    const input = screen.getByTestId('answer-input') as HTMLTextAreaElement;
+    await user.click(input);
+    await user.keyboard('¡Hola! Sí, hay stock 🧉');
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(backend.sent).toEqual([{ questionId: 1, text: '¡Hola! Sí, hay stock 🧉' }]));
+    await waitFor(() => expect(screen.getAllByText(t.sending).length).toBeGreaterThan(0));
+
+    backend.deliver(1);
+    await waitFor(() => expect(rows().map((r) => r.dataset.questionId)).toEqual(['2']));
+    await fireEvent.click(screen.getByTestId('filter-answered'));
+    await waitFor(() => expect(rows().map((r) => r.dataset.status)).toEqual(['ANSWERED']));
+    expect(screen.getByTestId('answer-text').textContent).toBe('¡Hola! Sí, hay stock 🧉');
+  });
+
+  it('refuses to send an empty answer and counts characters against the limit', async () => {
+    const user = userEvent.setup();
+    const backend = new MockBackend([sampleQuestion(1)]);
+    render(Inbox, { backend });
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    const send = screen.getByTestId('answer-send') as HTMLButtonElement;
+    expect(send.disabled).toBe(true);
+    await user.click(screen.getByTestId('answer-input'));
+    await user.keyboard('   {Control>}{Enter}{/Control}');
+    expect(backend.sent).toEqual([]);
+    await user.keyboard('ñandú');
+    expect(screen.getByText(`5 / 2000 ${t.chars}`)).toBeTruthy();
+    expect(send.disabled).toBe(false);
+  });
+
+  it('moves the selection with j and k', async () => {
+    const backend = new MockBackend([sampleQuestion(1), sampleQuestion(2), sampleQuestion(3)]);
+    render(Inbox, { backend });
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    const selected = () => rows().find((r) => r.classList.contains('selected'))?.dataset.questionId;
+    expect(selected()).toBe('3');
+    await fireEvent.keyDown(window, { key: 'j' });
+    expect(selected()).toBe('2');
+    await fireEvent.keyDown(window, { key: 'k' });
+    expect(selected()).toBe('3');
+  });
+
+  it('refetches when a new question arrives', async () => {
+    const backend = new MockBackend([sampleQuestion(1)]);
+    render(Inbox, { backend });
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    backend.arrive(sampleQuestion(9, { text: 'Nueva pregunta' }));
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(screen.getByTestId('unanswered-count').textContent).toBe('2');
+  });
+});

@@ -1,0 +1,90 @@
+// The inbox's state: the current page fetched through the backend, the filter and the selection.
+// Core events only trigger a refetch; the page is never patched by hand.
+import type { Backend } from '../../lib/ipc/backend';
+import { BackendError } from '../../lib/ipc/backend';
+import type { InboxQuestion } from '../../lib/ipc/bindings/InboxQuestion';
+import type { StatusFilter } from '../../lib/ipc/bindings/StatusFilter';
+
+const PAGE_SIZE = 200;
+
+export class InboxState {
+  filter = $state<StatusFilter>('unanswered');
+  items = $state<InboxQuestion[]>([]);
+  total = $state(0);
+  unanswered = $state(0);
+  selectedId = $state<number | null>(null);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  sendError = $state<string | null>(null);
+
+  selected = $derived(this.items.find((q) => q.id === this.selectedId) ?? null);
+
+  private refetchTimer: ReturnType<typeof setTimeout> | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private backend: Backend) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.backend.onCoreEvent(() => this.scheduleRefetch());
+    await this.load();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.refetchTimer) clearTimeout(this.refetchTimer);
+  }
+
+  private scheduleRefetch(): void {
+    // Events come in bursts; one refetch per burst.
+    if (this.refetchTimer) clearTimeout(this.refetchTimer);
+    this.refetchTimer = setTimeout(() => void this.load(), 60);
+  }
+
+  async load(): Promise<void> {
+    this.loading = true;
+    try {
+      const page = await this.backend.inboxList({ status: this.filter, limit: PAGE_SIZE, offset: 0 });
+      this.items = page.items;
+      this.total = page.total;
+      this.unanswered = page.unanswered;
+      this.error = null;
+      const stillThere = this.items.some((q) => q.id === this.selectedId);
+      if (!stillThere) this.selectedId = this.items[0]?.id ?? null;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async setFilter(filter: StatusFilter): Promise<void> {
+    this.filter = filter;
+    this.selectedId = null;
+    await this.load();
+  }
+
+  select(id: number): void {
+    this.selectedId = id;
+    this.sendError = null;
+  }
+
+  move(delta: number): void {
+    if (this.items.length === 0) return;
+    const index = this.items.findIndex((q) => q.id === this.selectedId);
+    const next = Math.min(this.items.length - 1, Math.max(0, (index < 0 ? 0 : index) + delta));
+    this.select(this.items[next]!.id);
+  }
+
+  /** Queues the answer; true when it was accepted by the core. */
+  async send(questionId: number, text: string): Promise<boolean> {
+    this.sendError = null;
+    try {
+      await this.backend.replySend(questionId, text);
+      await this.load();
+      return true;
+    } catch (e) {
+      this.sendError = e instanceof BackendError ? e.message : String(e);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// The one interface the UI talks to. `tauri.ts` implements it over Tauri IPC; `mock.ts` in
+// memory (vitest and a plain browser). Payload types come from Rust (bindings/, generated).
+import type { CoreEvent } from './bindings/CoreEvent';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { InboxPage } from './bindings/InboxPage';
+import type { InboxQuery } from './bindings/InboxQuery';
+
+export interface Backend {
+  inboxList(query: InboxQuery): Promise<InboxPage>;
+  /** Queues an answer; resolves with the outbox id once it is durably stored. */
+  replySend(questionId: number, text: string): Promise<number>;
+  syncNow(): Promise<void>;
+  /** Subscribes to core events; `resync` fires when events were missed. Returns an unsubscribe. */
+  onCoreEvent(handler: (event: CoreEvent | { kind: 'resync' }) => void): Promise<() => void>;
+}
+
+/** A failed backend call: the stable code from the core plus its message. */
+export class BackendError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+export function toBackendError(raw: unknown): BackendError {
+  if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
+    const r = raw as { code: ErrorCode; message: string };
+    return new BackendError(r.code, r.message);
+  }
+  return new BackendError('internal', String(raw));
+}
