@@ -77,7 +77,7 @@ pub struct Harness {
 
 impl Harness {
     /// Starts a sandbox (no simulated traffic) and a core on a fresh SQLite file, connected
-    /// through `/sandbox/authorize` + the real `/oauth/token` exchange with PKCE.
+    /// through `/_sandbox/authorize` + the real `/oauth/token` exchange with PKCE.
     pub async fn start(
         secrets: Arc<dyn SecretStore>,
         poll_interval: Duration,
@@ -98,7 +98,7 @@ impl Harness {
         let http = reqwest::Client::new();
         let pkce = Pkce::from_verifier("test-verifier-0123456789-abcdefghijklmnopqrstuv".into());
         let code: serde_json::Value = http
-            .post(format!("{}/sandbox/authorize", sandbox.url()))
+            .post(format!("{}/_sandbox/authorize", sandbox.url()))
             .json(&serde_json::json!({
                 "redirect_uri": mostrador_sandbox::REDIRECT_URI,
                 "code_challenge": pkce.challenge,
@@ -153,7 +153,7 @@ impl Harness {
     pub async fn inject_question(&self, text: &str) -> anyhow::Result<i64> {
         let q: serde_json::Value = self
             .http
-            .post(format!("{}/sandbox/questions", self.sandbox.url()))
+            .post(format!("{}/_sandbox/questions", self.sandbox.url()))
             .json(&serde_json::json!({ "text": text }))
             .send()
             .await?
@@ -167,7 +167,7 @@ impl Harness {
     pub async fn sandbox_answers(&self) -> anyhow::Result<Vec<(i64, String)>> {
         let list: Vec<serde_json::Value> = self
             .http
-            .get(format!("{}/sandbox/answers", self.sandbox.url()))
+            .get(format!("{}/_sandbox/answers", self.sandbox.url()))
             .send()
             .await?
             .json()
@@ -187,7 +187,7 @@ impl Harness {
     pub async fn request_count(&self, key: &str) -> anyhow::Result<u64> {
         let map: std::collections::BTreeMap<String, u64> = self
             .http
-            .get(format!("{}/sandbox/requests", self.sandbox.url()))
+            .get(format!("{}/_sandbox/requests", self.sandbox.url()))
             .send()
             .await?
             .json()
@@ -198,7 +198,7 @@ impl Harness {
     /// Injects faults.
     pub async fn set_faults(&self, faults: serde_json::Value) -> anyhow::Result<()> {
         self.http
-            .post(format!("{}/sandbox/faults", self.sandbox.url()))
+            .post(format!("{}/_sandbox/faults", self.sandbox.url()))
             .json(&faults)
             .send()
             .await?

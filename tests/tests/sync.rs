@@ -33,6 +33,21 @@ fn local_unanswered(h: &Harness) -> BTreeSet<i64> {
         .collect()
 }
 
+/// A running harness whose first poll (the account's baseline) has completed.
+async fn synced(poll_interval: Duration) -> Harness {
+    let mut h = Harness::start(Arc::new(MemoryStore::default()), poll_interval)
+        .await
+        .unwrap();
+    h.run().await.unwrap();
+    let seeded = sandbox_unanswered(&h);
+    eventually(WAIT, "baseline sync", || async {
+        Ok((local_unanswered(&h) == seeded).then_some(()))
+    })
+    .await
+    .unwrap();
+    h
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_poll_stores_the_seeded_unanswered_questions() {
     let mut h = Harness::start(Arc::new(MemoryStore::default()), Duration::from_secs(3600))
@@ -80,16 +95,7 @@ async fn a_poll_stores_the_seeded_unanswered_questions() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_question_is_stored_and_notified_exactly_once() {
-    let mut h = Harness::start(Arc::new(MemoryStore::default()), Duration::from_millis(200))
-        .await
-        .unwrap();
-    h.run().await.unwrap();
-    let seeded = sandbox_unanswered(&h);
-    eventually(WAIT, "baseline sync", || async {
-        Ok((local_unanswered(&h) == seeded).then_some(()))
-    })
-    .await
-    .unwrap();
+    let mut h = synced(Duration::from_millis(200)).await;
 
     let text = "¿Llega antes del viernes a Rosario? 🚚";
     let id = h.inject_question(text).await.unwrap();
@@ -131,16 +137,7 @@ async fn a_new_question_is_stored_and_notified_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_polling_costs_one_request_per_poll() {
-    let mut h = Harness::start(Arc::new(MemoryStore::default()), Duration::from_millis(100))
-        .await
-        .unwrap();
-    h.run().await.unwrap();
-    let seeded = sandbox_unanswered(&h);
-    eventually(WAIT, "baseline sync", || async {
-        Ok((local_unanswered(&h) == seeded).then_some(()))
-    })
-    .await
-    .unwrap();
+    let mut h = synced(Duration::from_millis(100)).await;
     let searches = h.request_count("GET /questions/search").await.unwrap();
     let items = h.request_count("GET /items").await.unwrap();
     let users = h.request_count("GET /users").await.unwrap();
@@ -190,16 +187,8 @@ async fn answer_and_wait(h: &Harness, id: i64, text: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_answer_reaches_the_sandbox_exactly_once_with_the_exact_text() {
-    let mut h = Harness::start(Arc::new(MemoryStore::default()), Duration::from_secs(3600))
-        .await
-        .unwrap();
-    h.run().await.unwrap();
+    let mut h = synced(Duration::from_secs(3600)).await;
     let id = *sandbox_unanswered(&h).iter().next().unwrap();
-    eventually(WAIT, "baseline sync", || async {
-        Ok(local_unanswered(&h).contains(&id).then_some(()))
-    })
-    .await
-    .unwrap();
     let text = "¡Hola! Sí, despachamos hoy mismo por Mercado Envíos. ¡Saludos! 🧉";
     answer_and_wait(&h, id, text).await;
     let received = h.sandbox_answers().await.unwrap();
@@ -209,16 +198,8 @@ async fn an_answer_reaches_the_sandbox_exactly_once_with_the_exact_text() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lost_answer_response_is_reconciled_without_a_duplicate() {
-    let mut h = Harness::start(Arc::new(MemoryStore::default()), Duration::from_secs(3600))
-        .await
-        .unwrap();
-    h.run().await.unwrap();
+    let mut h = synced(Duration::from_secs(3600)).await;
     let id = *sandbox_unanswered(&h).iter().next().unwrap();
-    eventually(WAIT, "baseline sync", || async {
-        Ok(local_unanswered(&h).contains(&id).then_some(()))
-    })
-    .await
-    .unwrap();
     // The sandbox commits the answer but answers 502, as if the response were lost.
     h.set_faults(serde_json::json!({"lose_answer_responses": 1}))
         .await

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use mostrador_tests::{eventually, require_desktop_session};
 use serde_json::{Value, json};
 
@@ -119,8 +120,8 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
                      "--question-every", "0", "--poll-ms", "500"],
         }),
     );
-    let client = ClientBuilder::rustls()
-        .expect("tls")
+    // tauri-driver speaks plain HTTP on loopback: no TLS stack needed.
+    let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&webdriver)
         .await
@@ -129,7 +130,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     // The seeded unanswered questions show up.
     let seeded: Vec<i64> = eventually(WAIT, "the demo sandbox", || async {
         let Ok(resp) = http
-            .get(format!("{sandbox}/sandbox/questions"))
+            .get(format!("{sandbox}/_sandbox/questions"))
             .send()
             .await
         else {
@@ -165,7 +166,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     let marker = format!("e2e-{}", std::process::id());
     let text = format!("Hola, ¿hacen envíos a Ushuaia? ({marker})");
     let injected: Value = http
-        .post(format!("{sandbox}/sandbox/questions"))
+        .post(format!("{sandbox}/_sandbox/questions"))
         .json(&json!({ "text": text }))
         .send()
         .await
@@ -183,13 +184,16 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .expect("the new question appears in the inbox");
 
     // Exactly one Notify call, with the listing title and the question.
-    let title = client
-        .find(Locator::Css(&format!("{row} .title")))
+    let item_id = injected["item_id"].as_str().unwrap().to_owned();
+    let listing: Value = http
+        .get(format!("{sandbox}/items/{item_id}"))
+        .send()
         .await
         .unwrap()
-        .text()
+        .json()
         .await
         .unwrap();
+    let title = listing["title"].as_str().unwrap().to_owned();
     let calls = eventually(WAIT, "the Notify call on the session bus", || async {
         let calls: Vec<String> = monitor
             .notify_calls()
@@ -250,7 +254,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
 
     let received = eventually(WAIT, "the sandbox to receive the answer", || async {
         let list: Vec<Value> = http
-            .get(format!("{sandbox}/sandbox/answers"))
+            .get(format!("{sandbox}/_sandbox/answers"))
             .send()
             .await?
             .json()

@@ -3,7 +3,7 @@
 //! It is a product component, not a test mock: demo mode runs it in process so a new user sees a
 //! live seller, and tests and benchmarks exercise the real client against it over loopback HTTP.
 //! Paths, query parameters, JSON shapes, limits and error bodies follow Mercado Libre's
-//! documentation. The `/sandbox/...` control endpoints (see [`routes::control`]) let tests inject
+//! documentation. The `/_sandbox/...` control endpoints (see [`routes::control`]) let tests inject
 //! buyer questions and faults and read what the API received.
 //!
 //! Layout: [`world`] holds the state, [`seed`] builds a deterministic seller, [`routes`] serves

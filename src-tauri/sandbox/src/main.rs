@@ -44,7 +44,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let sandbox = Sandbox::start(parse_args()?).await?;
-    println!("sandbox listening on {}", sandbox.url());
+    println!("listening on {}", sandbox.url());
     tokio::signal::ctrl_c().await?;
     sandbox.stop().await;
     Ok(())

@@ -129,6 +129,18 @@ fn missing_entry(what: &str, id: &str) -> Value {
     json!({"code": 404, "body": {"message": format!("{what} with id {id} not found"), "error": "not_found", "status": 404, "cause": []}})
 }
 
+/// The verbose multiget body: `[{"code": 200, "body": …}]`, a 404 entry for unknown ids.
+fn multiget(ids: &[String], what: &str, body: impl Fn(&str) -> Option<Value>) -> Response {
+    let out: Vec<Value> = ids
+        .iter()
+        .map(|id| match body(id) {
+            Some(b) => json!({"code": 200, "body": b}),
+            None => missing_entry(what, id),
+        })
+        .collect();
+    Json(out).into_response()
+}
+
 /// `GET /users?ids=`.
 pub async fn users_multiget(
     State(shared): State<Shared>,
@@ -139,16 +151,10 @@ pub async fn users_multiget(
         Err(r) => return r.into_response(),
     };
     let world = lock(&shared);
-    let out: Vec<Value> = ids
-        .iter()
-        .map(
-            |id| match id.parse::<i64>().ok().and_then(|n| world.users.get(&n)) {
-                Some(u) => json!({"code": 200, "body": user_json(&world, u)}),
-                None => missing_entry("user", id),
-            },
-        )
-        .collect();
-    Json(out).into_response()
+    multiget(&ids, "user", |id| {
+        let user = world.users.get(&id.parse::<i64>().ok()?)?;
+        Some(user_json(&world, user))
+    })
 }
 
 fn select(mut body: Value, attributes: Option<&String>) -> Value {
@@ -169,16 +175,10 @@ pub async fn items_multiget(
         Err(r) => return r.into_response(),
     };
     let world = lock(&shared);
-    let out: Vec<Value> = ids
-        .iter()
-        .map(|id| match world.items.get(id) {
-            Some(i) => {
-                json!({"code": 200, "body": select(item_json(&world, i), q.get("attributes"))})
-            }
-            None => missing_entry("item", id),
-        })
-        .collect();
-    Json(out).into_response()
+    multiget(&ids, "item", |id| {
+        let item = world.items.get(id)?;
+        Some(select(item_json(&world, item), q.get("attributes")))
+    })
 }
 
 /// `GET /items/{id}`.

@@ -1,4 +1,4 @@
-//! The sandbox's own control endpoints (`/sandbox/...`), for tests, benchmarks and demo mode:
+//! The sandbox's own control endpoints (`/_sandbox/...`), for tests, benchmarks and demo mode:
 //! hand out an authorization code, inject a buyer's question, read the answers received and the
 //! request counters, inject faults. They are not part of the Mercado Libre API.
 

@@ -60,15 +60,15 @@ pub fn router(shared: Shared) -> Router {
         .route("/questions/search", get(questions::search))
         .route("/questions/{id}", get(questions::one))
         .route("/answers", post(questions::answer))
-        .route("/sandbox/authorize", post(control::authorize))
+        .route("/_sandbox/authorize", post(control::authorize))
         .route(
-            "/sandbox/questions",
+            "/_sandbox/questions",
             post(control::inject_question).get(control::questions),
         )
-        .route("/sandbox/answers", get(control::answers))
-        .route("/sandbox/requests", get(control::requests))
-        .route("/sandbox/faults", post(control::set_faults))
-        .route("/sandbox/seller", get(control::seller))
+        .route("/_sandbox/answers", get(control::answers))
+        .route("/_sandbox/requests", get(control::requests))
+        .route("/_sandbox/faults", post(control::set_faults))
+        .route("/_sandbox/seller", get(control::seller))
         .layer(middleware::from_fn_with_state(
             shared.clone(),
             count_requests,
