@@ -132,9 +132,11 @@ pub fn ensure_ui_packages() -> anyhow::Result<()> {
     };
     if stale {
         println!("xtask: installing the UI's npm packages");
+        // `npm install` (not `npm ci`): it follows the lockfile, while npm 11's `ci` rejects
+        // lockfiles that leave out other platforms' optional packages (rollup's, here).
         crate::steps::run(
             Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
+                .args(["install", "--no-audit", "--no-fund"])
                 .current_dir(&ui),
         )?;
     }
