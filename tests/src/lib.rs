@@ -198,7 +198,7 @@ impl Harness {
     /// Injects faults.
     pub async fn set_faults(&self, faults: serde_json::Value) -> anyhow::Result<()> {
         self.http
-            .post(format!("{}/_sandbox/faults", self.sandbox.url()))
+            .post(format!("{}/_sandbox/settings", self.sandbox.url()))
             .json(&faults)
             .send()
             .await?

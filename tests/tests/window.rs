@@ -140,6 +140,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         Ok(Some(
             list.iter()
                 .filter(|q| q["status"] == "UNANSWERED")
+                .filter(|q| q["seller_id"] == mostrador_sandbox::seed::SELLER_ID)
                 .filter_map(|q| q["id"].as_i64())
                 .collect(),
         ))

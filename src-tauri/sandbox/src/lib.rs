@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod api_error;
+pub mod reputation;
 pub mod routes;
 pub mod seed;
 pub mod traffic;
@@ -41,6 +42,12 @@ pub struct SandboxConfig {
     pub seed: u64,
     /// A simulated buyer asks a question this often; `None` disables traffic.
     pub question_every: Option<Duration>,
+    /// A simulated buyer purchases this often; `None` disables sales.
+    pub order_every: Option<Duration>,
+    /// Size of the demo seller.
+    pub profile: seed::Profile,
+    /// Latency, rate limit and faults from the start.
+    pub faults: world::Faults,
 }
 
 impl Default for SandboxConfig {
@@ -49,6 +56,9 @@ impl Default for SandboxConfig {
             port: 0,
             seed: 42,
             question_every: None,
+            order_every: None,
+            profile: seed::Profile::Tiny,
+            faults: world::Faults::default(),
         }
     }
 }
@@ -64,10 +74,9 @@ pub struct Sandbox {
 impl Sandbox {
     /// Binds `127.0.0.1:port` and serves until [`Sandbox::stop`] (or drop of the runtime).
     pub async fn start(config: SandboxConfig) -> anyhow::Result<Self> {
-        let world = Arc::new(Mutex::new(seed::demo_world(
-            config.seed,
-            chrono::Utc::now(),
-        )));
+        let mut generated = seed::world(config.profile, config.seed, chrono::Utc::now());
+        generated.faults = config.faults.clone();
+        let world = Arc::new(Mutex::new(generated));
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let cancel = CancellationToken::new();
@@ -82,6 +91,9 @@ impl Sandbox {
         });
         if let Some(every) = config.question_every {
             tokio::spawn(traffic::run(world.clone(), every, cancel.clone()));
+        }
+        if let Some(every) = config.order_every {
+            tokio::spawn(traffic::sales(world.clone(), every, cancel.clone()));
         }
         tracing::info!(%addr, "sandbox listening");
         Ok(Self {

@@ -1,7 +1,11 @@
 //! `mostrador-sandbox` binary: run the Mercado Libre simulator on loopback for manual
 //! exploration and benchmarks.
 //!
-//! Usage: `mostrador-sandbox [--port N] [--seed N] [--question-every SECS]`
+//! Usage: `mostrador-sandbox [--port N] [--profile tiny|small|large|huge] [--seed N]
+//! [--question-every SECS] [--order-every SECS] [--latency-ms N] [--jitter-ms N] [--rate-limit N]
+//! [--faults error=0.05,timeout=0.01,drop=0.01,lose_write=0.02]`
+//!
+//! The first line of output is `listening on http://127.0.0.1:PORT`.
 
 use std::time::Duration;
 
@@ -24,9 +28,24 @@ fn parse_args() -> anyhow::Result<SandboxConfig> {
                 let secs: f64 = value()?.parse().context("--question-every")?;
                 config.question_every = (secs > 0.0).then(|| Duration::from_secs_f64(secs));
             }
+            "--order-every" => {
+                let secs: f64 = value()?.parse().context("--order-every")?;
+                config.order_every = (secs > 0.0).then(|| Duration::from_secs_f64(secs));
+            }
+            "--profile" => config.profile = value()?.parse().map_err(anyhow::Error::msg)?,
+            "--latency-ms" => {
+                config.faults.latency_ms = value()?.parse().context("--latency-ms")?
+            }
+            "--jitter-ms" => config.faults.jitter_ms = value()?.parse().context("--jitter-ms")?,
+            "--rate-limit" => {
+                config.faults.rate_limit = value()?.parse().context("--rate-limit")?
+            }
+            "--faults" => parse_faults(&value()?, &mut config.faults)?,
             "-h" | "--help" => {
                 println!(
-                    "mostrador-sandbox [--port N] [--seed N] [--question-every SECS (0 = off)]"
+                    "mostrador-sandbox [--port N] [--profile tiny|small|large|huge] [--seed N] \
+                     [--question-every SECS (0 = off)] [--order-every SECS] [--latency-ms N] [--jitter-ms N] \
+                     [--rate-limit REQ_PER_S] [--faults error=F,timeout=F,drop=F,lose_write=F]"
                 );
                 std::process::exit(0);
             }
@@ -34,6 +53,26 @@ fn parse_args() -> anyhow::Result<SandboxConfig> {
         }
     }
     Ok(config)
+}
+
+fn parse_faults(spec: &str, faults: &mut mostrador_sandbox::world::Faults) -> anyhow::Result<()> {
+    for part in spec.split(',').filter(|p| !p.is_empty()) {
+        let (name, value) = part
+            .split_once('=')
+            .context("--faults takes name=fraction pairs")?;
+        let fraction: f64 = value.parse().with_context(|| format!("--faults {name}"))?;
+        if !(0.0..=1.0).contains(&fraction) {
+            bail!("--faults {name}: a fraction between 0 and 1");
+        }
+        match name {
+            "error" => faults.error_rate = fraction,
+            "timeout" => faults.timeout_rate = fraction,
+            "drop" => faults.drop_rate = fraction,
+            "lose_write" => faults.lose_write_rate = fraction,
+            other => bail!("unknown fault {other:?} (error, timeout, drop, lose_write)"),
+        }
+    }
+    Ok(())
 }
 
 #[tokio::main]

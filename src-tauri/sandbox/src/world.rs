@@ -40,8 +40,157 @@ pub struct Item {
     pub available_quantity: i64,
     /// Units sold.
     pub sold_quantity: i64,
-    /// active / paused / closed.
+    /// active / paused / closed / under_review.
     pub status: String,
+    /// Sub-status, e.g. `out_of_stock` when paused for lack of stock.
+    pub sub_status: Vec<String>,
+    /// Seller SKU (`seller_custom_field`).
+    pub sku: Option<String>,
+    /// Variations (colour, size...), each with its own stock.
+    pub variations: Vec<Variation>,
+    /// Bumped on every write; used for optimistic-locking conflicts.
+    pub version: u64,
+}
+
+/// A variation of a listing.
+#[derive(Debug, Clone)]
+pub struct Variation {
+    /// Variation id.
+    pub id: i64,
+    /// `(attribute name, value)` pairs, e.g. `("Color", "Negro")`.
+    pub attributes: Vec<(String, String)>,
+    /// Stock of this variation.
+    pub available_quantity: i64,
+    /// Units sold.
+    pub sold_quantity: i64,
+    /// SKU of this variation.
+    pub sku: Option<String>,
+}
+
+/// An order (one item line; packs group several orders of one cart).
+#[derive(Debug, Clone)]
+pub struct Order {
+    /// Order id.
+    pub id: i64,
+    /// Seller.
+    pub seller_id: i64,
+    /// Buyer.
+    pub buyer_id: i64,
+    /// Listing bought.
+    pub item_id: String,
+    /// Variation bought.
+    pub variation_id: Option<i64>,
+    /// Units.
+    pub quantity: i64,
+    /// Unit price in cents.
+    pub unit_price_cents: i64,
+    /// `paid` or `cancelled`.
+    pub status: String,
+    /// Created.
+    pub date_created: DateTime<Utc>,
+    /// Last change.
+    pub last_updated: DateTime<Utc>,
+    /// Cart the order belongs to.
+    pub pack_id: Option<i64>,
+    /// Shipment.
+    pub shipping_id: Option<i64>,
+}
+
+/// A shipment of an order.
+#[derive(Debug, Clone)]
+pub struct Shipment {
+    /// Shipment id.
+    pub id: i64,
+    /// Order shipped.
+    pub order_id: i64,
+    /// Seller.
+    pub seller_id: i64,
+    /// `handling`, `ready_to_ship`, `shipped`, `delivered`, `cancelled`.
+    pub status: String,
+    /// e.g. `delayed`, `printed`.
+    pub substatus: Option<String>,
+    /// Created.
+    pub date_created: DateTime<Utc>,
+    /// Last change.
+    pub last_updated: DateTime<Utc>,
+    /// Dispatch deadline (end of the handling time).
+    pub handling_deadline: DateTime<Utc>,
+    /// When it left, if it did.
+    pub shipped_at: Option<DateTime<Utc>>,
+}
+
+/// A claim opened by a buyer on an order.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// Claim id.
+    pub id: i64,
+    /// Order claimed.
+    pub order_id: i64,
+    /// Seller (respondent).
+    pub seller_id: i64,
+    /// Buyer (complainant).
+    pub buyer_id: i64,
+    /// `opened` or `closed`.
+    pub status: String,
+    /// `claim` or `dispute`.
+    pub stage: String,
+    /// e.g. `PDD9949` (not received).
+    pub reason_id: String,
+    /// Created.
+    pub date_created: DateTime<Utc>,
+    /// Last change.
+    pub last_updated: DateTime<Utc>,
+}
+
+/// A post-sale message in a pack's conversation.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Message id (hex).
+    pub id: String,
+    /// Sender.
+    pub from: i64,
+    /// Recipient.
+    pub to: i64,
+    /// Text.
+    pub text: String,
+    /// Sent.
+    pub date: DateTime<Utc>,
+    /// When the recipient read it.
+    pub read: Option<DateTime<Utc>>,
+}
+
+/// A write the sandbox accepted, as `/_sandbox/writes` reports it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Write {
+    /// A question deleted.
+    QuestionDeleted {
+        /// Which.
+        question_id: i64,
+    },
+    /// A stock change.
+    Stock {
+        /// Listing.
+        item_id: String,
+        /// Variation, when the change was per variation.
+        variation_id: Option<i64>,
+        /// New stock.
+        available_quantity: i64,
+    },
+    /// A post-sale message sent by the seller.
+    Message {
+        /// Pack (or order) id of the conversation.
+        pack_id: i64,
+        /// Exact text.
+        text: String,
+    },
+    /// A buyer blocked from asking.
+    BuyerBlocked {
+        /// Seller.
+        seller_id: i64,
+        /// Buyer.
+        buyer_id: i64,
+    },
 }
 
 /// An answer held on a question.
@@ -109,12 +258,58 @@ pub struct AccessGrant {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Faults tests can inject.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+/// Faults, latency and limits; set at start (command line) or at run time (`/_sandbox/settings`).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Faults {
     /// Commit the next N answers but reply 502 as if the response were lost.
-    #[serde(default)]
     pub lose_answer_responses: u32,
+    /// Added to every response, in milliseconds.
+    pub latency_ms: u64,
+    /// Up to this much more, at random.
+    pub jitter_ms: u64,
+    /// Requests per second allowed per access token (per caller without one); 0 = unlimited.
+    pub rate_limit: u32,
+    /// Fraction of requests answered with a 5xx.
+    pub error_rate: f64,
+    /// Fraction of requests that hang for `timeout_ms` before a 504.
+    pub timeout_rate: f64,
+    /// How long a "timeout" hangs.
+    pub timeout_ms: u64,
+    /// Fraction of requests whose connection drops before a response body.
+    pub drop_rate: f64,
+    /// Fraction of writes that are committed and then lose their response (connection dropped).
+    pub lose_write_rate: f64,
+    /// `PUT /items/{id}` answers 409 (optimistic locking) this many times before succeeding.
+    pub item_conflicts: u32,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            lose_answer_responses: 0,
+            latency_ms: 0,
+            jitter_ms: 0,
+            rate_limit: 0,
+            error_rate: 0.0,
+            timeout_rate: 0.0,
+            timeout_ms: 31_000,
+            drop_rate: 0.0,
+            lose_write_rate: 0.0,
+            item_conflicts: 0,
+        }
+    }
+}
+
+/// An open scan (`search_type=scan`): a snapshot of the matching ids and where the next page starts.
+#[derive(Debug, Clone)]
+pub struct Scroll {
+    /// Matching ids, in order.
+    pub ids: Vec<String>,
+    /// Next position.
+    pub position: usize,
+    /// Scroll ids expire 5 minutes after their last use.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The whole simulated marketplace.
@@ -126,6 +321,24 @@ pub struct World {
     pub items: BTreeMap<String, Item>,
     /// Questions by id.
     pub questions: BTreeMap<i64, Question>,
+    /// Orders by id.
+    pub orders: BTreeMap<i64, Order>,
+    /// Shipments by id.
+    pub shipments: BTreeMap<i64, Shipment>,
+    /// Claims by id.
+    pub claims: BTreeMap<i64, Claim>,
+    /// Post-sale conversations by pack id (the order id when the order has no pack).
+    pub messages: BTreeMap<i64, Vec<Message>>,
+    /// Buyers each seller blocked from asking.
+    pub blocked: BTreeMap<i64, std::collections::BTreeSet<i64>>,
+    /// Open scans by scroll id.
+    pub scrolls: HashMap<String, Scroll>,
+    /// Writes other than answers, in order.
+    pub writes: Vec<Write>,
+    /// Requests in the current one-second window, per caller.
+    pub rate_windows: HashMap<String, (i64, u32)>,
+    /// Every seeded seller (the first is the demo seller).
+    pub seller_ids: Vec<i64>,
     /// The seeded seller.
     pub seller_id: i64,
     /// Buyers who can ask.
@@ -151,6 +364,35 @@ pub struct World {
 }
 
 impl World {
+    /// A world with nothing in it yet.
+    pub fn empty(rng: SplitMix) -> Self {
+        Self {
+            users: BTreeMap::new(),
+            items: BTreeMap::new(),
+            questions: BTreeMap::new(),
+            orders: BTreeMap::new(),
+            shipments: BTreeMap::new(),
+            claims: BTreeMap::new(),
+            messages: BTreeMap::new(),
+            blocked: BTreeMap::new(),
+            scrolls: HashMap::new(),
+            writes: Vec::new(),
+            rate_windows: HashMap::new(),
+            seller_ids: Vec::new(),
+            seller_id: 0,
+            buyer_ids: Vec::new(),
+            next_question_id: 13_100_000_001,
+            answers: Vec::new(),
+            requests: BTreeMap::new(),
+            codes: HashMap::new(),
+            access: HashMap::new(),
+            refresh: HashMap::new(),
+            faults: Faults::default(),
+            clock_offset: Duration::zero(),
+            rng,
+        }
+    }
+
     /// Simulated now.
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.clock_offset

@@ -1,10 +1,11 @@
-//! Developer tasks for Mostrador: `cargo xtask demo | test`.
+//! Developer tasks for Mostrador: `cargo xtask demo | test | bench`.
 //!
 //! - `demo`: installs missing system packages (apt, as root; otherwise prints the command), the
 //!   UI's npm packages, builds the UI and the app, and launches the app in demo mode.
 //! - `test`: the whole suite: formatting, clippy, generated-binding freshness, UI type-check and
 //!   tests, the Rust tests, and the real-window end-to-end test, inside a private desktop session
 //!   (Xvfb, D-Bus, unlocked gnome-keyring, a notification daemon, tauri-driver).
+//! - `bench`: release-build benchmarks, printed as `bench <name> <value> <unit>` lines.
 //!
 //! Layout: [`env`] finds and installs tools, [`steps`] runs commands, [`session`] builds the
 //! private desktop session.
@@ -20,6 +21,7 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("demo") => steps::demo(&args[1..]),
         Some("test") => steps::test(),
-        _ => bail!("usage: cargo xtask <demo [app args…] | test>"),
+        Some("bench") => steps::bench(),
+        _ => bail!("usage: cargo xtask <demo [app args…] | test | bench>"),
     }
 }

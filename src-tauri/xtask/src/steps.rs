@@ -146,3 +146,16 @@ pub fn test() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// `cargo xtask bench`: release-build benchmarks, one `bench <name> <value> <unit>` line each.
+pub fn bench() -> anyhow::Result<()> {
+    run(cargo().args([
+        "run",
+        "--release",
+        "-q",
+        "-p",
+        "mostrador-tests",
+        "--bin",
+        "mostrador-bench",
+    ]))
+}

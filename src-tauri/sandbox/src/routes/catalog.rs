@@ -17,15 +17,23 @@ use crate::world::{Item, User, World};
 pub const MULTIGET_MAX: usize = 20;
 
 fn user_json(world: &World, u: &User) -> Value {
-    json!({
+    let seller = world.seller_ids.contains(&u.id);
+    let mut v = json!({
         "id": u.id,
         "nickname": u.nickname,
         "site_id": u.site_id,
-        "country_id": "AR",
+        "country_id": match u.site_id.as_str() { "MLB" => "BR", "MLM" => "MX", _ => "AR" },
         "user_type": "normal",
         "permalink": format!("http://perfil.mercadolibre.com.ar/{}", u.nickname),
-        "tags": if u.id == world.seller_id { json!(["normal", "user_info_verified"]) } else { json!(["normal"]) },
-    })
+        "tags": if seller { json!(["normal", "user_info_verified"]) } else { json!(["normal"]) },
+    });
+    if seller && let Some(map) = v.as_object_mut() {
+        map.insert(
+            "seller_reputation".into(),
+            crate::reputation::seller_reputation(world, u.id, &u.site_id),
+        );
+    }
+    v
 }
 
 /// A price as the API sends it: a JSON number, integral when it has no cents.
@@ -37,7 +45,8 @@ pub fn price(cents: i64) -> Value {
     }
 }
 
-fn item_json(world: &World, i: &Item) -> Value {
+/// An item in the API's shape.
+pub fn item_json(world: &World, i: &Item) -> Value {
     let slug: String = i
         .title
         .to_lowercase()
@@ -67,9 +76,20 @@ fn item_json(world: &World, i: &Item) -> Value {
         "secure_thumbnail": format!("https://http2.mlstatic.com/D_{number}-I.jpg"),
         "pictures": [],
         "status": i.status,
-        "sub_status": if i.status == "paused" { json!(["out_of_stock"]) } else { json!([]) },
+        "sub_status": i.sub_status,
+        "seller_custom_field": i.sku,
         "tags": [],
-        "variations": [],
+        "variations": i.variations.iter().map(|v| json!({
+            "id": v.id,
+            "price": price(i.price_cents),
+            "available_quantity": v.available_quantity,
+            "sold_quantity": v.sold_quantity,
+            "attribute_combinations": v.attributes.iter().map(|(name, value)| json!({
+                "id": name.to_uppercase(), "name": name, "value_id": null, "value_name": value,
+            })).collect::<Vec<_>>(),
+            "picture_ids": [],
+            "seller_custom_field": v.sku,
+        })).collect::<Vec<_>>(),
         "date_created": world.format_time(world.now() - chrono::Duration::days(200), site),
         "last_updated": world.format_time(world.now(), site),
     })

@@ -69,6 +69,19 @@ pub async fn inject_question(
             "no listing or buyer to ask with",
         );
     };
+    let blocked = world.items.get(&item).is_some_and(|i| {
+        world
+            .blocked
+            .get(&i.seller_id)
+            .is_some_and(|b| b.contains(&from))
+    });
+    if blocked {
+        return api_error(
+            StatusCode::FORBIDDEN,
+            "blocked_user",
+            "the seller blocked this buyer from asking",
+        );
+    }
     let now = world.now();
     match world.add_question(&item, from, &req.text, now) {
         Some(id) => {
@@ -92,10 +105,69 @@ pub async fn requests(State(shared): State<Shared>) -> Response {
     Json(lock(&shared).requests.clone()).into_response()
 }
 
-/// `POST /sandbox/faults` replaces the injected faults.
-pub async fn set_faults(State(shared): State<Shared>, Json(faults): Json<Faults>) -> Response {
+/// `GET /_sandbox/settings` → the current faults, latency and rate limit.
+pub async fn settings(State(shared): State<Shared>) -> Response {
+    Json(lock(&shared).faults.clone()).into_response()
+}
+
+/// `POST /_sandbox/settings` replaces them (fields left out take their defaults).
+pub async fn set_settings(State(shared): State<Shared>, Json(faults): Json<Faults>) -> Response {
     lock(&shared).faults = faults;
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// Body of `POST /_sandbox/clock`.
+#[derive(Debug, Deserialize)]
+pub struct AdvanceClock {
+    /// Seconds to move the simulated clock forward (token expiry, time windows).
+    pub advance_seconds: i64,
+}
+
+/// `POST /_sandbox/clock` → `{"now": "..."}` after moving the simulated clock.
+pub async fn advance_clock(
+    State(shared): State<Shared>,
+    Json(req): Json<AdvanceClock>,
+) -> Response {
+    if req.advance_seconds < 0 {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the clock only moves forward",
+        );
+    }
+    let mut world = lock(&shared);
+    world.clock_offset += chrono::Duration::seconds(req.advance_seconds);
+    Json(json!({"now": world.now().to_rfc3339()})).into_response()
+}
+
+/// `GET /_sandbox/writes` → every accepted write other than answers (deletions, stock, blocks).
+pub async fn writes(State(shared): State<Shared>) -> Response {
+    Json(lock(&shared).writes.clone()).into_response()
+}
+
+/// `GET /_sandbox/credentials` → the sandbox application and a fresh token pair per seller.
+pub async fn credentials(State(shared): State<Shared>) -> Response {
+    let mut world = lock(&shared);
+    let ids = world.seller_ids.clone();
+    let mut sellers = Vec::new();
+    for id in ids {
+        let (access, refresh) = crate::routes::oauth::issue_tokens(&mut world, id, CLIENT_ID);
+        let user = world.users.get(&id).cloned();
+        sellers.push(json!({
+            "user_id": id,
+            "nickname": user.as_ref().map(|u| u.nickname.clone()),
+            "site_id": user.as_ref().map(|u| u.site_id.clone()),
+            "access_token": access,
+            "refresh_token": refresh,
+        }));
+    }
+    Json(json!({
+        "client_id": CLIENT_ID,
+        "client_secret": crate::CLIENT_SECRET,
+        "redirect_uri": crate::REDIRECT_URI,
+        "sellers": sellers,
+    }))
+    .into_response()
 }
 
 /// `GET /sandbox/seller` → the demo seller's id and nickname.
@@ -114,7 +186,7 @@ pub async fn questions(State(shared): State<Shared>) -> Response {
     let list: Vec<serde_json::Value> = world
         .questions
         .values()
-        .map(|q| json!({"id": q.id, "status": q.status, "item_id": q.item_id, "text": q.text}))
+        .map(|q| json!({"id": q.id, "seller_id": q.seller_id, "status": q.status, "item_id": q.item_id, "text": q.text}))
         .collect();
     Json(list).into_response()
 }

@@ -1,18 +1,23 @@
 //! HTTP routes, one module per API area, plus the sandbox's own control endpoints.
 
+pub mod blocklist;
 pub mod catalog;
 pub mod control;
+pub mod gate;
+pub mod listings;
 pub mod oauth;
+pub mod orders;
+pub mod postsale;
 pub mod questions;
+pub mod scan;
+pub mod visits;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::extract::{Request, State};
 use axum::http::HeaderMap;
-use axum::middleware::{self, Next};
-use axum::response::Response;
-use axum::routing::{get, post};
+use axum::middleware;
+use axum::routing::{delete, get, post};
 
 use crate::api_error::Rejection;
 use crate::world::World;
@@ -41,12 +46,6 @@ pub fn authenticate(world: &World, headers: &HeaderMap) -> Result<i64, Rejection
     }
 }
 
-async fn count_requests(State(shared): State<Shared>, req: Request, next: Next) -> Response {
-    let key = format!("{} {}", req.method(), req.uri().path());
-    lock(&shared).count(key);
-    next.run(req).await
-}
-
 /// The full router.
 pub fn router(shared: Shared) -> Router {
     Router::new()
@@ -55,11 +54,45 @@ pub fn router(shared: Shared) -> Router {
         .route("/users/me", get(catalog::me))
         .route("/users", get(catalog::users_multiget))
         .route("/users/{id}", get(catalog::user))
+        .route("/users/{id}/items/search", get(listings::search))
+        .route(
+            "/users/{id}/questions/response_time",
+            get(questions::response_time),
+        )
+        .route(
+            "/users/{id}/questions_blacklist",
+            get(blocklist::list).post(blocklist::add),
+        )
+        .route(
+            "/users/{id}/questions_blacklist/{buyer}",
+            delete(blocklist::remove),
+        )
         .route("/items", get(catalog::items_multiget))
-        .route("/items/{id}", get(catalog::item))
+        .route("/items/{id}", get(catalog::item).put(listings::update))
         .route("/questions/search", get(questions::search))
-        .route("/questions/{id}", get(questions::one))
+        .route(
+            "/questions/{id}",
+            get(questions::one).delete(questions::delete),
+        )
         .route("/answers", post(questions::answer))
+        .route("/orders/search", get(orders::search))
+        .route("/orders/{id}", get(orders::one))
+        .route("/shipments/{id}", get(postsale::shipment))
+        .route("/shipments/{id}/sla", get(postsale::sla))
+        .route("/shipments/{id}/delays", get(postsale::delays))
+        .route("/post-purchase/v1/claims/search", get(postsale::claims))
+        .route(
+            "/messages/packs/{pack}/sellers/{seller}",
+            get(postsale::thread).post(postsale::send),
+        )
+        .route("/messages/unread", get(postsale::unread))
+        .route("/users/{id}/items_visits", get(visits::user_range))
+        .route(
+            "/users/{id}/items_visits/time_window",
+            get(visits::user_window),
+        )
+        .route("/items/visits", get(visits::item_range))
+        .route("/items/{id}/visits/time_window", get(visits::item_window))
         .route("/_sandbox/authorize", post(control::authorize))
         .route(
             "/_sandbox/questions",
@@ -67,11 +100,14 @@ pub fn router(shared: Shared) -> Router {
         )
         .route("/_sandbox/answers", get(control::answers))
         .route("/_sandbox/requests", get(control::requests))
-        .route("/_sandbox/faults", post(control::set_faults))
+        .route(
+            "/_sandbox/settings",
+            get(control::settings).post(control::set_settings),
+        )
+        .route("/_sandbox/credentials", get(control::credentials))
+        .route("/_sandbox/clock", post(control::advance_clock))
+        .route("/_sandbox/writes", get(control::writes))
         .route("/_sandbox/seller", get(control::seller))
-        .layer(middleware::from_fn_with_state(
-            shared.clone(),
-            count_requests,
-        ))
+        .layer(middleware::from_fn_with_state(shared.clone(), gate::gate))
         .with_state(shared)
 }

@@ -129,7 +129,8 @@ fn pkce_ok(challenge: &Option<(String, String)>, verifier: Option<&String>) -> b
     }
 }
 
-fn grant_tokens(world: &mut World, user_id: i64, client_id: &str) -> Response {
+/// Issues an access token and the (only valid) refresh token of `user_id` for `client_id`.
+pub fn issue_tokens(world: &mut World, user_id: i64, client_id: &str) -> (String, String) {
     let access = world.token("APP_USR", user_id);
     let refresh = world.token("TG", user_id);
     let expires_at = world.now() + Duration::seconds(ACCESS_TOKEN_SECONDS);
@@ -147,6 +148,11 @@ fn grant_tokens(world: &mut World, user_id: i64, client_id: &str) -> Response {
     world
         .refresh
         .insert(refresh.clone(), (user_id, client_id.to_owned()));
+    (access, refresh)
+}
+
+fn grant_tokens(world: &mut World, user_id: i64, client_id: &str) -> Response {
+    let (access, refresh) = issue_tokens(world, user_id, client_id);
     Json(serde_json::json!({
         "access_token": access,
         "token_type": "Bearer",

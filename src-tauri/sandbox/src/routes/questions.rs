@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{Shared, authenticate, lock};
+use super::{Shared, authenticate, lock, scan};
 use crate::api_error::{api_error, not_found};
-use crate::world::{Answer, AnswerRecord, Question, World};
+use crate::world::{Answer, AnswerRecord, Question, World, Write};
 
 /// Longest answer accepted, in characters.
 pub const ANSWER_MAX_CHARS: usize = 2000;
@@ -65,7 +65,7 @@ pub async fn search(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let world = lock(&shared);
+    let mut world = lock(&shared);
     let caller = match authenticate(&world, &headers) {
         Ok(id) => id,
         Err(r) => return r.into_response(),
@@ -80,16 +80,48 @@ pub async fn search(
         );
     }
     let status = q.get("status").map(|s| s.to_uppercase());
-    let limit: usize = match q.get("limit").map(|l| l.parse::<usize>()) {
-        None => 50,
-        Some(Ok(l)) if (1..=100).contains(&l) => l,
-        Some(_) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                "limit must be between 1 and 100",
-            );
+    let matching = |w: &World| -> Vec<i64> {
+        let mut found: Vec<&Question> = w
+            .questions
+            .values()
+            .filter(|x| seller.is_none_or(|s| x.seller_id == s))
+            .filter(|x| item.is_none_or(|i| &x.item_id == i))
+            .filter(|x| status.as_ref().is_none_or(|s| &x.status == s))
+            .filter(|x| x.status != "DELETED" || status.as_deref() == Some("DELETED"))
+            .collect();
+        found.sort_by_key(|x| (x.date_created, x.id));
+        if q.get("sort_types")
+            .is_some_and(|t| t.eq_ignore_ascii_case("DESC"))
+        {
+            found.reverse();
         }
+        found.into_iter().map(|x| x.id).collect()
+    };
+    if scan::is_scan(&q) {
+        let page = match scan::page(&mut world, &q, |w| {
+            matching(w).iter().map(i64::to_string).collect()
+        }) {
+            Ok(p) => p,
+            Err(r) => return r.into_response(),
+        };
+        let questions: Vec<Value> = page
+            .ids
+            .iter()
+            .filter_map(|id| world.questions.get(&id.parse::<i64>().ok()?))
+            .map(|x| question_json(&world, x, false))
+            .collect();
+        return Json(json!({
+            "total": page.total,
+            "limit": questions.len(),
+            "questions": questions,
+            "scroll_id": page.scroll_id,
+            "filters": {"api_version": "4", "caller": caller, "search_type": "scan"},
+        }))
+        .into_response();
+    }
+    let limit = match scan::limit(&q) {
+        Ok(l) => l,
+        Err(r) => return r.into_response(),
     };
     let offset: usize = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
     if offset > 1000 {
@@ -99,26 +131,13 @@ pub async fn search(
             "offset exceeds 1000; use search_type=scan",
         );
     }
-    let mut found: Vec<&Question> = world
-        .questions
-        .values()
-        .filter(|x| seller.is_none_or(|s| x.seller_id == s))
-        .filter(|x| item.is_none_or(|i| &x.item_id == i))
-        .filter(|x| status.as_ref().is_none_or(|s| &x.status == s))
-        .filter(|x| x.status != "DELETED")
-        .collect();
-    let descending = q
-        .get("sort_types")
-        .is_some_and(|t| t.eq_ignore_ascii_case("DESC"));
-    found.sort_by_key(|x| (x.date_created, x.id));
-    if descending {
-        found.reverse();
-    }
-    let total = found.len();
-    let page: Vec<Value> = found
+    let ids = matching(&world);
+    let total = ids.len();
+    let page: Vec<Value> = ids
         .into_iter()
         .skip(offset)
         .take(limit)
+        .filter_map(|id| world.questions.get(&id))
         .map(|x| question_json(&world, x, false))
         .collect();
     Json(json!({
@@ -201,6 +220,7 @@ pub async fn answer(
             "The question does not belong to the caller",
         );
     }
+    let (seller, asker) = (q.seller_id, q.from_id);
     if q.status != "UNANSWERED" {
         return api_error(
             StatusCode::BAD_REQUEST,
@@ -208,6 +228,20 @@ pub async fn answer(
             "Question is not active (already answered or closed)",
         );
     }
+    if world
+        .blocked
+        .get(&seller)
+        .is_some_and(|b| b.contains(&asker))
+    {
+        return api_error(
+            StatusCode::FORBIDDEN,
+            "blocked_user",
+            "The buyer is blocked by the seller",
+        );
+    }
+    let Some(q) = world.questions.get_mut(&question_id) else {
+        return not_found("question");
+    };
     q.status = "ANSWERED".into();
     q.last_updated = now;
     q.answer = Some(Answer {
@@ -227,4 +261,102 @@ pub async fn answer(
         return not_found("question");
     };
     Json(question_json(&world, q, true)).into_response()
+}
+
+/// `DELETE /questions/{id}` → `["Question deleted."]`.
+pub async fn delete(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let mut world = lock(&shared);
+    let caller = match authenticate(&world, &headers) {
+        Ok(id) => id,
+        Err(r) => return r.into_response(),
+    };
+    let now = world.now();
+    let Some(q) = id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| world.questions.get_mut(&id))
+    else {
+        return not_found("question");
+    };
+    if q.seller_id != caller {
+        return api_error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "The question does not belong to the caller",
+        );
+    }
+    if q.status == "DELETED" {
+        return not_found("question");
+    }
+    q.status = "DELETED".into();
+    q.last_updated = now;
+    let question_id = q.id;
+    world.writes.push(Write::QuestionDeleted { question_id });
+    Json(json!(["Question deleted."])).into_response()
+}
+
+/// `GET /users/{id}/questions/response_time`: minutes to the first answer over the last 14 days
+/// (unanswered ones count until now, capped at a week), overall and by the seller's local time
+/// bands (weekdays 09–18, weekdays 18–24, weekend).
+pub async fn response_time(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
+    let world = lock(&shared);
+    let Ok(user_id) = id.parse::<i64>() else {
+        return not_found("user");
+    };
+    let now = world.now();
+    let since = now - chrono::Duration::days(14);
+    let cap = chrono::Duration::weeks(1);
+    let mut bands: [Vec<i64>; 4] = Default::default();
+    let mut seen = std::collections::HashSet::new();
+    for q in world
+        .questions
+        .values()
+        .filter(|q| q.seller_id == user_id && q.date_created >= since)
+    {
+        if !seen.insert((q.from_id, q.item_id.clone())) {
+            continue;
+        }
+        let answered = q.answer.as_ref().map(|a| a.date_created).unwrap_or(now);
+        let minutes = (answered - q.date_created).min(cap).num_minutes().max(0);
+        let local = q.date_created - chrono::Duration::hours(3);
+        use chrono::{Datelike, Timelike};
+        let band = match (local.weekday().number_from_monday(), local.hour()) {
+            (6..=7, _) => 3,
+            (_, 9..=17) => 1,
+            (_, 18..=23) => 2,
+            _ => 0,
+        };
+        bands[band].push(minutes);
+        bands[0].push(minutes);
+    }
+    if bands[0].is_empty() {
+        return api_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("Response time not found for user id: {user_id}"),
+        );
+    }
+    let avg = |v: &[i64]| {
+        if v.is_empty() {
+            0
+        } else {
+            v.iter().sum::<i64>() / v.len() as i64
+        }
+    };
+    let band = |v: &[i64]| {
+        let rt = avg(v);
+        json!({"response_time": rt, "sales_percent_increase": if rt > 60 { json!(10) } else { json!(null) }})
+    };
+    Json(json!({
+        "user_id": user_id,
+        "total": {"response_time": avg(&bands[0])},
+        "weekend": band(&bands[3]),
+        "weekdays_working_hours": band(&bands[1]),
+        "weekdays_extra_hours": band(&bands[2]),
+    }))
+    .into_response()
 }
