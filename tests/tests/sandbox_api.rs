@@ -1104,3 +1104,257 @@ async fn visits_one_item_per_call_150_days_and_the_48h_lag() {
         .await;
     assert!(user["total_visits"].as_u64().unwrap() >= sum);
 }
+
+#[test]
+fn profiles_have_their_documented_sizes_and_content() {
+    use mostrador_sandbox::seed::{SELLER_ID, world};
+    for (profile, questions, orders, listings) in [
+        (Profile::Large, 10_000, 5_000, 1_000),
+        (Profile::Huge, 100_000, 50_000, 5_000),
+    ] {
+        let w = world(profile, 42, chrono::Utc::now());
+        let q = w
+            .questions
+            .values()
+            .filter(|q| q.seller_id == SELLER_ID)
+            .count();
+        let o = w
+            .orders
+            .values()
+            .filter(|o| o.seller_id == SELLER_ID)
+            .count();
+        let l = w
+            .items
+            .values()
+            .filter(|i| i.seller_id == SELLER_ID)
+            .count();
+        assert_eq!((q, o, l), (questions, orders, listings), "{profile:?}");
+        if profile == Profile::Huge {
+            assert!(
+                w.items
+                    .values()
+                    .filter(|i| i.seller_id == SELLER_ID)
+                    .all(|i| !i.variations.is_empty()),
+                "every huge listing has variations"
+            );
+        }
+        let texts: Vec<&str> = w.questions.values().map(|q| q.text.as_str()).collect();
+        assert!(
+            texts.iter().any(|t| t.contains("<script>")),
+            "script-looking buyer text"
+        );
+        assert!(texts.iter().any(|t| t.contains('@')), "an e-mail address");
+        assert!(
+            texts.iter().any(|t| t.contains("5555-0123")),
+            "a phone number"
+        );
+        assert!(
+            texts.iter().any(|t| t.chars().count() > 1500),
+            "a very long text"
+        );
+        assert!(texts.iter().any(|t| t.contains("Olá")), "Portuguese on MLB");
+        let sites: BTreeSet<&str> = w
+            .users
+            .values()
+            .filter(|u| w.seller_ids.contains(&u.id))
+            .map(|u| u.site_id.as_str())
+            .collect();
+        assert_eq!(sites, BTreeSet::from(["MLA", "MLB", "MLM"]));
+    }
+    let a = world(Profile::Small, 7, chrono::DateTime::UNIX_EPOCH);
+    let b = world(Profile::Small, 7, chrono::DateTime::UNIX_EPOCH);
+    let texts = |w: &mostrador_sandbox::world::World| {
+        w.questions
+            .values()
+            .map(|q| (q.id, q.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&a), texts(&b), "same seed, same world");
+}
+
+#[tokio::test]
+async fn every_documented_question_status_is_served_and_only_unanswered_can_be_answered() {
+    let api = Api::start(Profile::Small).await;
+    for status in [
+        "UNANSWERED",
+        "ANSWERED",
+        "CLOSED_UNANSWERED",
+        "UNDER_REVIEW",
+        "BANNED",
+        "DISABLED",
+    ] {
+        let (_, page) = api
+            .get(&format!(
+                "/questions/search?seller_id={}&status={status}&api_version=4&limit=5",
+                api.seller
+            ))
+            .await;
+        let list = page["questions"].as_array().unwrap();
+        assert!(!list.is_empty(), "the small profile has {status} questions");
+        assert!(list.iter().all(|q| q["status"] == status));
+        if status == "BANNED" {
+            assert_eq!(
+                list[0]["text"], "",
+                "banned questions come back with empty text"
+            );
+            assert_eq!(list[0]["answer"]["status"], "BANNED");
+        }
+        if status != "UNANSWERED" {
+            let id = list[0]["id"].as_i64().unwrap();
+            let (code, body) = api
+                .post_answer(json!({"question_id": id, "text": "Hola"}))
+                .await;
+            assert_eq!(
+                (code, body["error"].as_str()),
+                (StatusCode::BAD_REQUEST, Some("invalid_question")),
+                "{status}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_action_guide_opens_a_conversation_once_per_option() {
+    let api = Api::start(Profile::Small).await;
+    let pack = {
+        let w = api.world();
+        w.orders
+            .values()
+            .filter(|o| o.seller_id == api.seller && o.status == "paid")
+            .filter(|o| {
+                o.shipping_id
+                    .and_then(|s| w.shipments.get(&s))
+                    .is_some_and(|s| s.status == "handling" || s.status == "ready_to_ship")
+            })
+            .map(|o| o.pack_id.unwrap_or(o.id))
+            .find(|p| !w.messages.contains_key(p))
+            .unwrap()
+    };
+    let (_, guide) = api
+        .get(&format!(
+            "/messages/action_guide/packs/{pack}?tag=post_sale"
+        ))
+        .await;
+    let ids: Vec<&str> = guide["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "REQUEST_VARIANTS",
+            "REQUEST_BILLING_INFO",
+            "SEND_INVOICE_LINK",
+            "OTHER"
+        ]
+    );
+    let path = format!("/messages/action_guide/packs/{pack}/option?tag=post_sale");
+    let (status, body) = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            json!({"option_id": "OTHER", "text": "x".repeat(351)}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("limit_exceeded"))
+    );
+    let (status, _) = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            json!({"option_id": "NOPE", "text": "hola"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            json!({"option_id": "OTHER", "text": "¡Hola! ¿Qué color preferís?"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            json!({"option_id": "OTHER", "text": "otra vez"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "each option has a cap of one"
+    );
+    let (_, guide) = api
+        .get(&format!(
+            "/messages/action_guide/packs/{pack}?tag=post_sale"
+        ))
+        .await;
+    assert_eq!(guide["options"][3]["cap_available"], 0);
+    let (status, _) = api
+        .send(
+            reqwest::Method::POST,
+            &format!(
+                "/messages/packs/{pack}/sellers/{}?tag=post_sale",
+                api.seller
+            ),
+            json!({"text": "Te lo mando hoy."}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "after the guide the seller may write"
+    );
+}
+
+#[tokio::test]
+async fn simulated_after_sale_traffic_adds_messages_claims_and_delays() {
+    let ms = std::time::Duration::from_millis(10);
+    let sandbox = Sandbox::start(SandboxConfig {
+        message_every: Some(ms),
+        claim_every: Some(ms),
+        delay_every: Some(ms),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let count = |s: &Sandbox| {
+        let w = s.world().lock().unwrap();
+        let now = w.now();
+        (
+            w.messages
+                .values()
+                .flatten()
+                .filter(|m| m.read.is_none())
+                .count(),
+            w.claims.values().filter(|c| c.status == "opened").count(),
+            w.shipments
+                .values()
+                .filter(|s| {
+                    s.shipped_at.is_none() && s.status != "cancelled" && s.handling_deadline < now
+                })
+                .count(),
+        )
+    };
+    let before = count(&sandbox);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after = count(&sandbox);
+    assert!(
+        after.0 > before.0,
+        "new unread buyer messages: {before:?} → {after:?}"
+    );
+    assert!(
+        after.1 > before.1,
+        "new open claims: {before:?} → {after:?}"
+    );
+    assert!(
+        after.2 > before.2,
+        "shipments past their deadline: {before:?} → {after:?}"
+    );
+}

@@ -44,6 +44,12 @@ pub struct SandboxConfig {
     pub question_every: Option<Duration>,
     /// A simulated buyer purchases this often; `None` disables sales.
     pub order_every: Option<Duration>,
+    /// A buyer writes a post-sale message this often.
+    pub message_every: Option<Duration>,
+    /// A buyer opens a claim this often.
+    pub claim_every: Option<Duration>,
+    /// A shipment passes its dispatch deadline this often.
+    pub delay_every: Option<Duration>,
     /// Size of the demo seller.
     pub profile: seed::Profile,
     /// Latency, rate limit and faults from the start.
@@ -57,6 +63,9 @@ impl Default for SandboxConfig {
             seed: 42,
             question_every: None,
             order_every: None,
+            message_every: None,
+            claim_every: None,
+            delay_every: None,
             profile: seed::Profile::Tiny,
             faults: world::Faults::default(),
         }
@@ -94,6 +103,20 @@ impl Sandbox {
         }
         if let Some(every) = config.order_every {
             tokio::spawn(traffic::sales(world.clone(), every, cancel.clone()));
+        }
+        for (kind, every) in [
+            (traffic::AfterSale::Message, config.message_every),
+            (traffic::AfterSale::Claim, config.claim_every),
+            (traffic::AfterSale::Delay, config.delay_every),
+        ] {
+            if let Some(every) = every {
+                tokio::spawn(traffic::after_sale(
+                    world.clone(),
+                    kind,
+                    every,
+                    cancel.clone(),
+                ));
+            }
         }
         tracing::info!(%addr, "sandbox listening");
         Ok(Self {

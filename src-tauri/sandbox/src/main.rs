@@ -2,7 +2,7 @@
 //! exploration and benchmarks.
 //!
 //! Usage: `mostrador-sandbox [--port N] [--profile tiny|small|large|huge] [--seed N]
-//! [--question-every SECS] [--order-every SECS] [--latency-ms N] [--jitter-ms N] [--rate-limit N]
+//! [--question-every SECS] [--order-every SECS] [--message-every SECS] [--claim-every SECS] [--delay-every SECS] [--latency-ms N] [--jitter-ms N] [--rate-limit N]
 //! [--faults error=0.05,timeout=0.01,drop=0.01,lose_write=0.02]`
 //!
 //! The first line of output is `listening on http://127.0.0.1:PORT`.
@@ -28,10 +28,10 @@ fn parse_args() -> anyhow::Result<SandboxConfig> {
                 let secs: f64 = value()?.parse().context("--question-every")?;
                 config.question_every = (secs > 0.0).then(|| Duration::from_secs_f64(secs));
             }
-            "--order-every" => {
-                let secs: f64 = value()?.parse().context("--order-every")?;
-                config.order_every = (secs > 0.0).then(|| Duration::from_secs_f64(secs));
-            }
+            "--order-every" => config.order_every = every(&value()?, &arg)?,
+            "--message-every" => config.message_every = every(&value()?, &arg)?,
+            "--claim-every" => config.claim_every = every(&value()?, &arg)?,
+            "--delay-every" => config.delay_every = every(&value()?, &arg)?,
             "--profile" => config.profile = value()?.parse().map_err(anyhow::Error::msg)?,
             "--latency-ms" => {
                 config.faults.latency_ms = value()?.parse().context("--latency-ms")?
@@ -44,7 +44,7 @@ fn parse_args() -> anyhow::Result<SandboxConfig> {
             "-h" | "--help" => {
                 println!(
                     "mostrador-sandbox [--port N] [--profile tiny|small|large|huge] [--seed N] \
-                     [--question-every SECS (0 = off)] [--order-every SECS] [--latency-ms N] [--jitter-ms N] \
+                     [--question-every SECS (0 = off)] [--order-every SECS] [--message-every SECS] [--claim-every SECS] [--delay-every SECS] [--latency-ms N] [--jitter-ms N] \
                      [--rate-limit REQ_PER_S] [--faults error=F,timeout=F,drop=F,lose_write=F]"
                 );
                 std::process::exit(0);
@@ -53,6 +53,12 @@ fn parse_args() -> anyhow::Result<SandboxConfig> {
         }
     }
     Ok(config)
+}
+
+/// Seconds between simulated events; 0 turns them off.
+fn every(value: &str, flag: &str) -> anyhow::Result<Option<Duration>> {
+    let secs: f64 = value.parse().with_context(|| flag.to_owned())?;
+    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
 }
 
 fn parse_faults(spec: &str, faults: &mut mostrador_sandbox::world::Faults) -> anyhow::Result<()> {
@@ -78,6 +84,7 @@ fn parse_faults(spec: &str, faults: &mut mostrador_sandbox::world::Faults) -> an
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

@@ -398,9 +398,29 @@ fn seed_seller(
                 date_created: at + Duration::minutes(3 + rng.below(240) as i64),
             };
             if let Some(q) = world.questions.get_mut(&id) {
-                q.status = "ANSWERED".into();
                 q.last_updated = answer.date_created;
-                q.answer = Some(answer);
+                // Every status Mercado Libre documents appears in the history.
+                q.status = match n % 97 {
+                    41 => "CLOSED_UNANSWERED",
+                    53 => "UNDER_REVIEW",
+                    67 => "DISABLED",
+                    79 => "BANNED",
+                    _ => "ANSWERED",
+                }
+                .into();
+                match q.status.as_str() {
+                    "ANSWERED" => q.answer = Some(answer),
+                    // Banned questions come back with empty text, and a banned answer too.
+                    "BANNED" => {
+                        q.text.clear();
+                        q.answer = Some(Answer {
+                            text: String::new(),
+                            ..answer
+                        });
+                        q.answer_banned = true;
+                    }
+                    _ => {}
+                }
             }
         }
     }

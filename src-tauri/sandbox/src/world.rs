@@ -223,6 +223,8 @@ pub struct Question {
     pub last_updated: DateTime<Utc>,
     /// The answer, once answered.
     pub answer: Option<Answer>,
+    /// The answer was banned by moderation (shown with empty text and status `BANNED`).
+    pub answer_banned: bool,
 }
 
 /// One accepted `POST /answers`, as the control endpoint reports it.
@@ -329,6 +331,8 @@ pub struct World {
     pub claims: BTreeMap<i64, Claim>,
     /// Post-sale conversations by pack id (the order id when the order has no pack).
     pub messages: BTreeMap<i64, Vec<Message>>,
+    /// Action-guide options already used, by pack (each option has a cap of one).
+    pub guide_used: HashMap<i64, Vec<String>>,
     /// Buyers each seller blocked from asking.
     pub blocked: BTreeMap<i64, std::collections::BTreeSet<i64>>,
     /// Open scans by scroll id.
@@ -374,6 +378,7 @@ impl World {
             shipments: BTreeMap::new(),
             claims: BTreeMap::new(),
             messages: BTreeMap::new(),
+            guide_used: HashMap::new(),
             blocked: BTreeMap::new(),
             scrolls: HashMap::new(),
             writes: Vec::new(),
@@ -444,6 +449,7 @@ impl World {
                 date_created: at,
                 last_updated: at,
                 answer: None,
+                answer_banned: false,
             },
         );
         Some(id)

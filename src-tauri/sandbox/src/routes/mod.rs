@@ -86,6 +86,14 @@ pub fn router(shared: Shared) -> Router {
             get(postsale::thread).post(postsale::send),
         )
         .route("/messages/unread", get(postsale::unread))
+        .route(
+            "/messages/action_guide/packs/{pack}",
+            get(postsale::action_guide),
+        )
+        .route(
+            "/messages/action_guide/packs/{pack}/option",
+            post(postsale::action_guide_send),
+        )
         .route("/users/{id}/items_visits", get(visits::user_range))
         .route(
             "/users/{id}/items_visits/time_window",

@@ -379,7 +379,9 @@ pub async fn send(
         .messages
         .get(&pack)
         .is_some_and(|l| l.iter().any(|m| m.from == buyer));
-    if !buyer_wrote {
+    // The action guide is how a seller may open a conversation.
+    let guided = world.guide_used.contains_key(&pack);
+    if !buyer_wrote && !guided {
         return messages_error(
             StatusCode::FORBIDDEN,
             "blocked_by_conversation_started_by_seller",
@@ -441,4 +443,148 @@ pub async fn unread(
         .take(500)
         .collect();
     Json(json!({"user_id": caller, "results": results})).into_response()
+}
+
+const GUIDE_OPTIONS: &[(&str, &str)] = &[
+    ("REQUEST_VARIANTS", "template"),
+    ("REQUEST_BILLING_INFO", "template"),
+    ("SEND_INVOICE_LINK", "template"),
+    ("OTHER", "free_text"),
+];
+
+fn delivered(world: &World, pack: i64) -> bool {
+    world
+        .orders
+        .values()
+        .filter(|o| o.pack_id == Some(pack) || o.id == pack)
+        .any(|o| {
+            o.shipping_id
+                .and_then(|s| world.shipments.get(&s))
+                .is_some_and(|s| s.status == "delivered")
+        })
+}
+
+/// `GET /messages/action_guide/packs/{pack}?tag=post_sale`: how a seller may open a conversation.
+pub async fn action_guide(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    Path(pack): Path<i64>,
+) -> Response {
+    let world = lock(&shared);
+    let caller = match authenticate(&world, &headers) {
+        Ok(id) => id,
+        Err(r) => return r.into_response(),
+    };
+    if pack_parties(&world, pack).is_none_or(|(s, _, _)| s != caller) {
+        return messages_error(StatusCode::NOT_FOUND, "not_found", "pack not found");
+    }
+    let used = world.guide_used.get(&pack).cloned().unwrap_or_default();
+    let is_delivered = delivered(&world, pack);
+    let options: Vec<Value> = GUIDE_OPTIONS
+        .iter()
+        .map(|(id, kind)| {
+            let cap = if used.iter().any(|u| u == id) { 0 } else { 1 };
+            let enabled = cap > 0 && !(*id == "OTHER" && is_delivered);
+            json!({
+                "id": id,
+                "type": kind,
+                "templates": if *kind == "template" { json!([{"id": format!("TEMPLATE___{id}___1"), "vars": []}]) } else { json!([]) },
+                "char_limit": SELLER_MESSAGE_MAX,
+                "cap_available": cap,
+                "enabled": enabled,
+                "actionable": enabled,
+            })
+        })
+        .collect();
+    Json(json!({ "options": options })).into_response()
+}
+
+/// `POST /messages/action_guide/packs/{pack}/option?tag=post_sale` with
+/// `{"option_id", "text"}` or `{"option_id", "template_id"}`.
+pub async fn action_guide_send(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    Path(pack): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut world = lock(&shared);
+    let caller = match authenticate(&world, &headers) {
+        Ok(id) => id,
+        Err(r) => return r.into_response(),
+    };
+    let Some((seller, buyer, _)) = pack_parties(&world, pack).filter(|(s, _, _)| *s == caller)
+    else {
+        return messages_error(StatusCode::NOT_FOUND, "not_found", "pack not found");
+    };
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let Some(option) = body
+        .get("option_id")
+        .and_then(Value::as_str)
+        .filter(|o| GUIDE_OPTIONS.iter().any(|(id, _)| id == o))
+    else {
+        return messages_error(StatusCode::NOT_FOUND, "not_found", "invalid option_id");
+    };
+    if world
+        .guide_used
+        .get(&pack)
+        .is_some_and(|u| u.iter().any(|x| x == option))
+    {
+        return messages_error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "cap for this option already used",
+        );
+    }
+    if option == "OTHER" && delivered(&world, pack) {
+        return messages_error(
+            StatusCode::BAD_REQUEST,
+            "blocked_by_excepted_case",
+            "OTHER is not available once the shipment was delivered",
+        );
+    }
+    let text = match (
+        body.get("text").and_then(Value::as_str),
+        body.get("template_id").and_then(Value::as_str),
+    ) {
+        (Some(t), _) if t.chars().count() > SELLER_MESSAGE_MAX => {
+            return messages_error(
+                StatusCode::BAD_REQUEST,
+                "limit_exceeded",
+                "The message content is too long, max characters allowed are 350",
+            );
+        }
+        (Some(t), _) if !t.trim().is_empty() => t.to_owned(),
+        (None, Some(template)) => format!("[{template}]"),
+        _ => {
+            return messages_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "text or template_id is required",
+            );
+        }
+    };
+    let now = world.now();
+    let id = world.token("MSG", seller);
+    world.messages.entry(pack).or_default().push(Message {
+        id,
+        from: seller,
+        to: buyer,
+        text: text.clone(),
+        date: now,
+        read: None,
+    });
+    world
+        .guide_used
+        .entry(pack)
+        .or_default()
+        .push(option.to_owned());
+    world.writes.push(Write::Message {
+        pack_id: pack,
+        text,
+    });
+    (
+        StatusCode::CREATED,
+        Json(json!({"option_id": option, "status": "sent"})),
+    )
+        .into_response()
 }

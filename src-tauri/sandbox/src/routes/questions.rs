@@ -43,7 +43,7 @@ pub fn question_json(world: &World, q: &Question, full: bool) -> Value {
         "suspected_spam": false,
         "answer": q.answer.as_ref().map(|a| json!({
             "text": a.text,
-            "status": "ACTIVE",
+            "status": if q.answer_banned { "BANNED" } else { "ACTIVE" },
             "date_created": world.format_time(a.date_created, &site),
         })),
         "from": {"id": q.from_id, "answered_questions": answered},
