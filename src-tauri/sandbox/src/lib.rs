@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod api_error;
+pub mod contract;
 pub mod reputation;
 pub mod routes;
 pub mod seed;
