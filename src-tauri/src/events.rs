@@ -1,6 +1,8 @@
 //! Forwards core events to the window. Events carry ids only; the UI refetches. A subscriber
 //! that lagged behind sends one `core://resync` so the UI refetches everything.
 
+use std::sync::Arc;
+
 use mostrador_core::Core;
 use tauri::{AppHandle, Emitter};
 use tokio::sync::broadcast::error::RecvError;
@@ -10,8 +12,8 @@ pub const CORE_EVENT: &str = "core://event";
 /// Event name asking the UI to refetch everything.
 pub const RESYNC: &str = "core://resync";
 
-/// Spawns the bridge task.
-pub fn bridge(app: AppHandle, core: &Core) {
+/// Spawns the bridge task; it also keeps the tray's count current.
+pub fn bridge(app: AppHandle, core: Arc<Core>) {
     let mut rx = core.subscribe();
     tauri::async_runtime::spawn(async move {
         loop {
@@ -20,6 +22,7 @@ pub fn bridge(app: AppHandle, core: &Core) {
                     if let Err(e) = app.emit(CORE_EVENT, &event) {
                         tracing::warn!(error = %e, "could not emit a core event");
                     }
+                    crate::tray::refresh(&app, &core).await;
                 }
                 Err(RecvError::Lagged(n)) => {
                     tracing::debug!(skipped = n, "event bridge lagged");

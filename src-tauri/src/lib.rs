@@ -8,6 +8,7 @@ mod demo;
 mod events;
 mod logging;
 mod notifier;
+mod tray;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -56,6 +57,19 @@ fn demo_secrets() -> Arc<dyn SecretStore> {
     }
 }
 
+/// The OS language (LC_ALL, LC_MESSAGES, LANG) and the local UTC offset, for notifications.
+fn os_locale() -> mostrador_core::notify::Locale {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty() && v != "C" && v != "POSIX")
+        .unwrap_or_default();
+    mostrador_core::notify::Locale {
+        language: mostrador_core::notify::Language::from_locale(&locale),
+        utc_offset_minutes: chrono::Local::now().offset().local_minus_utc() / 60,
+    }
+}
+
 fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
     let base: PathBuf = match &options.data_dir {
         Some(dir) => dir.clone(),
@@ -85,9 +99,10 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
         CoreConfig {
             db_path,
             poll_interval: options.poll_interval,
+            locale: os_locale(),
         },
         secrets,
-        Arc::new(notifier::DesktopNotifier),
+        Arc::new(notifier::DesktopNotifier::new(app.handle().clone())),
         Arc::new(SystemClock),
     )?);
     let lifecycle = Lifecycle::default();
@@ -100,7 +115,16 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
         *lifecycle.running.lock().unwrap_or_else(|e| e.into_inner()) = Some(running);
         anyhow::Ok(())
     })?;
-    events::bridge(app.handle().clone(), &core);
+    events::bridge(app.handle().clone(), core.clone());
+    tray::build(app.handle(), core.clone())?;
+    // The age of the oldest question changes with time alone: refresh the tray every minute.
+    let (handle, tray_core) = (app.handle().clone(), core.clone());
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tray::refresh(&handle, &tray_core).await;
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+    });
     app.manage(AppState { core });
     app.manage(lifecycle);
     Ok(())
@@ -141,6 +165,17 @@ pub fn run() {
         }
     };
     let app = tauri::Builder::default()
+        // A second launch focuses the running app instead of starting another.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main(app)
+        }))
+        // Closing the window keeps Mostrador syncing in the tray; "Salir" in the tray quits.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
         .setup(move |app| {
             setup(app, options).map_err(|e| {
                 eprintln!("mostrador: cannot start: {e:#}");
@@ -151,6 +186,10 @@ pub fn run() {
             commands::inbox::inbox_list,
             commands::inbox::reply_send,
             commands::inbox::sync_now,
+            commands::notifications::notifications_get,
+            commands::notifications::notifications_set,
+            commands::notifications::notifications_pause,
+            commands::notifications::account_list,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -1,22 +1,73 @@
 //! The notify-rust implementation of the core's `Notifier`: it only displays. What to show and
 //! when is decided by `mostrador_core::notify`.
+//!
+//! Clicking a notification opens the app on that conversation: on Linux the notification
+//! carries a `default` action and a blocking thread waits for the daemon's `ActionInvoked`; on
+//! Windows and macOS the OS brings the app forward on click (the window then shows the inbox).
 
 use mostrador_core::notify::{Notification, Notifier};
+use tauri::{AppHandle, Emitter};
 
-/// Shows native notifications (freedesktop D-Bus on Linux, the platform's own elsewhere).
-pub struct DesktopNotifier;
+/// Event the window receives to open a question: its id.
+pub const OPEN_QUESTION: &str = "notification://open";
+
+/// Shows native notifications.
+pub struct DesktopNotifier {
+    app: AppHandle,
+}
+
+impl DesktopNotifier {
+    /// A notifier that routes clicks to `app`'s main window.
+    pub fn new(app: AppHandle) -> Self {
+        Self { app }
+    }
+}
+
+fn open_question(app: &AppHandle, question_id: i64) {
+    crate::tray::show_main(app);
+    if let Err(e) = app.emit(OPEN_QUESTION, question_id) {
+        tracing::warn!(error = %e, "could not route a notification click");
+    }
+}
 
 impl Notifier for DesktopNotifier {
     fn show(&self, n: Notification) {
-        // show() talks to the OS and may block; never on an async worker.
+        let app = self.app.clone();
+        // show() talks to the OS and may block, and waiting for a click blocks until the
+        // notification closes: never on an async worker.
         tauri::async_runtime::spawn_blocking(move || {
             let mut note = notify_rust::Notification::new();
             note.summary(&n.summary).body(&n.body).appname("Mostrador");
             #[cfg(all(unix, not(target_os = "macos")))]
-            note.icon("com.mostrador.app")
-                .hint(notify_rust::Hint::Category("im.received".into()));
-            if let Err(e) = note.show() {
-                tracing::warn!(question_id = n.question_id, error = %e, "notification not shown");
+            {
+                note.icon("com.mostrador.app")
+                    .action("default", "Abrir")
+                    .hint(notify_rust::Hint::Category("im.received".into()));
+                if n.sound {
+                    note.hint(notify_rust::Hint::SoundName("message-new-instant".into()));
+                } else {
+                    note.hint(notify_rust::Hint::SuppressSound(true));
+                }
+            }
+            #[cfg(not(all(unix, not(target_os = "macos"))))]
+            if n.sound {
+                note.sound_name("Default");
+            }
+            match note.show() {
+                #[cfg(all(unix, not(target_os = "macos")))]
+                Ok(handle) => handle.wait_for_action(|action| {
+                    if action == "default" {
+                        open_question(&app, n.question_id);
+                    }
+                }),
+                #[cfg(not(all(unix, not(target_os = "macos"))))]
+                Ok(_) => {
+                    let _ = &app;
+                    let _ = open_question;
+                }
+                Err(e) => {
+                    tracing::warn!(question_id = n.question_id, error = %e, "notification not shown")
+                }
             }
         });
     }

@@ -90,6 +90,7 @@ impl Harness {
             CoreConfig {
                 db_path: dir.path().join("mostrador.db"),
                 poll_interval,
+                locale: mostrador_core::notify::Locale::default(),
             },
             secrets,
             notifier.clone(),

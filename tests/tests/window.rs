@@ -223,6 +223,28 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     );
     assert!(calls[0].contains(&marker), "body carries the question");
 
+    // Clicking the notification opens that conversation: select another question first, then
+    // invoke the notification's default action in the daemon (the D-Bus ActionInvoked signal).
+    client
+        .find(Locator::Css("[data-testid=question-row]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let clicked = Command::new("dunstctl")
+        .args(["action", "0"])
+        .status()
+        .expect("dunstctl runs");
+    assert!(clicked.success());
+    let detail = format!("[data-testid=question-detail][data-question-id='{id}']");
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&detail))
+        .await
+        .expect("the notification click opened the question");
+
     // Answer it from the window.
     client
         .find(Locator::Css(&row))
@@ -231,7 +253,6 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .click()
         .await
         .unwrap();
-    let detail = format!("[data-testid=question-detail][data-question-id='{id}']");
     client
         .wait()
         .at_most(WAIT)
@@ -305,5 +326,35 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .unwrap();
     assert_eq!(shown, answer);
     screenshot(&client, "inbox-answered.png").await;
-    client.close().await.unwrap();
+
+    // Closing the window hides it to the tray: the app keeps syncing and notifying.
+    client
+        .execute(
+            "return window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' })",
+            vec![],
+        )
+        .await
+        .expect("the window closes");
+    let after_close = format!("{marker}-after-close");
+    http.post(format!("{sandbox}/_sandbox/questions"))
+        .json(&json!({ "text": format!("¿Abren el domingo? ({after_close})") }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    eventually(
+        WAIT,
+        "a notification after the window was closed",
+        || async {
+            Ok(monitor
+                .notify_calls()
+                .iter()
+                .any(|c| c.contains(&after_close))
+                .then_some(()))
+        },
+    )
+    .await
+    .unwrap();
+    let _ = client.close().await;
 }

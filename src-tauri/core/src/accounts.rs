@@ -298,3 +298,29 @@ impl crate::outbox::Transport for Sessions {
         crate::marketplace::questions::get(&session, question_id).await
     }
 }
+
+/// An account as the UI lists it (no secrets: those never leave the keyring).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "AccountSummary.ts")]
+pub struct AccountSummary {
+    /// Mercado Libre user id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Nickname.
+    pub nickname: String,
+    /// Site, e.g. `MLA`.
+    pub site_id: String,
+    /// `connected` or `reconnect`.
+    pub status: String,
+}
+
+impl From<Account> for AccountSummary {
+    fn from(a: Account) -> Self {
+        Self {
+            id: a.id,
+            nickname: a.nickname,
+            site_id: a.site_id,
+            status: a.status,
+        }
+    }
+}

@@ -54,6 +54,8 @@ pub struct CoreConfig {
     pub db_path: PathBuf,
     /// Time between two polls for new questions.
     pub poll_interval: Duration,
+    /// Language and local time of notifications.
+    pub locale: notify::Locale,
 }
 
 /// The running core: store, sessions, outbox and background tasks.
@@ -119,6 +121,16 @@ impl Core {
         self.store.run(|c| store::accounts::list(c)).await
     }
 
+    /// Connected accounts, as the UI lists them.
+    pub async fn account_summaries(&self) -> Result<Vec<accounts::AccountSummary>> {
+        Ok(self
+            .accounts()
+            .await?
+            .into_iter()
+            .map(accounts::AccountSummary::from)
+            .collect())
+    }
+
     /// Starts the outbox worker and one sync task per connected account.
     pub async fn start(&self, cancel: CancellationToken) -> Result<Running> {
         let mut tasks = JoinSet::new();
@@ -129,6 +141,7 @@ impl Core {
             clock: self.clock.clone(),
             poll_interval: self.config.poll_interval,
             trigger: self.trigger.clone(),
+            locale: self.config.locale.clone(),
         };
         for account in self.accounts().await? {
             if account.status != "connected" {
@@ -166,6 +179,27 @@ impl Core {
     /// Queues an answer; it is sent by the outbox worker.
     pub async fn answer(&self, question_id: i64, text: &str) -> Result<i64> {
         self.outbox.queue_answer(question_id, text).await
+    }
+
+    /// The notification settings.
+    pub async fn notification_settings(&self) -> Result<notify::NotificationSettings> {
+        notify::settings(&self.store).await
+    }
+
+    /// Replaces the notification settings.
+    pub async fn set_notification_settings(
+        &self,
+        value: notify::NotificationSettings,
+    ) -> Result<()> {
+        notify::set_settings(&self.store, value).await
+    }
+
+    /// Pauses notifications for `minutes` from now.
+    pub async fn pause_notifications(&self, minutes: u32) -> Result<()> {
+        let mut value = notify::settings(&self.store).await?;
+        let until = self.clock.now() + chrono::Duration::minutes(minutes as i64);
+        value.paused_until = Some(until.to_rfc3339());
+        notify::set_settings(&self.store, value).await
     }
 
     /// Asks every account task to poll now.

@@ -12,7 +12,7 @@ pub async fn inbox_list(
     state: State<'_, AppState>,
     query: InboxQuery,
 ) -> Result<InboxPage, UiError> {
-    state.core.inbox(query).await.map_err(log_error)
+    state.core.inbox(query).await.map_err(super::log_error)
 }
 
 /// Queues an answer (returns the outbox id); the outbox worker sends it.
@@ -26,7 +26,7 @@ pub async fn reply_send(
         .core
         .answer(question_id, &text)
         .await
-        .map_err(log_error)
+        .map_err(super::log_error)
 }
 
 /// Polls every account now.
@@ -34,9 +34,4 @@ pub async fn reply_send(
 pub async fn sync_now(state: State<'_, AppState>) -> Result<(), UiError> {
     state.core.sync_now();
     Ok(())
-}
-
-fn log_error(err: mostrador_core::Error) -> UiError {
-    tracing::warn!(error = %err, code = ?err.code(), "command failed");
-    err.into()
 }

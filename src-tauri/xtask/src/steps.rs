@@ -71,13 +71,28 @@ fn check_bindings() -> anyhow::Result<()> {
         "--lib",
         "export_bindings",
     ]))?;
-    let out = Command::new("git")
-        .args(["status", "--porcelain", "--", "ui/src/lib/ipc/bindings"])
+    // Regenerated files must be in git: no unstaged change and nothing untracked there.
+    let unstaged = Command::new("git")
+        .args(["diff", "--name-only", "--", "ui/src/lib/ipc/bindings"])
         .current_dir(root())
         .output()?;
-    let changes = String::from_utf8_lossy(&out.stdout);
+    let untracked = Command::new("git")
+        .args([
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+            "--",
+            "ui/src/lib/ipc/bindings",
+        ])
+        .current_dir(root())
+        .output()?;
+    let changes = format!(
+        "{}{}",
+        String::from_utf8_lossy(&unstaged.stdout),
+        String::from_utf8_lossy(&untracked.stdout)
+    );
     if !changes.trim().is_empty() {
-        bail!("generated IPC bindings are stale; commit the regenerated files:\n{changes}");
+        bail!("generated IPC bindings are stale; add the regenerated files to git:\n{changes}");
     }
     Ok(())
 }

@@ -10,10 +10,16 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The embedded migrations, in order. Index + 1 is the schema version each one produces.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_settings_and_realert",
+        include_str!("../../migrations/0002_settings_and_realert.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
@@ -64,7 +70,14 @@ mod tests {
             .unwrap();
         assert_eq!(version, latest_version());
         let names = tables(&conn);
-        for expected in ["accounts", "buyers", "listings", "outbox", "questions"] {
+        for expected in [
+            "accounts",
+            "buyers",
+            "listings",
+            "outbox",
+            "questions",
+            "settings",
+        ] {
             assert!(
                 names.iter().any(|n| n == expected),
                 "missing table {expected}: {names:?}"

@@ -13,6 +13,7 @@ pub mod listings;
 pub mod migrate;
 pub mod outbox;
 pub mod questions;
+pub mod settings;
 
 use std::path::Path;
 use std::time::Duration;

@@ -152,6 +152,33 @@ pub fn mark_notified(conn: &Connection, ids: &[i64], now: DateTime<Utc>) -> Resu
     Ok(())
 }
 
+/// Unanswered questions of the account announced before `asked_before` and never re-announced.
+pub fn due_for_realert(
+    conn: &Connection,
+    account_id: i64,
+    asked_before: DateTime<Utc>,
+) -> Result<Vec<Question>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT * FROM questions WHERE account_id = ?1 AND status = ?2 AND notified_at IS NOT NULL
+           AND realerted_at IS NULL AND date_created <= ?3
+         ORDER BY date_created, id",
+    )?;
+    let rows = stmt.query_map(params![account_id, UNANSWERED, ts(asked_before)], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks questions as re-announced (or deliberately never to be).
+pub fn mark_realerted(conn: &Connection, ids: &[i64], now: DateTime<Utc>) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE questions SET realerted_at = ?2 WHERE id = ?1 AND realerted_at IS NULL",
+    )?;
+    let at = ts(now);
+    for id in ids {
+        stmt.execute(params![id, at])?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use chrono::TimeZone;

@@ -37,6 +37,8 @@ pub struct SyncContext {
     pub poll_interval: Duration,
     /// Wakes every account task for an immediate poll.
     pub trigger: Arc<tokio::sync::Notify>,
+    /// Language and local time of notifications.
+    pub locale: crate::notify::Locale,
 }
 
 /// Runs the account's sync loop until `cancel` fires.
@@ -106,6 +108,13 @@ pub async fn poll_once(ctx: &SyncContext, session: &Session) -> crate::error::Re
             "new questions"
         );
     }
-    notify::announce(&ctx.store, &ctx.notifier, &ctx.clock, session.account_id()).await?;
+    notify::announce(
+        &ctx.store,
+        &ctx.notifier,
+        &ctx.clock,
+        &ctx.locale,
+        session.account_id(),
+    )
+    .await?;
     Ok(())
 }

@@ -95,3 +95,16 @@ describe('Inbox', () => {
     expect(screen.getByTestId('unanswered-count').textContent).toBe('2');
   });
 });
+
+describe('Inbox and notifications', () => {
+  it('a notification click opens that question', async () => {
+    const backend = new MockBackend([sampleQuestion(1), sampleQuestion(2), sampleQuestion(3)]);
+    render(Inbox, { backend });
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    await fireEvent.click(screen.getByTestId('filter-answered'));
+    await waitFor(() => expect(rows()).toHaveLength(0));
+    backend.clickNotification(2);
+    await waitFor(() => expect(screen.getByTestId('question-detail').dataset.questionId).toBe('2'));
+    expect(rows().find((r) => r.classList.contains('selected'))?.dataset.questionId).toBe('2');
+  });
+});

@@ -21,16 +21,19 @@ export class InboxState {
 
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeOpen: (() => void) | null = null;
 
   constructor(private backend: Backend) {}
 
   async start(): Promise<void> {
     this.unsubscribe = await this.backend.onCoreEvent(() => this.scheduleRefetch());
+    this.unsubscribeOpen = await this.backend.onOpenQuestion((id) => void this.openQuestion(id));
     await this.load();
   }
 
   stop(): void {
     this.unsubscribe?.();
+    this.unsubscribeOpen?.();
     if (this.refetchTimer) clearTimeout(this.refetchTimer);
   }
 
@@ -61,6 +64,16 @@ export class InboxState {
     this.filter = filter;
     this.selectedId = null;
     await this.load();
+  }
+
+  /** Opens a question from outside the list (a notification click): finds it, then selects it. */
+  async openQuestion(id: number): Promise<void> {
+    for (const filter of ['unanswered', 'all'] as const) {
+      if (this.items.some((q) => q.id === id)) break;
+      this.filter = filter;
+      await this.load();
+    }
+    this.select(id);
   }
 
   select(id: number): void {

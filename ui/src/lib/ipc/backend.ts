@@ -4,6 +4,8 @@ import type { CoreEvent } from './bindings/CoreEvent';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
+import type { AccountSummary } from './bindings/AccountSummary';
+import type { NotificationSettings } from './bindings/NotificationSettings';
 
 export interface Backend {
   inboxList(query: InboxQuery): Promise<InboxPage>;
@@ -12,6 +14,12 @@ export interface Backend {
   syncNow(): Promise<void>;
   /** Subscribes to core events; `resync` fires when events were missed. Returns an unsubscribe. */
   onCoreEvent(handler: (event: CoreEvent | { kind: 'resync' }) => void): Promise<() => void>;
+  /** A notification was clicked: open that question. Returns an unsubscribe. */
+  onOpenQuestion(handler: (questionId: number) => void): Promise<() => void>;
+  accountList(): Promise<AccountSummary[]>;
+  notificationsGet(): Promise<NotificationSettings>;
+  notificationsSet(settings: NotificationSettings): Promise<void>;
+  notificationsPause(minutes: number): Promise<void>;
 }
 
 /** A failed backend call: the stable code from the core plus its message. */

@@ -7,6 +7,20 @@ import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { InboxQuestion } from './bindings/InboxQuestion';
+import type { AccountSummary } from './bindings/AccountSummary';
+import type { NotificationSettings } from './bindings/NotificationSettings';
+
+export function defaultNotificationSettings(): NotificationSettings {
+  return {
+    enabled: true,
+    paused_until: null,
+    group_threshold: 3,
+    quiet_hours: [],
+    realert_minutes: 15,
+    realert_in_quiet_hours: false,
+    accounts: {},
+  };
+}
 
 type Listener = (event: CoreEvent | { kind: 'resync' }) => void;
 
@@ -38,6 +52,9 @@ export class MockBackend implements Backend {
   questions: InboxQuestion[];
   sent: { questionId: number; text: string }[] = [];
   private listeners = new Set<Listener>();
+  private openListeners = new Set<(id: number) => void>();
+  settings: NotificationSettings = defaultNotificationSettings();
+  accounts: AccountSummary[] = [{ id: 1, nickname: 'MATEANDO_SHOP', site_id: 'MLA', status: 'connected' }];
   private nextOutbox = 1;
 
   constructor(questions?: InboxQuestion[]) {
@@ -93,6 +110,32 @@ export class MockBackend implements Backend {
   }
 
   async syncNow(): Promise<void> {}
+
+  async accountList(): Promise<AccountSummary[]> {
+    return JSON.parse(JSON.stringify(this.accounts)) as AccountSummary[];
+  }
+
+  async notificationsGet(): Promise<NotificationSettings> {
+    return JSON.parse(JSON.stringify(this.settings)) as NotificationSettings;
+  }
+
+  async notificationsSet(settings: NotificationSettings): Promise<void> {
+    this.settings = JSON.parse(JSON.stringify(settings)) as NotificationSettings;
+  }
+
+  async notificationsPause(minutes: number): Promise<void> {
+    this.settings.paused_until = new Date(Date.now() + minutes * 60_000).toISOString();
+  }
+
+  async onOpenQuestion(handler: (id: number) => void): Promise<() => void> {
+    this.openListeners.add(handler);
+    return () => this.openListeners.delete(handler);
+  }
+
+  /** Simulates a click on a notification. */
+  clickNotification(questionId: number): void {
+    for (const l of this.openListeners) l(questionId);
+  }
 
   async onCoreEvent(handler: Listener): Promise<() => void> {
     this.listeners.add(handler);

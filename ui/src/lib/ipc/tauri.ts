@@ -6,6 +6,8 @@ import { toBackendError } from './backend';
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
+import type { AccountSummary } from './bindings/AccountSummary';
+import type { NotificationSettings } from './bindings/NotificationSettings';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -19,6 +21,13 @@ export const tauriBackend: Backend = {
   inboxList: (query: InboxQuery) => call<InboxPage>('inbox_list', { query }),
   replySend: (questionId: number, text: string) => call<number>('reply_send', { questionId, text }),
   syncNow: () => call<void>('sync_now'),
+  async onOpenQuestion(handler) {
+    return listen<number>('notification://open', (e) => handler(e.payload));
+  },
+  accountList: () => call<AccountSummary[]>('account_list'),
+  notificationsGet: () => call<NotificationSettings>('notifications_get'),
+  notificationsSet: (settings: NotificationSettings) => call<void>('notifications_set', { settings }),
+  notificationsPause: (minutes: number) => call<void>('notifications_pause', { minutes }),
   async onCoreEvent(handler) {
     const offEvent = await listen<CoreEvent>('core://event', (e) => handler(e.payload));
     const offResync = await listen('core://resync', () => handler({ kind: 'resync' }));
