@@ -23,6 +23,25 @@ impl DesktopNotifier {
     }
 }
 
+/// Whether the notification server renders markup in bodies (freedesktop `body-markup`).
+/// Asked once; buyer text is then escaped so it can never become markup.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn server_renders_markup() -> bool {
+    static MARKUP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *MARKUP.get_or_init(|| {
+        notify_rust::get_capabilities()
+            .map(|caps| caps.iter().any(|c| c == "body-markup"))
+            .unwrap_or(true)
+    })
+}
+
+/// Escapes the characters a markup-rendering server would interpret.
+pub fn escape_markup(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 fn open_question(app: &AppHandle, question_id: i64) {
     crate::tray::show_main(app);
     if let Err(e) = app.emit(OPEN_QUESTION, question_id) {
@@ -37,7 +56,16 @@ impl Notifier for DesktopNotifier {
         // notification closes: never on an async worker.
         tauri::async_runtime::spawn_blocking(move || {
             let mut note = notify_rust::Notification::new();
-            note.summary(&n.summary).body(&n.body).appname("Mostrador");
+            note.summary(&n.summary).appname("Mostrador");
+            // Buyer text is untrusted: a server that renders body markup gets it escaped.
+            #[cfg(all(unix, not(target_os = "macos")))]
+            if server_renders_markup() {
+                note.body(&escape_markup(&n.body));
+            } else {
+                note.body(&n.body);
+            }
+            #[cfg(not(all(unix, not(target_os = "macos"))))]
+            note.body(&n.body);
             #[cfg(all(unix, not(target_os = "macos")))]
             {
                 note.icon("com.mostrador.app")
@@ -70,5 +98,18 @@ impl Notifier for DesktopNotifier {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_markup;
+
+    #[test]
+    fn buyer_markup_is_escaped() {
+        assert_eq!(
+            escape_markup("<img src=x onerror=alert(1)> & <b>"),
+            "&lt;img src=x onerror=alert(1)&gt; &amp; &lt;b&gt;"
+        );
     }
 }

@@ -165,7 +165,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
 
     // A buyer asks.
     let marker = format!("e2e-{}", std::process::id());
-    let text = format!("Hola, ¿hacen envíos a Ushuaia? ({marker})");
+    let text = format!("Hola, ¿hacen envíos a Ushuaia? <b>urgente</b> ({marker})");
     let injected: Value = http
         .post(format!("{sandbox}/_sandbox/questions"))
         .json(&json!({ "text": text }))
@@ -222,6 +222,11 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         calls[0]
     );
     assert!(calls[0].contains(&marker), "body carries the question");
+    assert!(
+        calls[0].contains("&lt;b&gt;urgente&lt;/b&gt;"),
+        "buyer markup reaches the daemon escaped, never as markup: {}",
+        calls[0]
+    );
 
     // Clicking the notification opens that conversation: select another question first, then
     // invoke the notification's default action in the daemon (the D-Bus ActionInvoked signal).
@@ -326,6 +331,20 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .unwrap();
     assert_eq!(shown, answer);
     screenshot(&client, "inbox-answered.png").await;
+    client
+        .find(Locator::Css("[data-testid=nav-settings]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=settings-save]"))
+        .await
+        .expect("the settings screen opens");
+    screenshot(&client, "settings.png").await;
 
     // Closing the window hides it to the tray: the app keeps syncing and notifying.
     client

@@ -36,7 +36,7 @@ done
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
 
 export MOSTRADOR_DESKTOP_SESSION=1
-cargo nextest run --no-fail-fast
+cargo nextest run --workspace --no-fail-fast
 "#;
 
 /// Runs `cargo nextest run` inside the private session.

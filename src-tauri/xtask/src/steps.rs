@@ -150,7 +150,7 @@ pub fn test() -> anyhow::Result<()> {
     })?;
     step("app build", build_app)?;
     step("build tests", || {
-        run(cargo().args(["nextest", "run", "--no-run"]))
+        run(cargo().args(["nextest", "run", "--workspace", "--no-run"]))
     })?;
     step("Rust tests in a private desktop session", || {
         session::run_tests(&driver)
