@@ -82,10 +82,20 @@ impl Harness {
         secrets: Arc<dyn SecretStore>,
         poll_interval: Duration,
     ) -> anyhow::Result<Self> {
+        let recorder = Arc::new(RecordingNotifier::default());
+        Self::start_with(secrets, poll_interval, recorder.clone(), recorder).await
+    }
+
+    /// Like [`Harness::start`], with the core announcing through `core_notifier`.
+    pub async fn start_with(
+        secrets: Arc<dyn SecretStore>,
+        poll_interval: Duration,
+        core_notifier: Arc<dyn Notifier>,
+        notifier: Arc<RecordingNotifier>,
+    ) -> anyhow::Result<Self> {
         init_logging();
         let sandbox = Sandbox::start(SandboxConfig::default()).await?;
         let dir = tempfile::tempdir()?;
-        let notifier = Arc::new(RecordingNotifier::default());
         let core = Core::open(
             CoreConfig {
                 db_path: dir.path().join("mostrador.db"),
@@ -93,7 +103,7 @@ impl Harness {
                 locale: mostrador_core::notify::Locale::default(),
             },
             secrets,
-            notifier.clone(),
+            core_notifier,
             Arc::new(SystemClock),
         )?;
         let http = reqwest::Client::new();

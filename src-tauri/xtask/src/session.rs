@@ -36,11 +36,16 @@ done
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
 
 export MOSTRADOR_DESKTOP_SESSION=1
-cargo nextest run --workspace --no-fail-fast
+eval "$XTASK_COMMAND"
 "#;
 
-/// Runs `cargo nextest run` inside the private session.
+/// Runs every Rust test (`cargo nextest run --workspace`) inside the private session.
 pub fn run_tests(driver: &Path) -> anyhow::Result<()> {
+    run_in_session(driver, "cargo nextest run --workspace --no-fail-fast")
+}
+
+/// Runs a shell command inside the private session.
+pub fn run_in_session(driver: &Path, command: &str) -> anyhow::Result<()> {
     let base = target_dir().join("desktop-session");
     let _ = std::fs::remove_dir_all(&base);
     for sub in ["cache", "data", "config", "runtime"] {
@@ -68,5 +73,6 @@ pub fn run_tests(driver: &Path) -> anyhow::Result<()> {
         .env("XTASK_TAURI_DRIVER", driver)
         .env("MOSTRADOR_APP", target_dir().join("debug/mostrador"))
         .env("MOSTRADOR_SCREENSHOTS", screenshots)
-        .env("WEBDRIVER_URL", "http://127.0.0.1:4444"))
+        .env("WEBDRIVER_URL", "http://127.0.0.1:4444")
+        .env("XTASK_COMMAND", command))
 }

@@ -163,14 +163,20 @@ pub fn test() -> anyhow::Result<()> {
 }
 
 /// `cargo xtask bench`: release-build benchmarks, one `bench <name> <value> <unit>` line each.
+/// They run in the private desktop session, since notification latency is measured on a real
+/// session bus with a real notification daemon.
 pub fn bench() -> anyhow::Result<()> {
+    env::ensure_packages(env::SESSION_PACKAGES)?;
+    let driver = env::ensure_tauri_driver()?;
     run(cargo().args([
-        "run",
+        "build",
         "--release",
         "-q",
         "-p",
         "mostrador-tests",
         "--bin",
         "mostrador-bench",
-    ]))
+    ]))?;
+    let bench = env::target_dir().join("release/mostrador-bench");
+    session::run_in_session(&driver, &bench.display().to_string())
 }
