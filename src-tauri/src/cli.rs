@@ -1,6 +1,6 @@
 //! Command-line options of the desktop app.
 //!
-//! `mostrador [--demo] [--data-dir DIR] [--sandbox-port N] [--question-every SECS] [--poll-ms N]`
+//! `mostrador [--demo] [--minimized] [--data-dir DIR] [--sandbox-port N] [--question-every SECS] [--poll-ms N]`
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,6 +20,8 @@ pub struct Options {
     pub question_every: Option<Duration>,
     /// Time between polls for new questions.
     pub poll_interval: Duration,
+    /// Start hidden in the tray (passed by the login item).
+    pub minimized: bool,
 }
 
 impl Default for Options {
@@ -30,6 +32,7 @@ impl Default for Options {
             sandbox_port: 0,
             question_every: Some(Duration::from_secs(25)),
             poll_interval: Duration::from_secs(5),
+            minimized: false,
         }
     }
 }
@@ -42,6 +45,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Options> 
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
         match arg.as_str() {
             "--demo" => o.demo = true,
+            "--minimized" => o.minimized = true,
             "--data-dir" => o.data_dir = Some(PathBuf::from(value()?)),
             "--sandbox-port" => o.sandbox_port = value()?.parse().context("--sandbox-port")?,
             "--question-every" => {

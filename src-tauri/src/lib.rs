@@ -115,6 +115,13 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
         *lifecycle.running.lock().unwrap_or_else(|e| e.into_inner()) = Some(running);
         anyhow::Ok(())
     })?;
+    let start_hidden = options.minimized
+        || tauri::async_runtime::block_on(core.preferences())
+            .map(|p| p.start_minimized)
+            .unwrap_or(false);
+    if start_hidden && let Some(window) = app.get_webview_window("main") {
+        let _ = window.hide();
+    }
     events::bridge(app.handle().clone(), core.clone());
     tray::build(app.handle(), core.clone())?;
     // The age of the oldest question changes with time alone: refresh the tray every minute.
@@ -165,6 +172,11 @@ pub fn run() {
         }
     };
     let app = tauri::Builder::default()
+        // The login item starts Mostrador hidden in the tray.
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--minimized"]),
+        ))
         // A second launch focuses the running app instead of starting another.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             tray::show_main(app)
@@ -190,6 +202,8 @@ pub fn run() {
             commands::notifications::notifications_set,
             commands::notifications::notifications_pause,
             commands::notifications::account_list,
+            commands::notifications::preferences_get,
+            commands::notifications::preferences_set,
         ])
         .build(tauri::generate_context!());
     match app {

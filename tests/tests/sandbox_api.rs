@@ -1358,3 +1358,90 @@ async fn simulated_after_sale_traffic_adds_messages_claims_and_delays() {
         "shipments past their deadline: {before:?} → {after:?}"
     );
 }
+
+#[tokio::test]
+async fn control_injections_follow_the_marketplace_rules() {
+    let api = Api::start(Profile::Tiny).await;
+    let post = |path: &'static str, body: Value| {
+        let (http, url) = (api.http.clone(), api.url(path));
+        async move {
+            let r = http.post(url).json(&body).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let item = api
+        .world()
+        .items
+        .values()
+        .find(|i| {
+            i.seller_id == api.seller
+                && i.status == "active"
+                && i.variations.is_empty()
+                && i.available_quantity > 0
+        })
+        .cloned()
+        .unwrap();
+    let (status, order) = post("/_sandbox/orders", json!({"item_id": item.id})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let order_id = order["id"].as_i64().unwrap();
+    assert_eq!(
+        api.world().items[&item.id].available_quantity,
+        item.available_quantity - 1,
+        "a purchase takes one unit"
+    );
+    let (_, seen) = api.get(&format!("/orders/{order_id}")).await;
+    assert_eq!(seen["status"], "paid");
+    let shipment = seen["shipping"]["id"].as_i64().unwrap();
+    let (_, s) = api.get(&format!("/shipments/{shipment}")).await;
+    assert_eq!(
+        s["status"], "handling",
+        "a new order waits to be dispatched"
+    );
+
+    let (status, _) = post(
+        "/_sandbox/messages",
+        json!({"pack_id": order_id, "text": "¿Lo despachan hoy?"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, unread) = api.get("/messages/unread?role=seller&tag=post_sale").await;
+    assert!(
+        unread["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["resource"] == format!("/packs/{order_id}/sellers/{}", api.seller))
+    );
+
+    let (status, _) = post("/_sandbox/claims", json!({"order_id": order_id})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = post("/_sandbox/claims", json!({"order_id": order_id})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "one claim per order");
+
+    let r = api
+        .http
+        .post(api.url(&format!("/_sandbox/shipments/{shipment}/delay")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (_, sla) = api.get(&format!("/shipments/{shipment}/sla")).await;
+    assert_eq!(sla["status"], "delayed");
+
+    let pack = api
+        .world()
+        .orders
+        .values()
+        .find(|o| o.seller_id == api.seller && o.pack_id.is_some())
+        .map(|o| o.pack_id.unwrap())
+        .unwrap();
+    let (status, p) = api.get(&format!("/packs/{pack}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let in_pack = api
+        .world()
+        .orders
+        .values()
+        .filter(|o| o.pack_id == Some(pack))
+        .count();
+    assert_eq!(p["orders"].as_array().unwrap().len(), in_pack);
+}

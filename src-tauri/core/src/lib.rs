@@ -6,6 +6,7 @@
 //! - [`accounts`]: connecting accounts and keeping their tokens (OS keyring via [`secrets`]).
 //! - [`sync`]: background tasks that keep the store current; [`notify`] decides what to announce.
 //! - [`outbox`]: every write, durable and exactly once. [`inbox`]: the read model the UI lists.
+//! - [`preferences`]: how the app starts.
 //! - [`events`]: what changed, broadcast to the shell. [`clock`]: injected time. [`error`]: errors
 //!   and their stable codes.
 //!
@@ -21,6 +22,7 @@ pub mod inbox;
 pub mod marketplace;
 pub mod notify;
 pub mod outbox;
+pub mod preferences;
 pub mod secrets;
 pub mod store;
 pub mod sync;
@@ -200,6 +202,16 @@ impl Core {
         let until = self.clock.now() + chrono::Duration::minutes(minutes as i64);
         value.paused_until = Some(until.to_rfc3339());
         notify::set_settings(&self.store, value).await
+    }
+
+    /// How the app starts.
+    pub async fn preferences(&self) -> Result<preferences::AppPreferences> {
+        preferences::get(&self.store).await
+    }
+
+    /// Replaces how the app starts.
+    pub async fn set_preferences(&self, value: preferences::AppPreferences) -> Result<()> {
+        preferences::set(&self.store, value).await
     }
 
     /// Asks every account task to poll now.

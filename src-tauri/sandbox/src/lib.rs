@@ -10,6 +10,7 @@
 //! HTTP, [`traffic`] simulates buyers.
 #![warn(missing_docs)]
 
+pub mod activity;
 pub mod api_error;
 pub mod contract;
 pub mod reputation;

@@ -65,49 +65,9 @@ pub async fn sales(world: Shared, every: Duration, cancel: CancellationToken) {
         let item_id = active[pick].clone();
         let pick = w.rng.below(w.buyer_ids.len());
         let buyer_id = w.buyer_ids[pick];
-        let now = w.now();
-        let Some(item) = w.items.get_mut(&item_id) else {
+        let Some(id) = crate::activity::place_order(w, &item_id, buyer_id) else {
             continue;
         };
-        let variation_id = item
-            .variations
-            .iter_mut()
-            .find(|v| v.available_quantity > 0)
-            .map(|v| {
-                v.available_quantity -= 1;
-                v.sold_quantity += 1;
-                v.id
-            });
-        item.available_quantity -= 1;
-        item.sold_quantity += 1;
-        item.version += 1;
-        if item.available_quantity <= 0 {
-            item.available_quantity = 0;
-            item.status = "paused".into();
-            item.sub_status = vec!["out_of_stock".into()];
-        }
-        let unit_price_cents = item.price_cents;
-        let id = 2_000_012_000_000 + w.orders.len() as i64;
-        w.orders.insert(
-            id,
-            crate::world::Order {
-                id,
-                seller_id: seller,
-                buyer_id,
-                item_id: item_id.clone(),
-                variation_id,
-                quantity: 1,
-                unit_price_cents,
-                status: "paid".into(),
-                date_created: now,
-                last_updated: now,
-                pack_id: None,
-                shipping_id: Some(43_000_000_000 + id % 1_000_000_000),
-            },
-        );
-        let mut rng = w.rng.clone();
-        crate::seed::post_sale(w, &mut rng, id, now);
-        w.rng = rng;
         tracing::info!(order_id = id, item = %item_id, "simulated buyer purchased");
     }
 }
@@ -149,41 +109,15 @@ pub async fn after_sale(
             continue;
         }
         let pick = w.rng.below(paid.len());
-        let (order_id, pack, buyer) = paid[pick];
+        let (order_id, pack, _buyer) = paid[pick];
         match kind {
             AfterSale::Message => {
-                let id = w.token("MSG", buyer);
-                w.messages
-                    .entry(pack)
-                    .or_default()
-                    .push(crate::world::Message {
-                        id,
-                        from: buyer,
-                        to: seller,
-                        text: "Hola, ¿me confirman cuándo sale el envío?".into(),
-                        date: now,
-                        read: None,
-                    });
+                crate::activity::buyer_writes(w, pack, "Hola, ¿me confirman cuándo sale el envío?");
             }
             AfterSale::Claim => {
-                if w.claims.values().any(|c| c.order_id == order_id) {
+                if crate::activity::open_claim(w, order_id).is_none() {
                     continue;
                 }
-                let id = 5_100_000_000 + w.claims.len() as i64;
-                w.claims.insert(
-                    id,
-                    crate::world::Claim {
-                        id,
-                        order_id,
-                        seller_id: seller,
-                        buyer_id: buyer,
-                        status: "opened".into(),
-                        stage: "claim".into(),
-                        reason_id: "PDD9949".into(),
-                        date_created: now,
-                        last_updated: now,
-                    },
-                );
             }
             AfterSale::Delay => {
                 let waiting: Vec<i64> = w
@@ -201,11 +135,7 @@ pub async fn after_sale(
                     continue;
                 }
                 let pick = w.rng.below(waiting.len());
-                if let Some(s) = w.shipments.get_mut(&waiting[pick]) {
-                    s.handling_deadline = now - chrono::Duration::minutes(1);
-                    s.substatus = Some("delayed".into());
-                    s.last_updated = now;
-                }
+                crate::activity::delay_shipment(w, waiting[pick]);
             }
         }
         tracing::info!(?kind, order_id, "simulated after-sale event");

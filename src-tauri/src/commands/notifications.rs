@@ -52,3 +52,40 @@ pub async fn account_list(
         .await
         .map_err(super::log_error)
 }
+
+/// How the app starts.
+#[tauri::command]
+pub async fn preferences_get(
+    state: State<'_, AppState>,
+) -> Result<mostrador_core::preferences::AppPreferences, UiError> {
+    state.core.preferences().await.map_err(super::log_error)
+}
+
+/// Stores how the app starts and registers or removes the OS login item to match.
+#[tauri::command]
+pub async fn preferences_set(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    preferences: mostrador_core::preferences::AppPreferences,
+) -> Result<(), UiError> {
+    use tauri_plugin_autostart::ManagerExt;
+    let login = app.autolaunch();
+    let applied = if preferences.start_at_login {
+        login.enable()
+    } else {
+        login.disable()
+    };
+    if let Err(e) = applied {
+        // Disabling an absent login item is not an error worth showing.
+        if preferences.start_at_login {
+            let err =
+                mostrador_core::Error::Internal(format!("cannot register the login item: {e}"));
+            return Err(super::log_error(err));
+        }
+    }
+    state
+        .core
+        .set_preferences(preferences)
+        .await
+        .map_err(super::log_error)
+}

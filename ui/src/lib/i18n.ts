@@ -44,6 +44,9 @@ const es = {
   save: 'Guardar',
   saved: 'Guardado',
   weekdays: 'LMXJVSD',
+  startup: 'Inicio',
+  startAtLogin: 'Abrir Mostrador al iniciar sesión',
+  startMinimized: 'Iniciar minimizado en la bandeja del sistema',
 };
 type Strings = typeof es;
 
@@ -92,6 +95,9 @@ const pt: Strings = {
   save: 'Salvar',
   saved: 'Salvo',
   weekdays: 'STQQSSD',
+  startup: 'Inicialização',
+  startAtLogin: 'Abrir o Mostrador ao iniciar a sessão',
+  startMinimized: 'Iniciar minimizado na bandeja do sistema',
 };
 
 const en: Strings = {
@@ -139,6 +145,9 @@ const en: Strings = {
   save: 'Save',
   saved: 'Saved',
   weekdays: 'MTWTFSS',
+  startup: 'Startup',
+  startAtLogin: 'Open Mostrador when I log in',
+  startMinimized: 'Start minimized in the system tray',
 };
 
 export const dictionaries = { es, pt, en } as const;

@@ -190,3 +190,96 @@ pub async fn questions(State(shared): State<Shared>) -> Response {
         .collect();
     Json(list).into_response()
 }
+
+/// Body of `POST /_sandbox/orders`.
+#[derive(Debug, Deserialize)]
+pub struct InjectOrder {
+    /// Listing bought; the demo seller's first active listing with stock when absent.
+    pub item_id: Option<String>,
+    /// Buyer; the first buyer when absent.
+    pub buyer_id: Option<i64>,
+}
+
+/// `POST /_sandbox/orders` → `{"id"}`: a buyer purchases one unit (stock goes down).
+pub async fn inject_order(State(shared): State<Shared>, Json(req): Json<InjectOrder>) -> Response {
+    let mut world = lock(&shared);
+    let seller = world.seller_id;
+    let item = req.item_id.or_else(|| {
+        world
+            .items
+            .values()
+            .find(|i| i.seller_id == seller && i.status == "active" && i.available_quantity > 0)
+            .map(|i| i.id.clone())
+    });
+    let buyer = req.buyer_id.or_else(|| world.buyer_ids.first().copied());
+    match (item, buyer) {
+        (Some(item), Some(buyer)) => match crate::activity::place_order(&mut world, &item, buyer) {
+            Some(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
+            None => api_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "the listing is missing or out of stock",
+            ),
+        },
+        _ => api_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "no listing or buyer to buy with",
+        ),
+    }
+}
+
+/// Body of `POST /_sandbox/messages`.
+#[derive(Debug, Deserialize)]
+pub struct InjectMessage {
+    /// Pack id (or order id of an order without pack).
+    pub pack_id: i64,
+    /// What the buyer writes.
+    pub text: String,
+}
+
+/// `POST /_sandbox/messages` → `{"id"}`: the pack's buyer writes to the seller.
+pub async fn inject_message(
+    State(shared): State<Shared>,
+    Json(req): Json<InjectMessage>,
+) -> Response {
+    match crate::activity::buyer_writes(&mut lock(&shared), req.pack_id, &req.text) {
+        Some(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
+        None => api_error(StatusCode::NOT_FOUND, "not_found", "pack not found"),
+    }
+}
+
+/// Body of `POST /_sandbox/claims`.
+#[derive(Debug, Deserialize)]
+pub struct InjectClaim {
+    /// The paid order claimed.
+    pub order_id: i64,
+}
+
+/// `POST /_sandbox/claims` → `{"id"}`: the buyer opens a claim on a paid order.
+pub async fn inject_claim(State(shared): State<Shared>, Json(req): Json<InjectClaim>) -> Response {
+    match crate::activity::open_claim(&mut lock(&shared), req.order_id) {
+        Some(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
+        None => api_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "order missing, not paid, or already claimed",
+        ),
+    }
+}
+
+/// `POST /_sandbox/shipments/{id}/delay`: the shipment passes its dispatch deadline.
+pub async fn delay_shipment(
+    State(shared): State<Shared>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    if crate::activity::delay_shipment(&mut lock(&shared), id) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        api_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "unknown, dispatched or cancelled shipment",
+        )
+    }
+}

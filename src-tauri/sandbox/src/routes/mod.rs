@@ -77,6 +77,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/answers", post(questions::answer))
         .route("/orders/search", get(orders::search))
         .route("/orders/{id}", get(orders::one))
+        .route("/packs/{id}", get(orders::pack))
         .route("/shipments/{id}", get(postsale::shipment))
         .route("/shipments/{id}/sla", get(postsale::sla))
         .route("/shipments/{id}/delays", get(postsale::delays))
@@ -115,6 +116,13 @@ pub fn router(shared: Shared) -> Router {
         .route("/_sandbox/credentials", get(control::credentials))
         .route("/_sandbox/clock", post(control::advance_clock))
         .route("/_sandbox/writes", get(control::writes))
+        .route("/_sandbox/orders", post(control::inject_order))
+        .route("/_sandbox/messages", post(control::inject_message))
+        .route("/_sandbox/claims", post(control::inject_claim))
+        .route(
+            "/_sandbox/shipments/{id}/delay",
+            post(control::delay_shipment),
+        )
         .route("/_sandbox/seller", get(control::seller))
         .layer(middleware::from_fn_with_state(shared.clone(), gate::gate))
         .with_state(shared)

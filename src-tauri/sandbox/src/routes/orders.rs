@@ -175,6 +175,46 @@ pub async fn search(
     .into_response()
 }
 
+/// `GET /packs/{id}`: the orders of one cart.
+pub async fn pack(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let world = lock(&shared);
+    let caller = match authenticate(&world, &headers) {
+        Ok(id) => id,
+        Err(r) => return r.into_response(),
+    };
+    let orders: Vec<&Order> = world
+        .orders
+        .values()
+        .filter(|o| o.pack_id == Some(id))
+        .collect();
+    let Some(first) = orders.first() else {
+        return not_found("pack");
+    };
+    if first.seller_id != caller && first.buyer_id != caller {
+        return api_error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "caller is not part of the pack",
+        );
+    }
+    let site = site(&world, first);
+    Json(json!({
+        "id": id,
+        "status": "released",
+        "family_pack_id": null,
+        "orders": orders.iter().map(|o| json!({"id": o.id})).collect::<Vec<_>>(),
+        "shipment": {"id": first.shipping_id},
+        "buyer": {"id": first.buyer_id},
+        "date_created": world.format_time(first.date_created, &site),
+        "last_updated": world.format_time(orders.iter().map(|o| o.last_updated).max().unwrap_or(first.last_updated), &site),
+    }))
+    .into_response()
+}
+
 /// `GET /orders/{id}`.
 pub async fn one(
     State(shared): State<Shared>,

@@ -22,6 +22,17 @@ describe('NotificationSettings', () => {
     expect(backend.settings.accounts['1']).toEqual({ enabled: true, sound: true });
   });
 
+  it('start at login and start minimized are off by default and saved', async () => {
+    const backend = new MockBackend();
+    render(NotificationSettings, { backend });
+    const login = (await screen.findByTestId('start-at-login')) as HTMLInputElement;
+    expect(login.checked).toBe(false);
+    expect((screen.getByTestId('start-minimized') as HTMLInputElement).checked).toBe(false);
+    await fireEvent.click(login);
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(backend.preferences).toEqual({ start_at_login: true, start_minimized: false }));
+  });
+
   it('pauses notifications for an hour', async () => {
     const backend = new MockBackend();
     render(NotificationSettings, { backend });

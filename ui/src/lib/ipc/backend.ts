@@ -6,6 +6,7 @@ import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
+import type { AppPreferences } from './bindings/AppPreferences';
 
 export interface Backend {
   inboxList(query: InboxQuery): Promise<InboxPage>;
@@ -20,6 +21,9 @@ export interface Backend {
   notificationsGet(): Promise<NotificationSettings>;
   notificationsSet(settings: NotificationSettings): Promise<void>;
   notificationsPause(minutes: number): Promise<void>;
+  preferencesGet(): Promise<AppPreferences>;
+  /** Stores how the app starts and registers/removes the OS login item. */
+  preferencesSet(preferences: AppPreferences): Promise<void>;
 }
 
 /** A failed backend call: the stable code from the core plus its message. */

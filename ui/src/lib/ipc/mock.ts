@@ -9,6 +9,7 @@ import type { InboxQuery } from './bindings/InboxQuery';
 import type { InboxQuestion } from './bindings/InboxQuestion';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
+import type { AppPreferences } from './bindings/AppPreferences';
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -54,6 +55,7 @@ export class MockBackend implements Backend {
   private listeners = new Set<Listener>();
   private openListeners = new Set<(id: number) => void>();
   settings: NotificationSettings = defaultNotificationSettings();
+  preferences: AppPreferences = { start_at_login: false, start_minimized: false };
   accounts: AccountSummary[] = [{ id: 1, nickname: 'MATEANDO_SHOP', site_id: 'MLA', status: 'connected' }];
   private nextOutbox = 1;
 
@@ -125,6 +127,14 @@ export class MockBackend implements Backend {
 
   async notificationsPause(minutes: number): Promise<void> {
     this.settings.paused_until = new Date(Date.now() + minutes * 60_000).toISOString();
+  }
+
+  async preferencesGet(): Promise<AppPreferences> {
+    return { ...this.preferences };
+  }
+
+  async preferencesSet(preferences: AppPreferences): Promise<void> {
+    this.preferences = { ...preferences };
   }
 
   async onOpenQuestion(handler: (id: number) => void): Promise<() => void> {

@@ -8,6 +8,7 @@ import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
+import type { AppPreferences } from './bindings/AppPreferences';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -28,6 +29,8 @@ export const tauriBackend: Backend = {
   notificationsGet: () => call<NotificationSettings>('notifications_get'),
   notificationsSet: (settings: NotificationSettings) => call<void>('notifications_set', { settings }),
   notificationsPause: (minutes: number) => call<void>('notifications_pause', { minutes }),
+  preferencesGet: () => call<AppPreferences>('preferences_get'),
+  preferencesSet: (preferences: AppPreferences) => call<void>('preferences_set', { preferences }),
   async onCoreEvent(handler) {
     const offEvent = await listen<CoreEvent>('core://event', (e) => handler(e.payload));
     const offResync = await listen('core://resync', () => handler({ kind: 'resync' }));
