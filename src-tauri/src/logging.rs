@@ -10,6 +10,8 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 /// Installs the subscriber; keep the guard alive for the life of the app.
 pub fn init(dir: &Path) -> anyhow::Result<WorkerGuard> {
+    // The appender prunes old files at start and complains when the folder is missing.
+    std::fs::create_dir_all(dir.join("logs"))?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("mostrador")

@@ -57,7 +57,16 @@ pub fn demo(app_args: &[String]) -> anyhow::Result<()> {
     step("UI build", build_ui)?;
     step("app build", build_app)?;
     let app = env::target_dir().join("debug/mostrador");
-    println!("\nLaunching {} --demo", app.display());
+    // `cargo xtask demo -- --poll-ms 2000`: what follows `--` goes to the app.
+    let app_args = match app_args.first().map(String::as_str) {
+        Some("--") => &app_args[1..],
+        _ => app_args,
+    };
+    println!(
+        "\nLaunching {} --demo {}",
+        app.display(),
+        app_args.join(" ")
+    );
     run(Command::new(app).arg("--demo").args(app_args))
 }
 
