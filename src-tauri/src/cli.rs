@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+const USAGE: &str = "mostrador [--demo] [--minimized] [--data-dir DIR] [--sandbox-port N] \
+                     [--question-every SECS (0 = off)] [--poll-ms N]";
+
 /// Parsed options.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -56,8 +59,52 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Options> 
                 let ms: u64 = value()?.parse().context("--poll-ms")?;
                 o.poll_interval = Duration::from_millis(ms.max(100));
             }
-            other => bail!("unknown argument {other:?}"),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other:?} (try --help)"),
         }
     }
     Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn parses_the_demo_options() {
+        let o = parse(args(&[
+            "--demo",
+            "--minimized",
+            "--question-every",
+            "0",
+            "--poll-ms",
+            "50",
+        ]))
+        .unwrap();
+        assert!(o.demo && o.minimized);
+        assert_eq!(o.question_every, None, "0 turns simulated buyers off");
+        assert_eq!(
+            o.poll_interval,
+            Duration::from_millis(100),
+            "polls are never faster than 100 ms"
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_or_incomplete_arguments() {
+        assert!(parse(args(&["--nope"])).is_err());
+        assert!(
+            parse(args(&["--data-dir"]))
+                .unwrap_err()
+                .to_string()
+                .contains("needs a value")
+        );
+    }
 }
