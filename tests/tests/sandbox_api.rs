@@ -1445,3 +1445,109 @@ async fn control_injections_follow_the_marketplace_rules() {
         .count();
     assert_eq!(p["orders"].as_array().unwrap().len(), in_pack);
 }
+
+#[tokio::test]
+async fn a_protected_seller_shows_green_with_the_true_figures_excluded() {
+    let api = Api::start(Profile::Tiny).await;
+    let protected = mostrador_sandbox::seed::PROTECTED_SELLER_ID;
+    let creds: Value = api
+        .http
+        .get(api.url("/_sandbox/credentials"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = creds["sellers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["user_id"] == protected)
+        .unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    {
+        let mut w = api.world();
+        for o in w.orders.values_mut().filter(|o| o.seller_id == protected) {
+            o.status = "cancelled".into();
+        }
+    }
+    let me = |token: String| {
+        let (http, url) = (api.http.clone(), api.url("/users/me"));
+        async move {
+            http.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let rep = me(token.clone()).await["seller_reputation"].clone();
+    assert_eq!(
+        rep["level_id"], "5_green",
+        "protection keeps the shown level"
+    );
+    assert_eq!(rep["real_level"], "red", "the true colour");
+    assert!(rep["protection_end_date"].is_string());
+    let cancellations = &rep["metrics"]["cancellations"];
+    assert_eq!(
+        (
+            cancellations["rate"].as_f64(),
+            cancellations["value"].as_u64()
+        ),
+        (Some(0.0), Some(0))
+    );
+    assert_eq!(cancellations["excluded"]["real_rate"].as_f64(), Some(1.0));
+    assert!(cancellations["excluded"]["real_value"].as_u64().unwrap() > 0);
+    // Once protection ends, the true level shows and the protection fields go away.
+    api.http
+        .post(api.url("/_sandbox/clock"))
+        .json(&json!({"advance_seconds": 46 * 86_400}))
+        .send()
+        .await
+        .unwrap();
+    let creds: Value = api
+        .http
+        .get(api.url("/_sandbox/credentials"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = creds["sellers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["user_id"] == protected)
+        .unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rep = me(token).await["seller_reputation"].clone();
+    assert_eq!(rep["level_id"], "1_red");
+    assert!(rep.get("real_level").is_none() && rep.get("protection_end_date").is_none());
+    assert!(rep["metrics"]["cancellations"].get("excluded").is_none());
+}
+
+#[tokio::test]
+async fn the_timeout_fault_hangs_then_answers_504() {
+    let api = Api::start(Profile::Tiny).await;
+    api.settings(json!({"timeout_rate": 1.0, "timeout_ms": 300}))
+        .await;
+    let started = std::time::Instant::now();
+    let (status, body) = api.get("/users/me").await;
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(300),
+        "the request hangs first"
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::GATEWAY_TIMEOUT, Some("gateway_timeout"))
+    );
+}

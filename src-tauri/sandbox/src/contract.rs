@@ -106,6 +106,10 @@ pub struct SellerReputation {
     pub level_id: Option<String>,
     /// MercadoLíder status.
     pub power_seller_status: Option<String>,
+    /// The true colour while protected (e.g. `red`); absent otherwise.
+    pub real_level: Option<String>,
+    /// When the protection ends; absent when not protected.
+    pub protection_end_date: Option<String>,
     /// Historic transactions.
     pub transactions: Transactions,
     /// Window metrics.

@@ -1,7 +1,9 @@
 //! The seller reputation `/users/{id}` reports, computed from the sandbox's own orders, claims
 //! and shipments with Mercado Libre's rules: a 60-day window when the seller made at least the
 //! site's threshold of sales in it, else 365 days; claims, cancellations and delayed-dispatch
-//! rates; the colour is the worst colour any rate reaches under the site's limits.
+//! rates; the colour is the worst colour any rate reaches under the site's limits. A protected
+//! seller is shown green with zeroed metrics; the true colour goes in `real_level` and the true
+//! figures in each metric's `excluded`, with `protection_end_date`.
 
 use std::collections::HashSet;
 
@@ -83,10 +85,26 @@ pub fn seller_reputation(world: &World, seller: i64, site: &str) -> Value {
         }
     });
     let period = format!("{days} days");
-    let metric = |r: f64, v: usize| json!({"period": period, "rate": (r * 10_000.0).round() / 10_000.0, "value": v});
-    json!({
-        "level_id": if total > 10 { json!(level) } else { json!(null) },
-        "power_seller_status": if level == "5_green" && total >= 60 { json!("gold") } else { json!(null) },
+    let protected_until = world
+        .protected_until
+        .get(&seller)
+        .filter(|until| **until > now);
+    let metric = |r: f64, v: usize| {
+        let rate = (r * 10_000.0).round() / 10_000.0;
+        match protected_until {
+            Some(_) => json!({"period": period, "rate": 0, "value": 0,
+                              "excluded": {"real_value": v, "real_rate": rate}}),
+            None => json!({"period": period, "rate": rate, "value": v}),
+        }
+    };
+    let shown = if protected_until.is_some() {
+        "5_green"
+    } else {
+        level
+    };
+    let mut reputation = json!({
+        "level_id": if total > 10 { json!(shown) } else { json!(null) },
+        "power_seller_status": if shown == "5_green" && total >= 60 { json!("gold") } else { json!(null) },
         "transactions": {
             "canceled": canceled, "completed": completed, "period": "historic", "total": canceled + completed,
             "ratings": {"negative": 0.02, "neutral": 0.03, "positive": 0.95},
@@ -97,5 +115,15 @@ pub fn seller_reputation(world: &World, seller: i64, site: &str) -> Value {
             "delayed_handling_time": metric(delayed_rate, delayed),
             "cancellations": metric(cancel_rate, cancelled),
         },
-    })
+    });
+    if let (Some(until), Some(map)) = (protected_until, reputation.as_object_mut()) {
+        // `real_level` is the colour alone, as in Mercado Libre's example ("red").
+        let colour = level.split_once('_').map_or(level, |(_, c)| c);
+        map.insert("real_level".into(), json!(colour));
+        map.insert(
+            "protection_end_date".into(),
+            json!(world.format_time(*until, site)),
+        );
+    }
+    reputation
 }

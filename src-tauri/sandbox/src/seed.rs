@@ -257,7 +257,7 @@ pub fn world(profile: Profile, seed: u64, now: DateTime<Utc>) -> World {
         ),
         (
             SellerSpec {
-                id: 402_771_905,
+                id: PROTECTED_SELLER_ID,
                 nickname: "TIENDA_DEL_MATE_MX",
                 site: "MLM",
                 currency: "MXN",
@@ -296,8 +296,15 @@ pub fn world(profile: Profile, seed: u64, now: DateTime<Utc>) -> World {
         );
     }
     world.seller_id = SELLER_ID;
+    // The MLM seller is under reputation protection, so protected responses are served too.
+    world
+        .protected_until
+        .insert(PROTECTED_SELLER_ID, now + Duration::days(45));
     world
 }
+
+/// The seeded seller under reputation protection (MLM).
+pub const PROTECTED_SELLER_ID: i64 = 402_771_905;
 
 /// The demo-mode world (the `tiny` profile).
 pub fn demo_world(seed: u64, now: DateTime<Utc>) -> World {

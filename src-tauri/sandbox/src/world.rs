@@ -343,6 +343,8 @@ pub struct World {
     pub rate_windows: HashMap<String, (i64, u32)>,
     /// Every seeded seller (the first is the demo seller).
     pub seller_ids: Vec<i64>,
+    /// Sellers under reputation protection, until when.
+    pub protected_until: BTreeMap<i64, DateTime<Utc>>,
     /// The seeded seller.
     pub seller_id: i64,
     /// Buyers who can ask.
@@ -384,6 +386,7 @@ impl World {
             writes: Vec::new(),
             rate_windows: HashMap::new(),
             seller_ids: Vec::new(),
+            protected_until: BTreeMap::new(),
             seller_id: 0,
             buyer_ids: Vec::new(),
             next_question_id: 13_100_000_001,
