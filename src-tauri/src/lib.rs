@@ -106,19 +106,18 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
         Arc::new(SystemClock),
     )?);
     let lifecycle = Lifecycle::default();
-    tauri::async_runtime::block_on(async {
+    let start_minimized = tauri::async_runtime::block_on(async {
         if demo {
             let sandbox = demo::start(&core, &options).await?;
             *lifecycle.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(sandbox);
         }
         let running = core.start(CancellationToken::new()).await?;
         *lifecycle.running.lock().unwrap_or_else(|e| e.into_inner()) = Some(running);
-        anyhow::Ok(())
+        // An unreadable preference starts the window shown, as before it was ever set.
+        let minimized = core.preferences().await.map(|p| p.start_minimized);
+        anyhow::Ok(minimized.unwrap_or(false))
     })?;
-    let start_hidden = options.minimized
-        || tauri::async_runtime::block_on(core.preferences())
-            .map(|p| p.start_minimized)
-            .unwrap_or(false);
+    let start_hidden = options.minimized || start_minimized;
     if start_hidden && let Some(window) = app.get_webview_window("main") {
         let _ = window.hide();
     }

@@ -25,12 +25,34 @@ fn site_of(world: &World, q: &Question) -> String {
 
 /// A question in the api_version=4 shape; `full` adds the by-id fields.
 pub fn question_json(world: &World, q: &Question, full: bool) -> Value {
+    render(world, q, full, &answered_by(world, &[q.from_id]))
+}
+
+/// How many answered questions each of `askers` has (`from.answered_questions`), counted in one
+/// pass over the world, so a page costs one pass rather than one per question.
+fn answered_by(world: &World, askers: &[i64]) -> HashMap<i64, usize> {
+    let mut counts: HashMap<i64, usize> = askers.iter().map(|a| (*a, 0)).collect();
+    for o in world.questions.values().filter(|o| o.answer.is_some()) {
+        if let Some(n) = counts.get_mut(&o.from_id) {
+            *n += 1;
+        }
+    }
+    counts
+}
+
+/// Renders a page of questions (search shape).
+fn page_json<'a>(world: &World, page: impl Iterator<Item = &'a Question>) -> Vec<Value> {
+    let page: Vec<&Question> = page.collect();
+    let askers: Vec<i64> = page.iter().map(|q| q.from_id).collect();
+    let counts = answered_by(world, &askers);
+    page.into_iter()
+        .map(|q| render(world, q, false, &counts))
+        .collect()
+}
+
+fn render(world: &World, q: &Question, full: bool, answered: &HashMap<i64, usize>) -> Value {
     let site = site_of(world, q);
-    let answered = world
-        .questions
-        .values()
-        .filter(|o| o.from_id == q.from_id && o.answer.is_some())
-        .count();
+    let answered = answered.get(&q.from_id).copied().unwrap_or(0);
     let mut v = json!({
         "id": q.id,
         "seller_id": q.seller_id,
@@ -104,12 +126,12 @@ pub async fn search(
             Ok(p) => p,
             Err(r) => return r.into_response(),
         };
-        let questions: Vec<Value> = page
-            .ids
-            .iter()
-            .filter_map(|id| world.questions.get(&id.parse::<i64>().ok()?))
-            .map(|x| question_json(&world, x, false))
-            .collect();
+        let questions = page_json(
+            &world,
+            page.ids
+                .iter()
+                .filter_map(|id| world.questions.get(&id.parse::<i64>().ok()?)),
+        );
         return Json(json!({
             "total": page.total,
             "limit": questions.len(),
@@ -133,13 +155,13 @@ pub async fn search(
     }
     let ids = matching(&world);
     let total = ids.len();
-    let page: Vec<Value> = ids
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .filter_map(|id| world.questions.get(&id))
-        .map(|x| question_json(&world, x, false))
-        .collect();
+    let page = page_json(
+        &world,
+        ids.iter()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|id| world.questions.get(id)),
+    );
     Json(json!({
         "total": total,
         "limit": limit,
