@@ -97,9 +97,9 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
 
     let core = Arc::new(Core::open(
         CoreConfig {
-            db_path,
             poll_interval: options.poll_interval,
             locale: os_locale(),
+            ..CoreConfig::new(db_path)
         },
         secrets,
         Arc::new(notifier::DesktopNotifier::new(app.handle().clone())),

@@ -59,6 +59,34 @@ impl Notifier for RecordingNotifier {
     }
 }
 
+/// How a [`Harness`] starts.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Size of the sandbox's seller.
+    pub profile: mostrador_sandbox::seed::Profile,
+    /// Latency, rate limit and faults of the sandbox from the start.
+    pub faults: mostrador_sandbox::world::Faults,
+    /// The new-questions poll interval.
+    pub poll_interval: Duration,
+    /// The bulk pass interval; `None` (the default) runs only the questions poll, so tests of
+    /// the fast lane see only its requests.
+    pub bulk_interval: Option<Duration>,
+    /// The core's request budget per account.
+    pub requests_per_second: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            profile: mostrador_sandbox::seed::Profile::Tiny,
+            faults: mostrador_sandbox::world::Faults::default(),
+            poll_interval: Duration::from_secs(3600),
+            bulk_interval: None,
+            requests_per_second: 1000,
+        }
+    }
+}
+
 /// A sandbox plus a core connected to its demo seller.
 pub struct Harness {
     /// The simulated Mercado Libre.
@@ -93,14 +121,34 @@ impl Harness {
         core_notifier: Arc<dyn Notifier>,
         notifier: Arc<RecordingNotifier>,
     ) -> anyhow::Result<Self> {
+        let options = Options {
+            poll_interval,
+            ..Options::default()
+        };
+        Self::start_opts(secrets, options, core_notifier, notifier).await
+    }
+
+    /// Starts a sandbox and a core as `options` say.
+    pub async fn start_opts(
+        secrets: Arc<dyn SecretStore>,
+        options: Options,
+        core_notifier: Arc<dyn Notifier>,
+        notifier: Arc<RecordingNotifier>,
+    ) -> anyhow::Result<Self> {
         init_logging();
-        let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+        let sandbox = Sandbox::start(SandboxConfig {
+            profile: options.profile,
+            faults: options.faults,
+            ..SandboxConfig::default()
+        })
+        .await?;
         let dir = tempfile::tempdir()?;
         let core = Core::open(
             CoreConfig {
-                db_path: dir.path().join("mostrador.db"),
-                poll_interval,
-                locale: mostrador_core::notify::Locale::default(),
+                poll_interval: options.poll_interval,
+                bulk_interval: options.bulk_interval,
+                requests_per_second: options.requests_per_second,
+                ..CoreConfig::new(dir.path().join("mostrador.db"))
             },
             secrets,
             core_notifier,

@@ -27,6 +27,29 @@ pub enum Event {
         #[ts(type = "Array<number>")]
         outbox_ids: Vec<i64>,
     },
+    /// Post-sale messages arrived in these packs.
+    MessagesChanged {
+        /// Account they belong to.
+        #[ts(type = "number")]
+        account_id: i64,
+        /// Which packs.
+        #[ts(type = "Array<number>")]
+        pack_ids: Vec<i64>,
+    },
+    /// A resource's sync advanced.
+    SyncProgress {
+        /// The account.
+        #[ts(type = "number")]
+        account_id: i64,
+        /// `questions`, `orders`, `listings`, ...
+        resource: String,
+        /// Items done in the current pass.
+        #[ts(type = "number")]
+        done: i64,
+        /// Items expected, when known.
+        #[ts(type = "number | null")]
+        total: Option<i64>,
+    },
     /// An account's sync state changed.
     SyncStatus {
         /// The account.

@@ -16,6 +16,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod connect;
 pub mod error;
 pub mod events;
 pub mod inbox;
@@ -58,6 +59,25 @@ pub struct CoreConfig {
     pub poll_interval: Duration,
     /// Language and local time of notifications.
     pub locale: notify::Locale,
+    /// Requests per second each account may make.
+    pub requests_per_second: u32,
+    /// Time between two bulk passes (orders, listings, messages, ...); `None` runs only the
+    /// new-questions poll in the background.
+    pub bulk_interval: Option<Duration>,
+}
+
+impl CoreConfig {
+    /// The defaults for a database at `db_path`: a 5 s question poll, a 60 s bulk pass, and
+    /// [`marketplace::budget::DEFAULT_REQUESTS_PER_SECOND`].
+    pub fn new(db_path: PathBuf) -> Self {
+        Self {
+            db_path,
+            poll_interval: Duration::from_secs(5),
+            locale: notify::Locale::default(),
+            requests_per_second: marketplace::budget::DEFAULT_REQUESTS_PER_SECOND,
+            bulk_interval: Some(Duration::from_secs(60)),
+        }
+    }
 }
 
 /// The running core: store, sessions, outbox and background tasks.
@@ -133,10 +153,8 @@ impl Core {
             .collect())
     }
 
-    /// Starts the outbox worker and one sync task per connected account.
-    pub async fn start(&self, cancel: CancellationToken) -> Result<Running> {
-        let mut tasks = JoinSet::new();
-        let ctx = SyncContext {
+    fn sync_context(&self) -> SyncContext {
+        SyncContext {
             store: self.store.clone(),
             events: self.events.clone(),
             notifier: self.notifier.clone(),
@@ -144,7 +162,72 @@ impl Core {
             poll_interval: self.config.poll_interval,
             trigger: self.trigger.clone(),
             locale: self.config.locale.clone(),
-        };
+            bulk_interval: self.config.bulk_interval.unwrap_or(Duration::from_secs(60)),
+            cadence: sync::pass::Cadence::default(),
+        }
+    }
+
+    /// The session of a connected account (created on first use, with its own budget).
+    fn session(&self, account: &Account) -> Result<Session> {
+        if let Ok(s) = self.sessions.get(account.id) {
+            return Ok(s);
+        }
+        let credentials = Arc::new(Credentials::new(
+            account.id,
+            self.secrets.clone(),
+            self.clock.clone(),
+        ));
+        let budget = marketplace::budget::Budget::per_second(self.config.requests_per_second);
+        let session = Session::new(
+            Api::new(&account.api_base)?,
+            account.id,
+            credentials,
+            budget,
+        );
+        self.sessions.insert(session.clone());
+        Ok(session)
+    }
+
+    /// Runs one bulk sync pass for `account_id` now, in the caller's task (the background
+    /// loop does this every `bulk_interval`).
+    pub async fn sync_pass(&self, account_id: i64) -> Result<()> {
+        let account = self
+            .accounts()
+            .await?
+            .into_iter()
+            .find(|a| a.id == account_id)
+            .ok_or_else(|| Error::NotFound(format!("account {account_id}")))?;
+        let session = self.session(&account)?;
+        sync::bulk_pass(&self.sync_context(), &session).await
+    }
+
+    /// Polls `account_id`'s unanswered questions now, in the caller's task (the background
+    /// loop does this every `poll_interval`), and announces what is new.
+    pub async fn poll_questions(&self, account_id: i64) -> Result<()> {
+        let account = self
+            .accounts()
+            .await?
+            .into_iter()
+            .find(|a| a.id == account_id)
+            .ok_or_else(|| Error::NotFound(format!("account {account_id}")))?;
+        let session = self.session(&account)?;
+        sync::poll_once(&self.sync_context(), &session).await
+    }
+
+    /// Every resource's sync progress for `account_id`.
+    pub async fn sync_progress(
+        &self,
+        account_id: i64,
+    ) -> Result<Vec<store::cursors::ResourceProgress>> {
+        self.store
+            .run(move |c| store::cursors::progress(c, account_id))
+            .await
+    }
+
+    /// Starts the outbox worker and the sync tasks of each connected account.
+    pub async fn start(&self, cancel: CancellationToken) -> Result<Running> {
+        let mut tasks = JoinSet::new();
+        let ctx = self.sync_context();
         for account in self.accounts().await? {
             if account.status != "connected" {
                 tracing::info!(
@@ -153,14 +236,15 @@ impl Core {
                 );
                 continue;
             }
-            let credentials = Arc::new(Credentials::new(
-                account.id,
-                self.secrets.clone(),
-                self.clock.clone(),
+            let session = self.session(&account)?;
+            tasks.spawn(sync::run_account(
+                ctx.clone(),
+                session.clone(),
+                cancel.clone(),
             ));
-            let session = Session::new(Api::new(&account.api_base)?, account.id, credentials);
-            self.sessions.insert(session.clone());
-            tasks.spawn(sync::run_account(ctx.clone(), session, cancel.clone()));
+            if self.config.bulk_interval.is_some() {
+                tasks.spawn(sync::run_bulk(ctx.clone(), session, cancel.clone()));
+            }
         }
         let outbox = self.outbox.clone();
         let transport = Arc::new(self.sessions.clone());

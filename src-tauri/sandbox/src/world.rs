@@ -284,6 +284,10 @@ pub struct Faults {
     pub lose_write_rate: f64,
     /// `PUT /items/{id}` answers 409 (optimistic locking) this many times before succeeding.
     pub item_conflicts: u32,
+    /// The next N successful reads have the first entry of their list (search results,
+    /// multiget bodies, thread messages) corrupted: its `status`, `title`, `date_created` and
+    /// `item_id` become numbers. A read without a list is left as it is (and still counts).
+    pub corrupt_entries: u32,
 }
 
 impl Default for Faults {
@@ -299,6 +303,7 @@ impl Default for Faults {
             drop_rate: 0.0,
             lose_write_rate: 0.0,
             item_conflicts: 0,
+            corrupt_entries: 0,
         }
     }
 }

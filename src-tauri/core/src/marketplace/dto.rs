@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::store::listings::Listing;
+use crate::store::listings::{Listing, Variation};
 use crate::store::questions::Question;
 
 /// `POST /oauth/token` success body.
@@ -45,6 +45,15 @@ pub struct QuestionPage {
     pub total: i64,
     #[serde(default)]
     pub questions: Vec<serde_json::Value>,
+}
+
+/// One page of a question scan: like [`QuestionPage`] plus the `scroll_id` to continue with.
+#[derive(Debug, Deserialize)]
+pub struct QuestionScanPage {
+    pub total: i64,
+    #[serde(default)]
+    pub questions: Vec<serde_json::Value>,
+    pub scroll_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,6 +99,27 @@ struct ItemDto {
     permalink: Option<String>,
     thumbnail: Option<String>,
     secure_thumbnail: Option<String>,
+    sold_quantity: Option<i64>,
+    seller_custom_field: Option<String>,
+    variations: Option<Vec<VariationDto>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VariationDto {
+    id: i64,
+    price: Option<serde_json::Number>,
+    available_quantity: i64,
+    sold_quantity: Option<i64>,
+    #[serde(default)]
+    attribute_combinations: Vec<AttributeDto>,
+    seller_custom_field: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AttributeDto {
+    name: Option<String>,
+    id: Option<String>,
+    value_name: Option<String>,
 }
 
 fn malformed(resource: impl Into<String>, detail: impl ToString) -> Error {
@@ -144,7 +174,30 @@ pub fn question(account_id: i64, raw: serde_json::Value) -> Result<Question> {
 
 /// Converts one item body of a multiget.
 pub fn listing(account_id: i64, raw: serde_json::Value) -> Result<Listing> {
-    let dto: ItemDto = serde_json::from_value(raw).map_err(|e| malformed("item", e))?;
+    let hint = raw.get("id").map(|v| v.to_string()).unwrap_or_default();
+    let dto: ItemDto =
+        serde_json::from_value(raw).map_err(|e| malformed(format!("item {hint}"), e))?;
+    let variations = dto.variations.map(|list| {
+        list.into_iter()
+            .map(|v| Variation {
+                id: v.id,
+                attributes: v
+                    .attribute_combinations
+                    .into_iter()
+                    .map(|a| {
+                        (
+                            a.name.or(a.id).unwrap_or_default(),
+                            a.value_name.unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+                price: v.price.map(|p| p.to_string()),
+                available_quantity: v.available_quantity,
+                sold_quantity: v.sold_quantity,
+                sku: v.seller_custom_field,
+            })
+            .collect()
+    });
     Ok(Listing {
         id: dto.id,
         account_id,
@@ -155,6 +208,9 @@ pub fn listing(account_id: i64, raw: serde_json::Value) -> Result<Listing> {
         status: dto.status,
         permalink: dto.permalink,
         thumbnail: dto.secure_thumbnail.or(dto.thumbnail),
+        sold_quantity: dto.sold_quantity,
+        sku: dto.seller_custom_field,
+        variations,
     })
 }
 

@@ -4,8 +4,13 @@
 //! the sandbox). [`Session`] adds an account's bearer token, refreshing it when it expires. Wire
 //! types live in `dto` and are converted to domain types before anything leaves this module.
 
+pub mod budget;
 pub(crate) mod dto;
+pub mod listings;
+pub mod metrics;
 pub mod oauth;
+pub mod orders;
+pub mod postsale;
 pub mod questions;
 pub mod resources;
 
@@ -16,6 +21,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{Error, Result};
+use budget::{Budget, Lane};
 
 /// The production API base URL.
 pub const MERCADO_LIBRE_API: &str = "https://api.mercadolibre.com";
@@ -100,12 +106,15 @@ fn api_error(status: StatusCode, body: dto::ErrorBody, retry_after: Option<Durat
     }
 }
 
-/// An authenticated session for one account.
+/// An authenticated session for one account: its token, its request budget and the lane its
+/// requests wait in.
 #[derive(Clone)]
 pub struct Session {
     api: Api,
     account_id: i64,
     auth: std::sync::Arc<crate::accounts::Credentials>,
+    budget: Budget,
+    lane: Lane,
 }
 
 impl std::fmt::Debug for Session {
@@ -117,16 +126,28 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    /// A session for `account_id` using `auth` for its bearer token.
+    /// A session for `account_id` using `auth` for its bearer token and spending `budget`, in
+    /// the fast lane.
     pub fn new(
         api: Api,
         account_id: i64,
         auth: std::sync::Arc<crate::accounts::Credentials>,
+        budget: Budget,
     ) -> Self {
         Self {
             api,
             account_id,
             auth,
+            budget,
+            lane: Lane::Fast,
+        }
+    }
+
+    /// The same session, waiting in the bulk lane (background reads).
+    pub fn bulk(&self) -> Self {
+        Self {
+            lane: Lane::Bulk,
+            ..self.clone()
         }
     }
 
@@ -135,18 +156,49 @@ impl Session {
         self.account_id
     }
 
-    /// Sends an authenticated request built by `build`; on a 401 the token is refreshed once and
-    /// the request repeated.
+    /// Sends an authenticated request built by `build` within the account's budget. On a 401
+    /// the token is refreshed once and the request repeated. Reads (GET) that fail transiently
+    /// are retried with backoff; writes are sent once (the outbox decides about retrying them).
     pub(crate) async fn call<T, F>(&self, what: &str, build: F) -> Result<T>
     where
         T: DeserializeOwned,
         F: Fn(&Api) -> Result<RequestBuilder>,
     {
+        let is_read = build(&self.api)?
+            .build()
+            .map(|r| r.method() == Method::GET)
+            .unwrap_or(false);
+        let tries = if is_read {
+            budget::attempts(self.lane)
+        } else {
+            1
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.call_once(what, &build).await {
+                Err(e) if attempt < tries && budget::is_transient(&e) => {
+                    let wait = budget::backoff(&e, attempt);
+                    tracing::debug!(what, attempt, error = %e, ?wait, "retrying read");
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn call_once<T, F>(&self, what: &str, build: &F) -> Result<T>
+    where
+        T: DeserializeOwned,
+        F: Fn(&Api) -> Result<RequestBuilder>,
+    {
         let token = self.auth.access_token(&self.api).await?;
+        self.budget.acquire(self.lane).await;
         let first = send_json(build(&self.api)?.bearer_auth(token.expose()), what).await;
         match first {
             Err(Error::Api { status: 401, .. }) => {
                 let token = self.auth.refresh_after_rejection(&self.api, &token).await?;
+                self.budget.acquire(self.lane).await;
                 send_json(build(&self.api)?.bearer_auth(token.expose()), what).await
             }
             other => other,

@@ -86,3 +86,56 @@ pub async fn answer(session: &Session, question_id: i64, text: &str) -> Result<O
         }
     }
 }
+
+/// One page of a scan over all of the seller's questions (every status).
+#[derive(Debug, Default)]
+pub struct ScanPage {
+    /// Converted questions.
+    pub questions: Vec<Question>,
+    /// Entries on the page.
+    pub entries: usize,
+    /// Malformed entries skipped.
+    pub skipped: usize,
+    /// Where to continue; `None` after the last page.
+    pub scroll_id: Option<String>,
+    /// All of the seller's questions.
+    pub total: i64,
+}
+
+/// Page size of a question scan (the endpoint's maximum with scan).
+pub const SCAN_PAGE: usize = 100;
+
+/// The next page of a scan over all of the seller's questions (`None` opens a new scan).
+pub async fn scan(session: &Session, scroll_id: Option<&str>) -> Result<ScanPage> {
+    let seller = session.account_id().to_string();
+    let page: dto::QuestionScanPage = session
+        .call("questions scan", |api| {
+            let mut req = api.request(Method::GET, "/questions/search")?.query(&[
+                ("seller_id", seller.as_str()),
+                ("api_version", "4"),
+                ("search_type", "scan"),
+                ("limit", &SCAN_PAGE.to_string()),
+            ]);
+            if let Some(s) = scroll_id {
+                req = req.query(&[("scroll_id", s)]);
+            }
+            Ok(req)
+        })
+        .await?;
+    let mut out = ScanPage {
+        entries: page.questions.len(),
+        total: page.total,
+        scroll_id: page.scroll_id.filter(|_| !page.questions.is_empty()),
+        ..ScanPage::default()
+    };
+    for raw in page.questions {
+        match dto::question(session.account_id(), raw) {
+            Ok(q) => out.questions.push(q),
+            Err(e) => {
+                out.skipped += 1;
+                tracing::warn!(error = %e, "skipping malformed question");
+            }
+        }
+    }
+    Ok(out)
+}

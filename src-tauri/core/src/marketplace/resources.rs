@@ -66,6 +66,11 @@ pub async fn items(session: &Session, ids: &[String]) -> Result<Vec<Listing>> {
     Ok(out)
 }
 
+/// Nicknames of up to 20 users (one request).
+pub async fn users_chunk(session: &Session, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    users(session, &ids[..ids.len().min(MULTIGET_MAX)]).await
+}
+
 /// Buyer nicknames by id, 20 per request.
 pub async fn users(session: &Session, ids: &[i64]) -> Result<Vec<(i64, String)>> {
     let ids: Vec<String> = ids.iter().map(i64::to_string).collect();

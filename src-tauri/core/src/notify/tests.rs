@@ -47,6 +47,9 @@ fn fx() -> Fx {
                 status: None,
                 permalink: None,
                 thumbnail: None,
+                sold_quantity: None,
+                sku: None,
+                variations: None,
             };
             listings::upsert(&conn, &l, Utc::now()).unwrap();
         }

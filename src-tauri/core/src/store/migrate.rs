@@ -19,6 +19,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_settings_and_realert",
         include_str!("../../migrations/0002_settings_and_realert.sql"),
     ),
+    (
+        "0003_seller_resources",
+        include_str!("../../migrations/0003_seller_resources.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -9,11 +9,19 @@
 
 pub mod accounts;
 pub mod buyers;
+pub mod claims;
+pub mod cursors;
+pub mod figures;
 pub mod listings;
+pub mod messages;
 pub mod migrate;
+pub mod orders;
 pub mod outbox;
 pub mod questions;
+pub mod reputation;
 pub mod settings;
+pub mod shipments;
+pub mod visits;
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,10 +1,23 @@
-//! The sync engine: one background task per connected account keeping the store current.
+//! The sync engine: background tasks per connected account keeping the store current.
 //!
-//! Each account task polls unanswered questions every `poll_interval`, hands new ones to the
-//! notification policy, and backs off (exponentially, up to 5 minutes) while the network or the
-//! API fails. A refused grant parks the account in the reconnect state instead of looping.
-//! `SyncTrigger::now` cuts the wait short. Every task stops when its cancellation token fires.
+//! Two loops per account share its request budget:
+//! - [`run_account`], the fast lane: polls unanswered questions every `poll_interval`, hands new
+//!   ones to the notification policy, and backs off (exponentially, up to 5 minutes) while the
+//!   network or the API fails;
+//! - [`run_bulk`], the bulk lane: every `bulk_interval` a [`pass`] over everything else
+//!   (history, orders and shipments, listings and stock, claims, messages, figures), each
+//!   resource resuming from its persisted cursor.
+//!
+//! A refused grant parks the account in the reconnect state instead of looping. The shared
+//! trigger cuts waits short. Every task stops when its cancellation token fires.
 
+pub mod claims;
+pub mod figures;
+pub mod history;
+pub mod listings;
+pub mod messages;
+pub mod orders;
+pub mod pass;
 pub mod questions;
 
 use std::sync::Arc;
@@ -39,6 +52,10 @@ pub struct SyncContext {
     pub trigger: Arc<tokio::sync::Notify>,
     /// Language and local time of notifications.
     pub locale: crate::notify::Locale,
+    /// Time between two bulk passes.
+    pub bulk_interval: Duration,
+    /// How often each resource is refreshed.
+    pub cadence: pass::Cadence,
 }
 
 /// Runs the account's sync loop until `cancel` fires.
@@ -83,6 +100,55 @@ pub async fn run_account(ctx: SyncContext, session: Session, cancel: Cancellatio
             _ = tokio::time::sleep(wait) => {}
         }
     }
+}
+
+/// Runs the account's bulk passes until `cancel` fires.
+pub async fn run_bulk(ctx: SyncContext, session: Session, cancel: CancellationToken) {
+    let account_id = session.account_id();
+    let bulk = session.bulk();
+    loop {
+        let result = tokio::select! {
+            _ = cancel.cancelled() => return,
+            r = bulk_pass(&ctx, &bulk) => r,
+        };
+        match result {
+            Ok(()) => {}
+            Err(Error::ReconnectRequired { .. }) => {
+                let _ = ctx
+                    .store
+                    .run(move |c| accounts::set_status(c, account_id, "reconnect"))
+                    .await;
+                ctx.events.publish(Event::SyncStatus {
+                    account_id,
+                    state: SyncState::Reconnect,
+                });
+                tracing::warn!(
+                    account_id,
+                    "bulk sync paused until the account is reconnected"
+                );
+                return;
+            }
+            Err(e) => tracing::warn!(account_id, error = %e, "bulk pass failed"),
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = ctx.trigger.notified() => {}
+            _ = tokio::time::sleep(ctx.bulk_interval) => {}
+        }
+    }
+}
+
+/// One bulk pass over every resource of the session's account.
+pub async fn bulk_pass(ctx: &SyncContext, session: &Session) -> crate::error::Result<()> {
+    let p = pass::Pass {
+        store: ctx.store.clone(),
+        session: session.bulk(),
+        events: ctx.events.clone(),
+        clock: ctx.clock.clone(),
+        started: ctx.clock.now(),
+        cadence: ctx.cadence.clone(),
+    };
+    pass::run(&p).await
 }
 
 fn publish_state(

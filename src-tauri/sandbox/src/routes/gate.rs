@@ -126,5 +126,58 @@ pub async fn gate(State(shared): State<Shared>, req: Request, next: Next) -> Res
         // The write is committed; only its response is lost.
         return dropped();
     }
+    if !write && response.status().is_success() {
+        let corrupt = {
+            let mut w = lock(&shared);
+            let due = w.faults.corrupt_entries > 0;
+            if due {
+                w.faults.corrupt_entries -= 1;
+            }
+            due
+        };
+        if corrupt {
+            return corrupt_first_entry(response).await;
+        }
+    }
     response
+}
+
+/// Breaks the types of the first entry of a list response (or the body of a multiget's first
+/// entry), leaving the rest of the page intact.
+async fn corrupt_first_entry(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return dropped();
+    };
+    let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let list = if json.is_array() {
+        json.as_array_mut()
+    } else {
+        ["questions", "results", "data", "messages"]
+            .iter()
+            .find(|k| json.get(**k).is_some_and(serde_json::Value::is_array))
+            .copied()
+            .and_then(|k| json.get_mut(k))
+            .and_then(serde_json::Value::as_array_mut)
+    };
+    if let Some(first) = list.and_then(|l| l.first_mut()) {
+        let target = if first.get("body").is_some_and(serde_json::Value::is_object) {
+            first.get_mut("body")
+        } else {
+            Some(first)
+        };
+        if let Some(obj) = target.and_then(serde_json::Value::as_object_mut) {
+            for key in ["status", "title", "date_created", "item_id"] {
+                if obj.contains_key(key) {
+                    obj.insert(key.into(), serde_json::json!(404));
+                }
+            }
+        }
+    }
+    let body = serde_json::to_vec(&json).unwrap_or_default();
+    let mut parts = parts;
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
 }

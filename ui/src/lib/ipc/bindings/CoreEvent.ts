@@ -16,7 +16,31 @@ question_ids: Array<number>, } | { "kind": "outbox_changed",
 /**
  * Which rows.
  */
-outbox_ids: Array<number>, } | { "kind": "sync_status", 
+outbox_ids: Array<number>, } | { "kind": "messages_changed", 
+/**
+ * Account they belong to.
+ */
+account_id: number, 
+/**
+ * Which packs.
+ */
+pack_ids: Array<number>, } | { "kind": "sync_progress", 
+/**
+ * The account.
+ */
+account_id: number, 
+/**
+ * `questions`, `orders`, `listings`, ...
+ */
+resource: string, 
+/**
+ * Items done in the current pass.
+ */
+done: number, 
+/**
+ * Items expected, when known.
+ */
+total: number | null, } | { "kind": "sync_status", 
 /**
  * The account.
  */

@@ -1,0 +1,94 @@
+//! Listings: the seller's item ids (`/users/{id}/items/search` with scan) and full item bodies
+//! with variations (`/items?ids=`, 20 per request).
+
+use reqwest::Method;
+use serde::Deserialize;
+
+use super::{MULTIGET_MAX, Session, dto};
+use crate::error::Result;
+use crate::store::listings::Listing;
+
+/// Page size of an id scan (the endpoint's maximum).
+pub const SCAN_PAGE: usize = 100;
+
+/// The attributes a full listing read asks for.
+const FULL_ATTRIBUTES: &str = "id,title,price,currency_id,available_quantity,sold_quantity,status,\
+permalink,thumbnail,secure_thumbnail,seller_custom_field,variations";
+
+#[derive(Debug, Deserialize)]
+struct IdSearch {
+    #[serde(default)]
+    results: Vec<String>,
+    scroll_id: Option<String>,
+    paging: PagingDto,
+}
+
+#[derive(Debug, Deserialize)]
+struct PagingDto {
+    total: i64,
+}
+
+/// One page of a listing-id scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdPage {
+    /// Item ids on this page.
+    pub ids: Vec<String>,
+    /// Where to continue; `None` after the last page.
+    pub scroll_id: Option<String>,
+    /// All of the seller's listings.
+    pub total: i64,
+}
+
+/// The next page of a scan over all of the seller's listing ids (`scroll_id` from the previous
+/// page, `None` to open a new scan).
+pub async fn scan_ids(session: &Session, scroll_id: Option<&str>) -> Result<IdPage> {
+    let path = format!("/users/{}/items/search", session.account_id());
+    let page: IdSearch = session
+        .call("items search", |api| {
+            let mut req = api
+                .request(Method::GET, &path)?
+                .query(&[("search_type", "scan"), ("limit", &SCAN_PAGE.to_string())]);
+            if let Some(s) = scroll_id {
+                req = req.query(&[("scroll_id", s)]);
+            }
+            Ok(req)
+        })
+        .await?;
+    let scroll_id = page.scroll_id.filter(|_| !page.results.is_empty());
+    Ok(IdPage {
+        ids: page.results,
+        scroll_id,
+        total: page.paging.total,
+    })
+}
+
+/// Full reads of up to 20 listings (one request). Entries that are refused or malformed are
+/// logged with their id and counted in the second value.
+pub async fn read_chunk(session: &Session, ids: &[String]) -> Result<(Vec<Listing>, usize)> {
+    debug_assert!(ids.len() <= MULTIGET_MAX);
+    let joined = ids.join(",");
+    let entries: Vec<dto::MultigetEntry> = session
+        .call("items multiget", |api| {
+            Ok(api
+                .request(Method::GET, "/items")?
+                .query(&[("ids", joined.as_str()), ("attributes", FULL_ATTRIBUTES)]))
+        })
+        .await?;
+    let mut out = Vec::with_capacity(entries.len());
+    let mut skipped = 0;
+    for entry in entries {
+        if entry.code != 200 {
+            skipped += 1;
+            tracing::warn!(code = entry.code, "listing refused in multiget; skipped");
+            continue;
+        }
+        match dto::listing(session.account_id(), entry.body) {
+            Ok(l) => out.push(l),
+            Err(e) => {
+                skipped += 1;
+                tracing::warn!(error = %e, "skipping malformed listing");
+            }
+        }
+    }
+    Ok((out, skipped))
+}

@@ -1,0 +1,310 @@
+//! After the sale: shipments with their dispatch SLA, claims, and post-sale messages.
+//!
+//! Threads are always read with `mark_as_read=false`: syncing must never mark a buyer's message
+//! as read on Mercado Libre.
+
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde::Deserialize;
+
+use super::{Session, dto};
+use crate::error::{Error, Result};
+use crate::store::claims::Claim;
+use crate::store::messages::Message;
+use crate::store::shipments::Shipment;
+
+/// Page size of a claims search (the endpoint's maximum).
+pub const CLAIMS_PAGE: usize = 100;
+
+/// Page size of a thread read.
+const THREAD_PAGE: usize = 100;
+
+fn malformed(resource: &str, e: impl ToString) -> Error {
+    Error::Malformed {
+        resource: resource.to_owned(),
+        detail: e.to_string(),
+    }
+}
+
+fn time(resource: &str, t: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    t.map(|t| dto::parse_time(resource, &t)).transpose()
+}
+
+#[derive(Debug, Deserialize)]
+struct ShipmentDto {
+    id: i64,
+    order_id: Option<i64>,
+    status: String,
+    substatus: Option<String>,
+    date_created: Option<String>,
+    last_updated: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SlaDto {
+    status: Option<String>,
+    expected_date: Option<String>,
+}
+
+/// Shipment statuses before dispatch, when the SLA matters.
+const PENDING_DISPATCH: &[&str] = &["pending", "handling", "ready_to_ship"];
+
+/// A shipment, with its SLA while it is not dispatched yet (one or two requests).
+pub async fn shipment(session: &Session, id: i64) -> Result<Shipment> {
+    let resource = format!("shipment {id}");
+    let raw: serde_json::Value = session
+        .call("shipment", |api| {
+            Ok(api
+                .request(Method::GET, &format!("/shipments/{id}"))?
+                .header("x-format-new", "true"))
+        })
+        .await?;
+    let d: ShipmentDto = serde_json::from_value(raw).map_err(|e| malformed(&resource, e))?;
+    let sla: Option<SlaDto> = if !PENDING_DISPATCH.contains(&d.status.as_str()) {
+        None
+    } else {
+        match session
+            .call::<serde_json::Value, _>("shipment sla", |api| {
+                api.request(Method::GET, &format!("/shipments/{id}/sla"))
+            })
+            .await
+        {
+            Ok(raw) => serde_json::from_value::<SlaDto>(raw)
+                .map_err(|e| tracing::warn!(shipment_id = id, error = %e, "malformed SLA; skipped"))
+                .ok(),
+            Err(Error::Api { status: 404, .. }) => None,
+            Err(e) => return Err(e),
+        }
+    };
+    let sla_status = sla.as_ref().and_then(|s| s.status.clone());
+    Ok(Shipment {
+        id: d.id,
+        account_id: session.account_id(),
+        order_id: d.order_id,
+        status: d.status,
+        substatus: d.substatus,
+        date_created: time(&resource, d.date_created)?,
+        last_updated: time(&resource, d.last_updated)?,
+        delayed: sla_status.as_deref() == Some("delayed"),
+        sla_status,
+        sla_expected_date: time(&resource, sla.and_then(|s| s.expected_date))?,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct ClaimSearchDto {
+    #[serde(default)]
+    data: Vec<serde_json::Value>,
+    paging: ClaimPagingDto,
+}
+
+#[derive(Debug, Deserialize)]
+struct ClaimPagingDto {
+    total: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct ClaimDto {
+    id: i64,
+    resource_id: Option<i64>,
+    status: String,
+    stage: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    reason_id: Option<String>,
+    date_created: String,
+    last_updated: Option<String>,
+}
+
+/// One page of claims against the seller, most recently updated first.
+#[derive(Debug, Default)]
+pub struct ClaimPage {
+    /// Converted claims.
+    pub claims: Vec<Claim>,
+    /// Entries on the page.
+    pub entries: usize,
+    /// Malformed entries skipped.
+    pub skipped: usize,
+    /// All matching claims.
+    pub total: i64,
+}
+
+/// Claims where the seller is the respondent, most recently updated first.
+pub async fn claims(session: &Session, offset: usize) -> Result<ClaimPage> {
+    let seller = session.account_id().to_string();
+    let page: ClaimSearchDto = session
+        .call("claims search", |api| {
+            Ok(api
+                .request(Method::GET, "/post-purchase/v1/claims/search")?
+                .query(&[
+                    ("player_role", "respondent"),
+                    ("player_user_id", seller.as_str()),
+                    ("sort", "last_updated:desc"),
+                    ("limit", &CLAIMS_PAGE.to_string()),
+                    ("offset", &offset.to_string()),
+                ]))
+        })
+        .await?;
+    let mut out = ClaimPage {
+        entries: page.data.len(),
+        total: page.paging.total,
+        ..ClaimPage::default()
+    };
+    for raw in page.data {
+        let hint = raw.get("id").map(|v| v.to_string()).unwrap_or_default();
+        let resource = format!("claim {hint}");
+        let converted = serde_json::from_value::<ClaimDto>(raw)
+            .map_err(|e| malformed(&resource, e))
+            .and_then(|d| {
+                Ok(Claim {
+                    id: d.id,
+                    account_id: session.account_id(),
+                    resource_id: d.resource_id,
+                    status: d.status,
+                    stage: d.stage,
+                    kind: d.kind,
+                    reason_id: d.reason_id,
+                    date_created: dto::parse_time(&resource, &d.date_created)?,
+                    last_updated: time(&resource, d.last_updated)?,
+                })
+            });
+        match converted {
+            Ok(c) => out.claims.push(c),
+            Err(e) => {
+                out.skipped += 1;
+                tracing::warn!(error = %e, "skipping malformed claim");
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize)]
+struct UnreadDto {
+    #[serde(default)]
+    results: Vec<UnreadEntryDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UnreadEntryDto {
+    resource: String,
+    count: i64,
+}
+
+/// Packs with messages the seller has not read: `(pack id, unread count)`.
+pub async fn unread(session: &Session) -> Result<Vec<(i64, i64)>> {
+    let raw: UnreadDto = session
+        .call("messages unread", |api| {
+            Ok(api
+                .request(Method::GET, "/messages/unread")?
+                .query(&[("role", "seller"), ("tag", "post_sale")]))
+        })
+        .await?;
+    Ok(raw
+        .results
+        .into_iter()
+        .filter_map(|e| {
+            // "/packs/{pack}/sellers/{seller}"
+            let pack = e.resource.split('/').nth(2)?.parse().ok();
+            if pack.is_none() {
+                tracing::warn!(
+                    resource = e.resource,
+                    "unread entry not understood; skipped"
+                );
+            }
+            Some((pack?, e.count))
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize)]
+struct ThreadDto {
+    #[serde(default)]
+    messages: Vec<serde_json::Value>,
+    paging: Option<ThreadPagingDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ThreadPagingDto {
+    total: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageDto {
+    id: String,
+    from: UserRefDto,
+    to: Option<UserRefDto>,
+    #[serde(default)]
+    text: String,
+    status: Option<String>,
+    message_date: MessageDateDto,
+}
+
+#[derive(Debug, Deserialize)]
+struct UserRefDto {
+    user_id: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageDateDto {
+    created: Option<String>,
+    received: Option<String>,
+    read: Option<String>,
+}
+
+/// Every message of a pack's post-sale thread, without marking anything as read.
+pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, usize)> {
+    let path = format!("/messages/packs/{pack_id}/sellers/{}", session.account_id());
+    let mut out = Vec::new();
+    let mut skipped = 0;
+    let mut offset = 0usize;
+    loop {
+        let page: ThreadDto = session
+            .call("messages thread", |api| {
+                Ok(api.request(Method::GET, &path)?.query(&[
+                    ("tag", "post_sale"),
+                    ("mark_as_read", "false"),
+                    ("limit", &THREAD_PAGE.to_string()),
+                    ("offset", &offset.to_string()),
+                ]))
+            })
+            .await?;
+        let count = page.messages.len();
+        for raw in page.messages {
+            let hint = raw.get("id").map(|v| v.to_string()).unwrap_or_default();
+            let resource = format!("message {hint}");
+            let converted = serde_json::from_value::<MessageDto>(raw)
+                .map_err(|e| malformed(&resource, e))
+                .and_then(|d| {
+                    let created = d
+                        .message_date
+                        .created
+                        .or(d.message_date.received)
+                        .ok_or_else(|| malformed(&resource, "no message_date.created"))?;
+                    Ok(Message {
+                        id: d.id,
+                        account_id: session.account_id(),
+                        pack_id,
+                        from_id: d.from.user_id,
+                        to_id: d.to.map(|t| t.user_id),
+                        text: d.text,
+                        status: d.status,
+                        date_created: dto::parse_time(&resource, &created)?,
+                        read_at: time(&resource, d.message_date.read)?,
+                    })
+                });
+            match converted {
+                Ok(m) => out.push(m),
+                Err(e) => {
+                    skipped += 1;
+                    tracing::warn!(pack_id, error = %e, "skipping malformed message");
+                }
+            }
+        }
+        offset += count;
+        let total = page.paging.and_then(|p| p.total).unwrap_or(0);
+        if count == 0 || offset as i64 >= total {
+            return Ok((out, skipped));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The `orders` and `order_items` tables: the seller's sales.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use super::ts;
+use crate::error::Result;
+
+/// An order of one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// Mercado Libre order id.
+    pub id: i64,
+    /// Owning account (the seller).
+    pub account_id: i64,
+    /// `paid`, `cancelled`, ... verbatim.
+    pub status: String,
+    /// When it was placed.
+    pub date_created: DateTime<Utc>,
+    /// When Mercado Libre last changed it.
+    pub last_updated: DateTime<Utc>,
+    /// Total as a decimal string.
+    pub total_amount: Option<String>,
+    /// Currency, e.g. `ARS`.
+    pub currency_id: Option<String>,
+    /// The buyer.
+    pub buyer_id: Option<i64>,
+    /// The buyer's nickname, when the order carried it.
+    pub buyer_nickname: Option<String>,
+    /// The pack (cart) it belongs to.
+    pub pack_id: Option<i64>,
+    /// Its shipment.
+    pub shipping_id: Option<i64>,
+    /// Tags verbatim (`paid`, `not_delivered`, ...).
+    pub tags: Vec<String>,
+    /// What was sold.
+    pub items: Vec<OrderItem>,
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderItem {
+    /// The listing.
+    pub item_id: String,
+    /// The variation, if any.
+    pub variation_id: Option<i64>,
+    /// Title at the time of sale.
+    pub title: Option<String>,
+    /// Units.
+    pub quantity: i64,
+    /// Unit price as a decimal string.
+    pub unit_price: Option<String>,
+    /// The seller's SKU.
+    pub sku: Option<String>,
+}
+
+/// Inserts or replaces an order and its lines.
+pub fn upsert(conn: &Connection, o: &Order) -> Result<()> {
+    let tags = serde_json::to_string(&o.tags).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(
+        "INSERT INTO orders (id, account_id, status, date_created, last_updated, total_amount,
+                             currency_id, buyer_id, pack_id, shipping_id, tags)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status,
+             last_updated = excluded.last_updated, total_amount = excluded.total_amount,
+             currency_id = excluded.currency_id, buyer_id = excluded.buyer_id,
+             pack_id = excluded.pack_id, shipping_id = excluded.shipping_id, tags = excluded.tags",
+    )?
+    .execute(params![
+        o.id,
+        o.account_id,
+        o.status,
+        ts(o.date_created),
+        ts(o.last_updated),
+        o.total_amount,
+        o.currency_id,
+        o.buyer_id,
+        o.pack_id,
+        o.shipping_id,
+        tags
+    ])?;
+    conn.prepare_cached("DELETE FROM order_items WHERE order_id = ?1")?
+        .execute([o.id])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO order_items (order_id, line, item_id, variation_id, title, quantity,
+                                  unit_price, sku)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (line, i) in o.items.iter().enumerate() {
+        insert.execute(params![
+            o.id,
+            line as i64,
+            i.item_id,
+            i.variation_id,
+            i.title,
+            i.quantity,
+            i.unit_price,
+            i.sku
+        ])?;
+    }
+    if let (Some(id), Some(nick)) = (o.buyer_id, o.buyer_nickname.as_deref()) {
+        super::buyers::upsert(conn, id, nick)?;
+    }
+    Ok(())
+}
+
+/// How many orders an account has stored.
+pub fn count(conn: &Connection, account_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM orders WHERE account_id = ?1",
+        [account_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Shipment ids of the account's paid orders placed since `since` whose shipment is not known
+/// to be finished (delivered, cancelled, returned), oldest first.
+pub fn open_shipments(
+    conn: &Connection,
+    account_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.shipping_id FROM orders o
+         LEFT JOIN shipments s ON s.id = o.shipping_id
+         WHERE o.account_id = ?1 AND o.shipping_id IS NOT NULL AND o.status = 'paid'
+           AND o.date_created >= ?2
+           AND (s.id IS NULL OR s.status NOT IN ('delivered', 'cancelled', 'not_delivered'))
+         ORDER BY o.date_created",
+    )?;
+    let rows = stmt.query_map(params![account_id, ts(since)], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Listing ids sold in orders updated at or after `since`.
+pub fn items_updated_since(
+    conn: &Connection,
+    account_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT i.item_id FROM order_items i JOIN orders o ON o.id = i.order_id
+         WHERE o.account_id = ?1 AND o.last_updated >= ?2",
+    )?;
+    let rows = stmt.query_map(params![account_id, ts(since)], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,69 @@
+//! The `shipments` table: delivery state of open orders, with the dispatch SLA and delays.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use super::ts;
+use crate::error::Result;
+
+/// A shipment as last read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shipment {
+    /// Mercado Libre shipment id.
+    pub id: i64,
+    /// Owning account.
+    pub account_id: i64,
+    /// The order shipped.
+    pub order_id: Option<i64>,
+    /// `ready_to_ship`, `shipped`, ... verbatim.
+    pub status: String,
+    /// Substatus verbatim.
+    pub substatus: Option<String>,
+    /// Creation time.
+    pub date_created: Option<DateTime<Utc>>,
+    /// Last change.
+    pub last_updated: Option<DateTime<Utc>>,
+    /// SLA status (`on_time`, `delayed`, ...), when read.
+    pub sla_status: Option<String>,
+    /// When the SLA expects the dispatch.
+    pub sla_expected_date: Option<DateTime<Utc>>,
+    /// Whether Mercado Libre reports a delay.
+    pub delayed: bool,
+}
+
+/// Inserts or replaces a shipment.
+pub fn upsert(conn: &Connection, s: &Shipment, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO shipments (id, account_id, order_id, status, substatus, date_created,
+                                last_updated, sla_status, sla_expected_date, delayed, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status,
+             substatus = excluded.substatus, date_created = excluded.date_created,
+             last_updated = excluded.last_updated, sla_status = excluded.sla_status,
+             sla_expected_date = excluded.sla_expected_date, delayed = excluded.delayed,
+             updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        s.id,
+        s.account_id,
+        s.order_id,
+        s.status,
+        s.substatus,
+        s.date_created.map(ts),
+        s.last_updated.map(ts),
+        s.sla_status,
+        s.sla_expected_date.map(ts),
+        s.delayed,
+        ts(now)
+    ])?;
+    Ok(())
+}
+
+/// How many shipments an account has stored.
+pub fn count(conn: &Connection, account_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM shipments WHERE account_id = ?1",
+        [account_id],
+        |r| r.get(0),
+    )?)
+}
