@@ -101,6 +101,7 @@ async fn the_initial_sync_of_a_large_seller_stores_what_the_sandbox_holds() -> a
     h.core.sync_pass(seller).await?;
 
     let db = rusqlite::Connection::open(h.db_path())?;
+    db.busy_timeout(Duration::from_secs(10))?;
     let count =
         |sql: &str| -> anyhow::Result<i64> { Ok(db.query_row(sql, [seller], |r| r.get(0))?) };
     let world = held(&h, seller);
@@ -268,6 +269,7 @@ async fn malformed_entries_are_logged_skipped_and_the_pass_goes_on() -> anyhow::
     assert_eq!(left, 0, "the corruption was served");
 
     let db = rusqlite::Connection::open(h.db_path())?;
+    db.busy_timeout(Duration::from_secs(10))?;
     let stored: i64 = db.query_row(
         "SELECT (SELECT COUNT(*) FROM listings WHERE account_id = ?1)
               + (SELECT COUNT(*) FROM orders WHERE account_id = ?1)

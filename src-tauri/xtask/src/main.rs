@@ -22,6 +22,7 @@ fn main() -> anyhow::Result<()> {
         Some("demo") => steps::demo(&args[1..]),
         Some("test") => steps::test(),
         Some("bench") => steps::bench(),
-        _ => bail!("usage: cargo xtask <demo [app args…] | test | bench>"),
+        Some("session") => steps::session(&args[1..]),
+        _ => bail!("usage: cargo xtask <demo [app args…] | test | bench | session -- <command>>"),
     }
 }

@@ -189,3 +189,17 @@ pub fn bench() -> anyhow::Result<()> {
     let bench = env::target_dir().join("release/mostrador-bench");
     session::run_in_session(&driver, &bench.display().to_string())
 }
+
+/// `cargo xtask session -- <command…>`: runs one command inside the private desktop session the
+/// tests use (D-Bus, Xvfb, gnome-keyring, notification daemon), e.g. a single test file:
+/// `cargo xtask session -- cargo nextest run -p mostrador-tests --test crash`.
+pub fn session(args: &[String]) -> anyhow::Result<()> {
+    let args = match args.first().map(String::as_str) {
+        Some("--") => &args[1..],
+        _ => args,
+    };
+    anyhow::ensure!(!args.is_empty(), "usage: cargo xtask session -- <command…>");
+    env::ensure_packages(env::SESSION_PACKAGES)?;
+    let driver = env::ensure_tauri_driver()?;
+    session::run_in_session(&driver, &args.join(" "))
+}

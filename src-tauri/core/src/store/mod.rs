@@ -3,6 +3,9 @@
 //! [`Store`] owns a small connection pool; each table has its own module with the queries on it.
 //! Schema changes are migrations in `migrations/` applied by [`migrate`] at open.
 //!
+//! Transactions begin IMMEDIATE (they all write), so concurrent writers queue on the busy
+//! timeout rather than fail.
+//!
 //! Conventions: timestamps are stored as UTC RFC 3339 text with milliseconds (see [`ts`]) so they
 //! sort as text; money is stored as the API's decimal string, never a float. Database calls block:
 //! async code runs them through [`Store::run`], which uses `spawn_blocking`.
@@ -79,6 +82,9 @@ impl Store {
 
 fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
+    // Every transaction here writes: take the write lock at BEGIN, so a concurrent writer makes
+    // it wait (busy timeout) instead of failing with SQLITE_BUSY_SNAPSHOT on its first write.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
