@@ -2,6 +2,7 @@
 //! connected, registers the commands, bridges core events to the window and displays
 //! notifications. Business logic lives in `mostrador-core`.
 
+mod browser;
 mod cli;
 mod commands;
 mod demo;
@@ -109,6 +110,8 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
     let start_minimized = tauri::async_runtime::block_on(async {
         if demo {
             let sandbox = demo::start(&core, &options).await?;
+            // Accounts connected from the UI in demo mode go to the sandbox as well.
+            core.set_api_override(Some(sandbox.url()));
             *lifecycle.sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(sandbox);
         }
         let running = core.start(CancellationToken::new()).await?;
@@ -200,7 +203,11 @@ pub fn run() {
             commands::notifications::notifications_get,
             commands::notifications::notifications_set,
             commands::notifications::notifications_pause,
-            commands::notifications::account_list,
+            commands::accounts::account_list,
+            commands::accounts::connect_begin,
+            commands::accounts::connect_finish,
+            commands::accounts::account_disconnect,
+            commands::accounts::sync_progress,
             commands::notifications::preferences_get,
             commands::notifications::preferences_set,
         ])

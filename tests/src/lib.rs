@@ -92,7 +92,7 @@ pub struct Harness {
     /// The simulated Mercado Libre.
     pub sandbox: Sandbox,
     /// The core under test.
-    pub core: Core,
+    pub core: Arc<Core>,
     /// What the core asked to notify.
     pub notifier: Arc<RecordingNotifier>,
     /// Control-API client.
@@ -181,7 +181,7 @@ impl Harness {
             .await?;
         Ok(Self {
             sandbox,
-            core,
+            core: Arc::new(core),
             notifier,
             http,
             seller_id: account.id,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use mostrador_core::accounts::{Connection, Credentials};
+use mostrador_core::accounts::{ConnectRequest, Connection, Credentials};
 use mostrador_core::clock::ManualClock;
 use mostrador_core::connect::Authorization;
 use mostrador_core::marketplace::budget::Budget;
@@ -219,5 +219,86 @@ async fn a_spent_refresh_token_puts_the_account_in_the_reconnect_state() -> anyh
     }
     assert!(announced, "the UI is told the account needs reconnecting");
     h.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tokens()
+-> anyhow::Result<()> {
+    let secrets = Arc::new(MemoryStore::default());
+    let h = Harness::start(secrets.clone(), Duration::from_secs(3600)).await?;
+    h.core.set_api_override(Some(h.sandbox.url()));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let request = |redirect: &str| ConnectRequest {
+        site_id: "MLA".into(),
+        client_id: mostrador_sandbox::CLIENT_ID.into(),
+        client_secret: mostrador_sandbox::CLIENT_SECRET.into(),
+        redirect_uri: redirect.into(),
+    };
+
+    // Pasting an address from another attempt is refused.
+    h.core
+        .begin_connect(request("https://example.com/mostrador"))?;
+    match h
+        .core
+        .finish_connect("https://example.com/mostrador?code=TG-1&state=forged")
+        .await
+    {
+        Err(Error::InvalidInput(m)) => assert!(m.contains("state"), "{m}"),
+        other => bail!("a forged redirect was accepted: {other:?}"),
+    }
+
+    // With a loopback redirect URI the browser's return is caught by itself.
+    let mut events = h.core.subscribe();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let url = h.core.begin_connect(request(&redirect))?;
+    let attempt_page = h.http.get(&url).send().await?.text().await?;
+    let start = attempt_page
+        .find("id=allow href=\"")
+        .context("allow link")?
+        + 15;
+    let end = attempt_page[start..].find('"').context("end")? + start;
+    let landed = attempt_page[start..end].replace("&amp;", "&");
+    assert!(landed.starts_with(&redirect), "{landed}");
+    let page = eventually(Duration::from_secs(10), "the listener to answer", || {
+        let http = h.http.clone();
+        let landed = landed.clone();
+        async move { Ok(http.get(&landed).send().await.ok()) }
+    })
+    .await?
+    .text()
+    .await?;
+    assert!(page.contains("Mostrador"), "{page}");
+    eventually(
+        Duration::from_secs(10),
+        "the account to be connected",
+        || {
+            let mut seen = false;
+            while let Ok(e) = events.try_recv() {
+                seen |= matches!(e, Event::AccountsChanged);
+            }
+            async move { Ok(seen.then_some(())) }
+        },
+    )
+    .await?;
+    let accounts = h.core.account_summaries().await?;
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].status, "connected");
+
+    // Disconnecting removes the account and its secrets.
+    h.core.disconnect(h.seller_id).await?;
+    assert!(h.core.account_summaries().await?.is_empty());
+    assert!(
+        secrets
+            .get(&format!("account:{}:tokens", h.seller_id))?
+            .is_none()
+    );
+    assert!(
+        secrets
+            .get(&format!("account:{}:client", h.seller_id))?
+            .is_none()
+    );
     Ok(())
 }

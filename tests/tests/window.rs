@@ -346,6 +346,8 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .expect("the settings screen opens");
     screenshot(&client, "settings.png").await;
 
+    accounts_flow(&client, &http, &sandbox).await;
+
     // Closing the window hides it to the tray: the app keeps syncing and notifying.
     client
         .execute(
@@ -376,4 +378,127 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     .await
     .unwrap();
     let _ = client.close().await;
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{css} clicks: {e}"));
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} appears: {e}"));
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+/// The accounts screen: sync progress of the demo seller, the reconnect state after the seller
+/// withdraws the permission, and reconnecting through the browser flow with a pasted address.
+async fn accounts_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
+    click(client, "[data-testid=nav-accounts]").await;
+    eventually(WAIT, "every resource synced once", || async {
+        let bars = client
+            .find_all(Locator::Css(
+                "[data-testid=sync-progress] [role=progressbar]",
+            ))
+            .await?;
+        let mut full = 0;
+        for b in &bars {
+            if b.attr("aria-valuenow").await?.as_deref() == Some("100") {
+                full += 1;
+            }
+        }
+        Ok((bars.len() == 7 && full == 7).then_some(()))
+    })
+    .await
+    .unwrap();
+    screenshot(client, "accounts.png").await;
+
+    // The seller withdraws Mercado Libre's permission: the account shows the reconnect state.
+    http.post(format!("{sandbox}/_sandbox/revoke"))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("[data-testid=account-reconnect]"))
+        .await
+        .expect("the reconnect state is shown");
+    screenshot(client, "accounts-reconnect.png").await;
+
+    // Reconnect through the browser flow, pasting the address the browser landed on.
+    let creds: Value = http
+        .get(format!("{sandbox}/_sandbox/credentials"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    type_into(
+        client,
+        "[data-testid=connect-client-id]",
+        creds["client_id"].as_str().unwrap(),
+    )
+    .await;
+    type_into(
+        client,
+        "[data-testid=connect-client-secret]",
+        creds["client_secret"].as_str().unwrap(),
+    )
+    .await;
+    type_into(
+        client,
+        "[data-testid=connect-redirect]",
+        creds["redirect_uri"].as_str().unwrap(),
+    )
+    .await;
+    click(client, "[data-testid=connect-begin]").await;
+    let url = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=connect-url]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        url.starts_with(sandbox),
+        "demo connections go to the sandbox: {url}"
+    );
+    screenshot(client, "accounts-connect.png").await;
+    // What the seller's browser does: open the page and follow "allow".
+    let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+    let start = page.find("id=allow href=\"").expect("allow link") + 15;
+    let end = page[start..].find('"').expect("end") + start;
+    let landed = page[start..end].replace("&amp;", "&");
+    type_into(client, "[data-testid=connect-landed]", &landed).await;
+    click(client, "[data-testid=connect-finish]").await;
+    eventually(WAIT, "the account connected again", || async {
+        let reconnect = client
+            .find_all(Locator::Css("[data-testid=account-reconnect]"))
+            .await?;
+        let form = client
+            .find_all(Locator::Css("[data-testid=connect-form]"))
+            .await?;
+        Ok((reconnect.is_empty() && !form.is_empty()).then_some(()))
+    })
+    .await
+    .unwrap();
+    screenshot(client, "accounts-reconnected.png").await;
 }

@@ -269,6 +269,12 @@ impl Sessions {
         map.insert(session.account_id(), session);
     }
 
+    /// Forgets an account's session (its cached tokens go with it).
+    pub fn remove(&self, account_id: i64) {
+        let mut map = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        map.remove(&account_id);
+    }
+
     /// The session of `account_id`.
     pub fn get(&self, account_id: i64) -> Result<crate::marketplace::Session> {
         let map = self.inner.read().unwrap_or_else(|e| e.into_inner());
@@ -296,6 +302,31 @@ impl crate::outbox::Transport for Sessions {
     ) -> Result<crate::store::questions::Question> {
         let session = self.get(account_id)?;
         crate::marketplace::questions::get(&session, question_id).await
+    }
+}
+
+/// What the user enters to connect an account. The secret is wrapped as soon as it arrives and
+/// goes only to the keyring.
+#[derive(Deserialize, ts_rs::TS)]
+#[ts(export, export_to = "ConnectRequest.ts")]
+pub struct ConnectRequest {
+    /// Site of the account, e.g. `MLA`.
+    pub site_id: String,
+    /// The seller's application id (APP ID).
+    pub client_id: String,
+    /// The application's secret key.
+    pub client_secret: String,
+    /// The redirect URI registered for the application, exactly.
+    pub redirect_uri: String,
+}
+
+impl std::fmt::Debug for ConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectRequest")
+            .field("site_id", &self.site_id)
+            .field("client_id", &self.client_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
     }
 }
 

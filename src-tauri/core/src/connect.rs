@@ -6,6 +6,11 @@
 //! (Mercado Libre wants HTTPS redirect URIs registered exactly, which a desktop app cannot
 //! always listen on), and both paths end in [`Authorization::code_from_redirect`].
 
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use url::Url;
 
 use crate::error::{Error, Result};
@@ -104,6 +109,79 @@ impl Authorization {
     }
 }
 
+/// How long a loopback listener waits for the browser to come back.
+const LISTEN_FOR: Duration = Duration::from_secs(600);
+
+/// A listener waiting for the redirect.
+pub type RedirectCatcher = Pin<Box<dyn Future<Output = Result<String>> + Send>>;
+
+/// When `redirect_uri` is a loopback `http://` address with a port, a future that listens there
+/// and resolves with the full address the browser was redirected to. `None` otherwise (HTTPS
+/// redirects go to a page the user copies the address from).
+pub fn catch_redirect(redirect_uri: &str) -> Option<RedirectCatcher> {
+    let url = Url::parse(redirect_uri).ok()?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    if url.scheme() != "http" || !loopback {
+        return None;
+    }
+    let port = url.port()?;
+    let path = url.path().to_owned();
+    let origin = format!("http://{}:{port}", url.host_str().unwrap_or("127.0.0.1"));
+    Some(Box::pin(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| Error::Internal(format!("cannot listen on port {port}: {e}")))?;
+        let accept = async {
+            loop {
+                let (mut stream, _) = listener
+                    .accept()
+                    .await
+                    .map_err(|e| Error::Internal(format!("redirect listener: {e}")))?;
+                let mut head = Vec::with_capacity(2048);
+                let mut buf = [0u8; 1024];
+                while head.len() < 16 * 1024 && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let target = head
+                    .lines()
+                    .next()
+                    .and_then(|l| l.strip_prefix("GET "))
+                    .and_then(|l| l.split(' ').next())
+                    .unwrap_or("")
+                    .to_owned();
+                if target.starts_with(&path) && target.contains("state=") {
+                    let page = "<!doctype html><meta charset=utf-8><title>Mostrador</title>\
+                        <p style=\"font:16px sans-serif;margin:40px\">Listo. Volvé a Mostrador. \
+                        · Pronto. Volte ao Mostrador. · Done. Go back to Mostrador.</p>";
+                    let _ = stream
+                        .write_all(
+                            format!(
+                                "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\n\
+                                 content-length: {}\r\nconnection: close\r\n\r\n{page}",
+                                page.len()
+                            )
+                            .as_bytes(),
+                        )
+                        .await;
+                    return Ok(format!("{origin}{target}"));
+                }
+                let _ = stream
+                    .write_all(
+                        b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                    )
+                    .await;
+            }
+        };
+        tokio::time::timeout(LISTEN_FOR, accept)
+            .await
+            .map_err(|_| Error::InvalidInput("the browser did not come back in time".into()))?
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +224,34 @@ mod tests {
         let refused = "https://example.com/cb?error=access_denied&error_description=no";
         assert!(a.code_from_redirect(refused).is_err());
         assert!(a.code_from_redirect("not a url").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_loopback_redirect_is_caught_with_its_query() {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+            probe.local_addr().expect("addr").port()
+        };
+        let redirect = format!("http://127.0.0.1:{port}/callback");
+        let catcher = tokio::spawn(catch_redirect(&redirect).expect("loopback is caught"));
+        let url = format!("{redirect}?code=TG-9&state=abc");
+        let mut body = None;
+        for _ in 0..50 {
+            match reqwest::get(&url).await {
+                Ok(r) => {
+                    body = Some(r.text().await.expect("body"));
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        assert!(body.expect("answered").contains("Mostrador"));
+        let landed = catcher.await.expect("task").expect("caught");
+        assert_eq!(landed, url);
+        assert!(
+            catch_redirect("https://example.com/cb").is_none(),
+            "https is pasted"
+        );
     }
 
     #[test]

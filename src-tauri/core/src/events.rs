@@ -50,6 +50,8 @@ pub enum Event {
         #[ts(type = "number | null")]
         total: Option<i64>,
     },
+    /// An account was connected, reconnected or disconnected.
+    AccountsChanged,
     /// An account's sync state changed.
     SyncStatus {
         /// The account.

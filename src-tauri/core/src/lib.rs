@@ -32,8 +32,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 pub use crate::error::{Error, ErrorCode, Result};
 pub use crate::events::Event;
@@ -91,6 +91,37 @@ pub struct Core {
     sessions: Sessions,
     config: CoreConfig,
     trigger: Arc<tokio::sync::Notify>,
+    runner: std::sync::Mutex<Option<Runner>>,
+    pending: std::sync::Mutex<Option<PendingConnect>>,
+    api_override: std::sync::Mutex<Option<String>>,
+}
+
+/// Where background tasks are spawned while the core runs.
+#[derive(Clone)]
+struct Runner {
+    tracker: TaskTracker,
+    cancel: CancellationToken,
+    per_account: Arc<std::sync::Mutex<std::collections::HashMap<i64, CancellationToken>>>,
+}
+
+/// A connection attempt waiting for its redirect.
+struct PendingConnect {
+    authorization: connect::Authorization,
+    api_base: String,
+    client: marketplace::oauth::ClientCredentials,
+    listener: Option<tokio::task::AbortHandle>,
+}
+
+impl Drop for PendingConnect {
+    fn drop(&mut self) {
+        if let Some(l) = self.listener.take() {
+            l.abort();
+        }
+    }
+}
+
+fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Core {
@@ -114,7 +145,148 @@ impl Core {
             sessions: Sessions::default(),
             config,
             trigger: Arc::new(tokio::sync::Notify::new()),
+            runner: std::sync::Mutex::new(None),
+            pending: std::sync::Mutex::new(None),
+            api_override: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Sends every new connection to `api_base` (authorization page and API) instead of
+    /// Mercado Libre: demo mode points it at the sandbox.
+    pub fn set_api_override(&self, api_base: Option<String>) {
+        *locked(&self.api_override) = api_base;
+    }
+
+    /// Starts connecting an account: returns the authorization address to open in the browser.
+    /// When the redirect URI is a loopback `http://` address, a listener catches the redirect
+    /// and finishes by itself; otherwise (and always as a fallback) the user pastes the address
+    /// they landed on into [`Core::finish_connect`].
+    pub fn begin_connect(self: &Arc<Self>, request: accounts::ConnectRequest) -> Result<String> {
+        let client_id = request.client_id.trim().to_owned();
+        let redirect_uri = request.redirect_uri.trim().to_owned();
+        if client_id.is_empty() || request.client_secret.trim().is_empty() {
+            return Err(Error::InvalidInput(
+                "the application id and secret are required".into(),
+            ));
+        }
+        if url::Url::parse(&redirect_uri).is_err() {
+            return Err(Error::InvalidInput(
+                "the redirect URI must be a full address (https://…)".into(),
+            ));
+        }
+        let (auth_base, api_base) = match locked(&self.api_override).clone() {
+            Some(base) => (base.clone(), base),
+            None => (
+                connect::auth_host(&request.site_id)
+                    .ok_or_else(|| {
+                        Error::InvalidInput(format!("unknown site {}", request.site_id))
+                    })?
+                    .to_owned(),
+                marketplace::MERCADO_LIBRE_API.to_owned(),
+            ),
+        };
+        let authorization = connect::Authorization::begin(&auth_base, &client_id, &redirect_uri)?;
+        let url = authorization.url.clone();
+        // A new attempt replaces (and stops listening for) the previous one.
+        *locked(&self.pending) = None;
+        let listener = connect::catch_redirect(&redirect_uri).map(|catcher| {
+            let core = Arc::clone(self);
+            tokio::spawn(async move {
+                match catcher.await {
+                    Ok(landed) => {
+                        if let Err(e) = core.finish_connect(&landed).await {
+                            tracing::warn!(error = %e, "connecting from the caught redirect failed");
+                        }
+                    }
+                    Err(e) => tracing::info!(error = %e, "no redirect caught; waiting for a paste"),
+                }
+            })
+            .abort_handle()
+        });
+        *locked(&self.pending) = Some(PendingConnect {
+            authorization,
+            api_base,
+            client: marketplace::oauth::ClientCredentials {
+                client_id,
+                client_secret: secrets::Sensitive::new(request.client_secret),
+            },
+            listener,
+        });
+        Ok(url)
+    }
+
+    /// Finishes the pending connection from the address the browser landed on: checks `state`,
+    /// exchanges the code (with the PKCE verifier), stores the tokens in the keyring, and starts
+    /// syncing the account.
+    pub async fn finish_connect(&self, landed: &str) -> Result<accounts::AccountSummary> {
+        let connection = {
+            let pending = locked(&self.pending);
+            let p = pending.as_ref().ok_or_else(|| {
+                Error::InvalidInput("no connection is in progress; start again".into())
+            })?;
+            let code = p.authorization.code_from_redirect(landed)?;
+            accounts::Connection {
+                api_base: p.api_base.clone(),
+                client: p.client.clone(),
+                code,
+                redirect_uri: p.authorization.redirect_uri.clone(),
+                pkce: Some(p.authorization.pkce().clone()),
+            }
+        };
+        let account = self.connect(connection).await?;
+        tracing::info!(
+            account_id = account.id,
+            "account connected from the browser"
+        );
+        // Taken out before dropping, so a listener finishing this very call is not aborted
+        // while it runs it.
+        if let Some(mut done) = locked(&self.pending).take() {
+            done.listener = None;
+        }
+        self.sessions.remove(account.id);
+        self.spawn_account(&account)?;
+        self.events.publish(Event::AccountsChanged);
+        Ok(account.into())
+    }
+
+    /// Disconnects an account: stops its sync, removes its secrets from the keyring and its
+    /// data from the store.
+    pub async fn disconnect(&self, account_id: i64) -> Result<()> {
+        if let Some(runner) = locked(&self.runner).clone()
+            && let Some(token) = locked(&runner.per_account).remove(&account_id)
+        {
+            token.cancel();
+        }
+        self.sessions.remove(account_id);
+        accounts::forget_secrets(self.secrets.clone(), account_id).await?;
+        self.store
+            .run(move |c| store::accounts::delete(c, account_id))
+            .await?;
+        tracing::info!(account_id, "account disconnected");
+        self.events.publish(Event::AccountsChanged);
+        Ok(())
+    }
+
+    /// Starts the sync tasks of `account` when the core is running (replacing earlier ones).
+    fn spawn_account(&self, account: &Account) -> Result<()> {
+        let Some(runner) = locked(&self.runner).clone() else {
+            return Ok(());
+        };
+        let session = self.session(account)?;
+        let token = runner.cancel.child_token();
+        if let Some(old) = locked(&runner.per_account).insert(account.id, token.clone()) {
+            old.cancel();
+        }
+        let ctx = self.sync_context();
+        runner.tracker.spawn(sync::run_account(
+            ctx.clone(),
+            session.clone(),
+            token.clone(),
+        ));
+        if self.config.bulk_interval.is_some() {
+            runner.tracker.spawn(sync::run_bulk(ctx, session, token));
+        }
+        Ok(())
     }
 
     /// The store (for tests and read models).
@@ -224,10 +396,15 @@ impl Core {
             .await
     }
 
-    /// Starts the outbox worker and the sync tasks of each connected account.
+    /// Starts the outbox worker and the sync tasks of each connected account; accounts
+    /// connected later start syncing as they connect.
     pub async fn start(&self, cancel: CancellationToken) -> Result<Running> {
-        let mut tasks = JoinSet::new();
-        let ctx = self.sync_context();
+        let runner = Runner {
+            tracker: TaskTracker::new(),
+            cancel: cancel.clone(),
+            per_account: Arc::default(),
+        };
+        *locked(&self.runner) = Some(runner.clone());
         for account in self.accounts().await? {
             if account.status != "connected" {
                 tracing::info!(
@@ -236,25 +413,20 @@ impl Core {
                 );
                 continue;
             }
-            let session = self.session(&account)?;
-            tasks.spawn(sync::run_account(
-                ctx.clone(),
-                session.clone(),
-                cancel.clone(),
-            ));
-            if self.config.bulk_interval.is_some() {
-                tasks.spawn(sync::run_bulk(ctx.clone(), session, cancel.clone()));
-            }
+            self.spawn_account(&account)?;
         }
         let outbox = self.outbox.clone();
         let transport = Arc::new(self.sessions.clone());
         let worker_cancel = cancel.clone();
-        tasks.spawn(async move {
+        runner.tracker.spawn(async move {
             if let Err(e) = outbox.run(transport, worker_cancel).await {
                 tracing::error!(error = %e, "outbox worker stopped");
             }
         });
-        Ok(Running { tasks, cancel })
+        Ok(Running {
+            tracker: runner.tracker,
+            cancel,
+        })
     }
 
     /// One page of the inbox.
@@ -307,18 +479,21 @@ impl Core {
 
 /// The background tasks started by [`Core::start`].
 pub struct Running {
-    tasks: JoinSet<()>,
+    tracker: TaskTracker,
     cancel: CancellationToken,
 }
 
 impl Running {
-    /// Cancels every task and waits for them, at most `grace`.
-    pub async fn shutdown(mut self, grace: Duration) {
+    /// Cancels every task and waits for them, at most `grace`. Every task stops at its next
+    /// await point; a write in flight is either committed or left for the next start to redo.
+    pub async fn shutdown(self, grace: Duration) {
         self.cancel.cancel();
-        let all = async { while self.tasks.join_next().await.is_some() {} };
-        if tokio::time::timeout(grace, all).await.is_err() {
-            tracing::warn!("background tasks did not stop in time; aborting them");
-            self.tasks.abort_all();
+        self.tracker.close();
+        if tokio::time::timeout(grace, self.tracker.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("background tasks did not stop in time; leaving them behind");
         }
     }
 }

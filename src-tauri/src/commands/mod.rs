@@ -1,5 +1,6 @@
 //! Thin `#[tauri::command]`s: one core call each, errors mapped to `{code, message}`.
 
+pub mod accounts;
 pub mod inbox;
 pub mod notifications;
 

@@ -41,18 +41,6 @@ pub async fn notifications_pause(state: State<'_, AppState>, minutes: u32) -> Re
         .map_err(super::log_error)
 }
 
-/// Connected accounts (for per-account switches).
-#[tauri::command]
-pub async fn account_list(
-    state: State<'_, AppState>,
-) -> Result<Vec<mostrador_core::accounts::AccountSummary>, UiError> {
-    state
-        .core
-        .account_summaries()
-        .await
-        .map_err(super::log_error)
-}
-
 /// How the app starts.
 #[tauri::command]
 pub async fn preferences_get(

@@ -18,6 +18,8 @@ trap cleanup EXIT
 
 Xvfb ":$XTASK_DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 export DISPLAY=":$XTASK_DISPLAY"
+# The app under test opens web addresses with xdg-open; no browser is wanted in the session.
+export BROWSER=true
 for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 xdpyinfo >/dev/null 2>&1 || { echo "Xvfb did not start"; exit 1; }
 

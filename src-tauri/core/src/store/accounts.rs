@@ -81,3 +81,9 @@ pub fn set_status(conn: &Connection, id: i64, status: &str) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Removes an account and, through the foreign keys, everything stored for it.
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+    Ok(())
+}

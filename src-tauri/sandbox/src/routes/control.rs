@@ -123,6 +123,19 @@ pub struct AdvanceClock {
     pub advance_seconds: i64,
 }
 
+/// `POST /_sandbox/revoke` → `{"revoked": n}`: the demo seller withdraws the application's
+/// permission (as from Mercado Libre's "connected applications" page): every access and refresh
+/// token of theirs stops working, and the next refresh answers `invalid_grant`.
+pub async fn revoke(State(shared): State<Shared>) -> Response {
+    let mut world = lock(&shared);
+    let seller = world.seller_id;
+    let before = world.access.len() + world.refresh.len();
+    world.access.retain(|_, g| g.user_id != seller);
+    world.refresh.retain(|_, (user, _)| *user != seller);
+    let revoked = before - world.access.len() - world.refresh.len();
+    Json(json!({ "revoked": revoked })).into_response()
+}
+
 /// `POST /_sandbox/clock` → `{"now": "..."}` after moving the simulated clock.
 pub async fn advance_clock(
     State(shared): State<Shared>,

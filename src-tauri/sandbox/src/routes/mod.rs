@@ -115,6 +115,7 @@ pub fn router(shared: Shared) -> Router {
         )
         .route("/_sandbox/credentials", get(control::credentials))
         .route("/_sandbox/clock", post(control::advance_clock))
+        .route("/_sandbox/revoke", post(control::revoke))
         .route("/_sandbox/writes", get(control::writes))
         .route("/_sandbox/orders", post(control::inject_order))
         .route("/_sandbox/messages", post(control::inject_message))

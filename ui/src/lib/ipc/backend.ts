@@ -7,6 +7,8 @@ import type { InboxQuery } from './bindings/InboxQuery';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
 import type { AppPreferences } from './bindings/AppPreferences';
+import type { ConnectRequest } from './bindings/ConnectRequest';
+import type { ResourceProgress } from './bindings/ResourceProgress';
 
 export interface Backend {
   inboxList(query: InboxQuery): Promise<InboxPage>;
@@ -18,6 +20,12 @@ export interface Backend {
   /** A notification was clicked: open that question. Returns an unsubscribe. */
   onOpenQuestion(handler: (questionId: number) => void): Promise<() => void>;
   accountList(): Promise<AccountSummary[]>;
+  /** Starts connecting an account; resolves with the authorization address (also opened in the browser). */
+  connectBegin(request: ConnectRequest): Promise<string>;
+  /** Finishes the connection from the address the browser landed on. */
+  connectFinish(landed: string): Promise<AccountSummary>;
+  accountDisconnect(accountId: number): Promise<void>;
+  syncProgress(accountId: number): Promise<ResourceProgress[]>;
   notificationsGet(): Promise<NotificationSettings>;
   notificationsSet(settings: NotificationSettings): Promise<void>;
   notificationsPause(minutes: number): Promise<void>;

@@ -10,6 +10,8 @@ import type { InboxQuestion } from './bindings/InboxQuestion';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
 import type { AppPreferences } from './bindings/AppPreferences';
+import type { ConnectRequest } from './bindings/ConnectRequest';
+import type { ResourceProgress } from './bindings/ResourceProgress';
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -112,6 +114,68 @@ export class MockBackend implements Backend {
   }
 
   async syncNow(): Promise<void> {}
+
+  /** Progress rows per account, as the core reports them. */
+  progress: Record<number, ResourceProgress[]> = {
+    1: ['questions', 'orders', 'shipments', 'listings', 'claims', 'messages', 'figures'].map((resource) => ({
+      resource,
+      initial_done: true,
+      done: 10,
+      total: 10,
+      last_run_at: new Date(Date.now() - 120_000).toISOString(),
+      last_error: null,
+    })),
+  };
+  /** The pending connection attempt: its state and requested site. */
+  pendingConnect: { state: string; request: ConnectRequest } | null = null;
+
+  async connectBegin(request: ConnectRequest): Promise<string> {
+    if (!request.client_id.trim() || !request.client_secret.trim()) {
+      throw new BackendError('invalid_input', 'the application id and secret are required');
+    }
+    const state = `st${Math.random().toString(36).slice(2)}`;
+    this.pendingConnect = { state, request };
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: request.client_id,
+      redirect_uri: request.redirect_uri,
+      state,
+      code_challenge_method: 'S256',
+    });
+    return `https://auth.mercadolibre.com.ar/authorization?${q}`;
+  }
+
+  async connectFinish(landed: string): Promise<AccountSummary> {
+    const pending = this.pendingConnect;
+    if (!pending) throw new BackendError('invalid_input', 'no connection is in progress; start again');
+    let params: URLSearchParams;
+    try {
+      params = new URL(landed.trim()).searchParams;
+    } catch {
+      throw new BackendError('invalid_input', 'that is not the address you landed on');
+    }
+    if (params.get('state') !== pending.state) {
+      throw new BackendError('invalid_input', 'the address does not belong to this connection attempt (state mismatch)');
+    }
+    if (!params.get('code')) throw new BackendError('invalid_input', 'the address has no authorization code');
+    const id = 100 + this.accounts.length;
+    const account: AccountSummary = { id, nickname: `VENDEDOR_${id}`, site_id: pending.request.site_id, status: 'connected' };
+    this.accounts = [...this.accounts.filter((a) => a.id !== id), account];
+    this.progress[id] = [];
+    this.pendingConnect = null;
+    this.emit({ kind: 'accounts_changed' });
+    return account;
+  }
+
+  async accountDisconnect(accountId: number): Promise<void> {
+    this.accounts = this.accounts.filter((a) => a.id !== accountId);
+    delete this.progress[accountId];
+    this.emit({ kind: 'accounts_changed' });
+  }
+
+  async syncProgress(accountId: number): Promise<ResourceProgress[]> {
+    return structuredClone(this.progress[accountId] ?? []);
+  }
 
   async accountList(): Promise<AccountSummary[]> {
     return JSON.parse(JSON.stringify(this.accounts)) as AccountSummary[];

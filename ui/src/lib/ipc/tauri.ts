@@ -9,6 +9,8 @@ import type { InboxQuery } from './bindings/InboxQuery';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
 import type { AppPreferences } from './bindings/AppPreferences';
+import type { ConnectRequest } from './bindings/ConnectRequest';
+import type { ResourceProgress } from './bindings/ResourceProgress';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -26,6 +28,10 @@ export const tauriBackend: Backend = {
     return listen<number>('notification://open', (e) => handler(e.payload));
   },
   accountList: () => call<AccountSummary[]>('account_list'),
+  connectBegin: (request: ConnectRequest) => call<string>('connect_begin', { request }),
+  connectFinish: (landed: string) => call<AccountSummary>('connect_finish', { landed }),
+  accountDisconnect: (accountId: number) => call<void>('account_disconnect', { accountId }),
+  syncProgress: (accountId: number) => call<ResourceProgress[]>('sync_progress', { accountId }),
   notificationsGet: () => call<NotificationSettings>('notifications_get'),
   notificationsSet: (settings: NotificationSettings) => call<void>('notifications_set', { settings }),
   notificationsPause: (minutes: number) => call<void>('notifications_pause', { minutes }),

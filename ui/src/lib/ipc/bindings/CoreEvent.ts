@@ -40,7 +40,7 @@ done: number,
 /**
  * Items expected, when known.
  */
-total: number | null, } | { "kind": "sync_status", 
+total: number | null, } | { "kind": "accounts_changed" } | { "kind": "sync_status", 
 /**
  * The account.
  */

@@ -1,0 +1,74 @@
+//! Account commands: list, connect through the browser, disconnect, and sync progress.
+
+use mostrador_core::accounts::{AccountSummary, ConnectRequest};
+use mostrador_core::error::UiError;
+use mostrador_core::store::cursors::ResourceProgress;
+use tauri::State;
+
+use super::AppState;
+
+/// Connected accounts.
+#[tauri::command]
+pub async fn account_list(state: State<'_, AppState>) -> Result<Vec<AccountSummary>, UiError> {
+    state
+        .core
+        .account_summaries()
+        .await
+        .map_err(super::log_error)
+}
+
+/// Starts connecting an account and opens the authorization page in the system browser.
+/// Returns the page's address so the UI can show it when no browser opens.
+#[tauri::command]
+pub async fn connect_begin(
+    state: State<'_, AppState>,
+    request: ConnectRequest,
+) -> Result<String, UiError> {
+    let url = state
+        .core
+        .begin_connect(request)
+        .map_err(super::log_error)?;
+    if let Err(e) = crate::browser::open(&url) {
+        tracing::warn!(error = %e, "could not open the system browser");
+    }
+    Ok(url)
+}
+
+/// Finishes connecting from the address the browser landed on.
+#[tauri::command]
+pub async fn connect_finish(
+    state: State<'_, AppState>,
+    landed: String,
+) -> Result<AccountSummary, UiError> {
+    state
+        .core
+        .finish_connect(&landed)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Disconnects an account and forgets its tokens.
+#[tauri::command]
+pub async fn account_disconnect(
+    state: State<'_, AppState>,
+    account_id: i64,
+) -> Result<(), UiError> {
+    state
+        .core
+        .disconnect(account_id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Each resource's sync progress for an account.
+#[tauri::command]
+pub async fn sync_progress(
+    state: State<'_, AppState>,
+    account_id: i64,
+) -> Result<Vec<ResourceProgress>, UiError> {
+    state
+        .core
+        .sync_progress(account_id)
+        .await
+        .map_err(super::log_error)
+}

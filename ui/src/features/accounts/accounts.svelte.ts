@@ -1,0 +1,89 @@
+// The accounts screen's state: connected accounts, each one's sync progress, and the two-step
+// connect flow (open Mercado Libre in the browser, then the redirect comes back by itself or the
+// user pastes the address they landed on).
+import type { Backend } from '../../lib/ipc/backend';
+import type { AccountSummary } from '../../lib/ipc/bindings/AccountSummary';
+import type { ConnectRequest } from '../../lib/ipc/bindings/ConnectRequest';
+import type { ResourceProgress } from '../../lib/ipc/bindings/ResourceProgress';
+
+export type ConnectStep = { kind: 'idle' } | { kind: 'waiting'; url: string };
+
+export class AccountsState {
+  accounts = $state<AccountSummary[]>([]);
+  progress = $state<Record<number, ResourceProgress[]>>({});
+  step = $state<ConnectStep>({ kind: 'idle' });
+  error = $state<string | null>(null);
+  loaded = $state(false);
+  busy = $state(false);
+  private pending: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly backend: Backend) {}
+
+  async load(): Promise<void> {
+    try {
+      const list = await this.backend.accountList();
+      const progress: Record<number, ResourceProgress[]> = {};
+      await Promise.all(
+        list.map(async (a) => {
+          progress[a.id] = await this.backend.syncProgress(a.id);
+        }),
+      );
+      this.accounts = list;
+      this.progress = progress;
+      this.error = null;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  /** Coalesces bursts of progress events into one refresh. */
+  refreshSoon(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      void this.load();
+    }, 300);
+  }
+
+  async begin(request: ConnectRequest): Promise<void> {
+    this.error = null;
+    try {
+      const url = await this.backend.connectBegin(request);
+      this.step = { kind: 'waiting', url };
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  async finish(landed: string): Promise<boolean> {
+    this.error = null;
+    this.busy = true;
+    try {
+      await this.backend.connectFinish(landed);
+      this.step = { kind: 'idle' };
+      await this.load();
+      return true;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  cancel(): void {
+    this.step = { kind: 'idle' };
+    this.error = null;
+  }
+
+  async disconnect(accountId: number): Promise<void> {
+    try {
+      await this.backend.accountDisconnect(accountId);
+      await this.load();
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+}
