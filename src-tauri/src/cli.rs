@@ -8,7 +8,8 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 const USAGE: &str = "mostrador [--demo] [--minimized] [--data-dir DIR] [--sandbox-port N] \
-                     [--question-every SECS (0 = off)] [--poll-ms N]";
+                     [--question-every SECS (0 = off)] [--poll-ms N] \
+                     [--demo-profile tiny|small|large|huge] [--demo-latency-ms N]";
 
 /// Parsed options.
 #[derive(Debug, Clone)]
@@ -21,10 +22,17 @@ pub struct Options {
     pub sandbox_port: u16,
     /// Simulated buyers ask this often in demo mode (`None`: no traffic).
     pub question_every: Option<Duration>,
-    /// Time between polls for new questions.
+    /// Time between polls for new questions while the window is focused or a question arrived
+    /// recently.
     pub poll_interval: Duration,
+    /// Time between polls otherwise.
+    pub idle_poll_interval: Duration,
     /// Start hidden in the tray (passed by the login item).
     pub minimized: bool,
+    /// Size of the demo seller.
+    pub demo_profile: mostrador_sandbox::seed::Profile,
+    /// Latency the demo sandbox adds to every response, in milliseconds.
+    pub demo_latency_ms: u64,
 }
 
 impl Default for Options {
@@ -35,7 +43,10 @@ impl Default for Options {
             sandbox_port: 0,
             question_every: Some(Duration::from_secs(25)),
             poll_interval: Duration::from_secs(5),
+            idle_poll_interval: Duration::from_secs(10),
             minimized: false,
+            demo_profile: mostrador_sandbox::seed::Profile::Tiny,
+            demo_latency_ms: 0,
         }
     }
 }
@@ -57,7 +68,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Options> 
             }
             "--poll-ms" => {
                 let ms: u64 = value()?.parse().context("--poll-ms")?;
+                // An explicit interval holds whether or not the window has the focus.
                 o.poll_interval = Duration::from_millis(ms.max(100));
+                o.idle_poll_interval = o.poll_interval;
+            }
+            "--demo-profile" => {
+                o.demo_profile = value()?.parse().map_err(anyhow::Error::msg)?;
+            }
+            "--demo-latency-ms" => {
+                o.demo_latency_ms = value()?.parse().context("--demo-latency-ms")?;
             }
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -86,8 +105,14 @@ mod tests {
             "0",
             "--poll-ms",
             "50",
+            "--demo-profile",
+            "large",
+            "--demo-latency-ms",
+            "30",
         ]))
         .unwrap();
+        assert_eq!(o.demo_profile, mostrador_sandbox::seed::Profile::Large);
+        assert_eq!(o.demo_latency_ms, 30);
         assert!(o.demo && o.minimized);
         assert_eq!(o.question_every, None, "0 turns simulated buyers off");
         assert_eq!(
@@ -100,6 +125,7 @@ mod tests {
     #[test]
     fn refuses_unknown_or_incomplete_arguments() {
         assert!(parse(args(&["--nope"])).is_err());
+        assert!(parse(args(&["--demo-profile", "gigantic"])).is_err());
         assert!(
             parse(args(&["--data-dir"]))
                 .unwrap_err()

@@ -16,6 +16,11 @@ pub async fn start(core: &Arc<Core>, options: &Options) -> anyhow::Result<Sandbo
     let sandbox = Sandbox::start(SandboxConfig {
         port: options.sandbox_port,
         question_every: options.question_every,
+        profile: options.demo_profile,
+        faults: mostrador_sandbox::world::Faults {
+            latency_ms: options.demo_latency_ms,
+            ..mostrador_sandbox::world::Faults::default()
+        },
         ..SandboxConfig::default()
     })
     .await?;

@@ -99,6 +99,7 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
     let core = Arc::new(Core::open(
         CoreConfig {
             poll_interval: options.poll_interval,
+            idle_poll_interval: options.idle_poll_interval,
             locale: os_locale(),
             ..CoreConfig::new(db_path)
         },
@@ -184,11 +185,17 @@ pub fn run() {
             tray::show_main(app)
         }))
         // Closing the window keeps Mostrador syncing in the tray; "Salir" in the tray quits.
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::CloseRequested { api, .. } => {
                 api.prevent_close();
                 let _ = window.hide();
             }
+            tauri::WindowEvent::Focused(focused) => {
+                if let Some(state) = window.try_state::<commands::AppState>() {
+                    state.core.set_focused(*focused);
+                }
+            }
+            _ => {}
         })
         .setup(move |app| {
             setup(app, options).map_err(|e| {

@@ -146,6 +146,7 @@ impl Harness {
         let core = Core::open(
             CoreConfig {
                 poll_interval: options.poll_interval,
+                idle_poll_interval: options.poll_interval,
                 bulk_interval: options.bulk_interval,
                 requests_per_second: options.requests_per_second,
                 ..CoreConfig::new(dir.path().join("mostrador.db"))

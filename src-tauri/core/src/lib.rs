@@ -55,8 +55,11 @@ use crate::sync::SyncContext;
 pub struct CoreConfig {
     /// The SQLite file.
     pub db_path: PathBuf,
-    /// Time between two polls for new questions.
+    /// Time between two polls for new questions while the window is focused or a question
+    /// arrived recently.
     pub poll_interval: Duration,
+    /// Time between two polls for new questions otherwise.
+    pub idle_poll_interval: Duration,
     /// Language and local time of notifications.
     pub locale: notify::Locale,
     /// Requests per second each account may make.
@@ -67,12 +70,13 @@ pub struct CoreConfig {
 }
 
 impl CoreConfig {
-    /// The defaults for a database at `db_path`: a 5 s question poll, a 60 s bulk pass, and
-    /// [`marketplace::budget::DEFAULT_REQUESTS_PER_SECOND`].
+    /// The defaults for a database at `db_path`: a 5 s question poll (10 s when idle), a 60 s
+    /// bulk pass, and [`marketplace::budget::DEFAULT_REQUESTS_PER_SECOND`].
     pub fn new(db_path: PathBuf) -> Self {
         Self {
             db_path,
             poll_interval: Duration::from_secs(5),
+            idle_poll_interval: Duration::from_secs(10),
             locale: notify::Locale::default(),
             requests_per_second: marketplace::budget::DEFAULT_REQUESTS_PER_SECOND,
             bulk_interval: Some(Duration::from_secs(60)),
@@ -92,6 +96,7 @@ pub struct Core {
     config: CoreConfig,
     trigger: Arc<tokio::sync::Notify>,
     runner: std::sync::Mutex<Option<Runner>>,
+    focused: Arc<std::sync::atomic::AtomicBool>,
     pending: std::sync::Mutex<Option<PendingConnect>>,
     api_override: std::sync::Mutex<Option<String>>,
 }
@@ -146,9 +151,22 @@ impl Core {
             config,
             trigger: Arc::new(tokio::sync::Notify::new()),
             runner: std::sync::Mutex::new(None),
+            focused: Arc::default(),
             pending: std::sync::Mutex::new(None),
             api_override: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Tells the core whether the app's window has the focus: the new-questions poll runs at its
+    /// fast interval while it does.
+    pub fn set_focused(&self, focused: bool) {
+        let was = self
+            .focused
+            .swap(focused, std::sync::atomic::Ordering::Relaxed);
+        if focused && !was {
+            // Coming back to the window: look now rather than at the end of an idle wait.
+            self.trigger.notify_waiters();
+        }
     }
 
     /// Sends every new connection to `api_base` (authorization page and API) instead of
@@ -332,6 +350,11 @@ impl Core {
             notifier: self.notifier.clone(),
             clock: self.clock.clone(),
             poll_interval: self.config.poll_interval,
+            idle_poll_interval: self
+                .config
+                .idle_poll_interval
+                .max(self.config.poll_interval),
+            focused: self.focused.clone(),
             trigger: self.trigger.clone(),
             locale: self.config.locale.clone(),
             bulk_interval: self.config.bulk_interval.unwrap_or(Duration::from_secs(60)),

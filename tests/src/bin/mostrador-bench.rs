@@ -9,6 +9,14 @@
 //!   core polling at the app's default interval; `notify_poll_interval_ms` and the goal ratio
 //!   `notify_latency_p95_vs_goal` (goal: interval + 1,000 ms) are printed beside it.
 //! - `idle_requests_per_poll`: API requests per poll while nothing changes.
+//! - `sync_ratio`: the initial sync of the `large` seller with 50 ms of latency and a 50 req/s
+//!   limit, its time divided by the lower bound (the fewest requests the API allows divided by
+//!   the rate limit, or the longest chain of requests that cannot overlap times the latency,
+//!   whichever is larger); `sync_requests_ratio`: requests issued divided by that fewest number.
+//! - `question_detect_p95_ms`: from a question injected in the sandbox to its row in the store,
+//!   at the default fast poll interval (printed as `question_detect_poll_interval_ms`).
+//! - `idle_requests_per_min`: requests per minute of one account with nothing new happening,
+//!   fast poll and bulk passes included.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -19,8 +27,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use mostrador_core::notify::{Notification, Notifier};
 use mostrador_core::secrets::MemoryStore;
+use mostrador_sandbox::seed::Profile;
+use mostrador_sandbox::world::Faults;
 use mostrador_sandbox::{Sandbox, SandboxConfig};
-use mostrador_tests::Harness;
+use mostrador_tests::{Harness, Options, RecordingNotifier};
 
 /// The app's default interval between polls for new questions.
 const POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -196,8 +206,214 @@ async fn total_requests(h: &Harness) -> anyhow::Result<u64> {
         .sum())
 }
 
+struct SyncFigures {
+    seconds: f64,
+    lower_bound_seconds: f64,
+    requests: u64,
+    fewest: u64,
+}
+
+const SYNC_LATENCY_MS: u64 = 50;
+const SYNC_RATE_LIMIT: u32 = 50;
+
+/// The initial sync of the large seller under latency and a rate limit.
+async fn sync_figures() -> anyhow::Result<SyncFigures> {
+    let recorder = Arc::new(RecordingNotifier::default());
+    let h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Large,
+            faults: Faults {
+                latency_ms: SYNC_LATENCY_MS,
+                rate_limit: SYNC_RATE_LIMIT,
+                ..Faults::default()
+            },
+            // A little under the limit: requests leave evenly spaced and network jitter must
+            // not push two into the same second of the server's window.
+            requests_per_second: SYNC_RATE_LIMIT - 2,
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    let seller = h.seller_id;
+    let before = total_requests(&h).await?;
+    let start = Instant::now();
+    h.core.sync_pass(seller).await?;
+    let seconds = start.elapsed().as_secs_f64();
+    let requests = total_requests(&h).await? - before;
+
+    // The fewest requests the API allows for the same data.
+    let (fewest, chain) = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        let listings = w.items.values().filter(|i| i.seller_id == seller).count() as u64;
+        let questions: Vec<_> = w
+            .questions
+            .values()
+            .filter(|q| q.seller_id == seller && q.status != "DELETED")
+            .collect();
+        let orders: Vec<_> = w
+            .orders
+            .values()
+            .filter(|o| o.seller_id == seller)
+            .collect();
+        let order_buyers: std::collections::HashSet<i64> =
+            orders.iter().map(|o| o.buyer_id).collect();
+        let askers: std::collections::HashSet<i64> = questions
+            .iter()
+            .map(|q| q.from_id)
+            .filter(|b| !order_buyers.contains(b))
+            .collect();
+        let claims = w.claims.values().filter(|c| c.seller_id == seller).count() as u64;
+        let follow_from = w.now() - chrono::Duration::days(21);
+        let mut shipment_reads = 0u64;
+        for o in &orders {
+            if o.status == "paid" && o.date_created >= follow_from {
+                if let Some(s) = o.shipping_id.and_then(|id| w.shipments.get(&id)) {
+                    shipment_reads += 1;
+                    if ["pending", "handling", "ready_to_ship"].contains(&s.status.as_str()) {
+                        shipment_reads += 1;
+                    }
+                }
+            }
+        }
+        let unread_packs = w
+            .messages
+            .values()
+            .filter(|list| list.iter().any(|m| m.to == seller && m.read.is_none()))
+            .count() as u64;
+        let question_pages = (questions.len() as u64).div_ceil(100).max(1);
+        let order_pages = (orders.len() as u64).div_ceil(51).max(1);
+        let fewest = (listings.div_ceil(100).max(1) + listings.div_ceil(20))
+            + question_pages
+            + (askers.len() as u64).div_ceil(20)
+            + order_pages
+            + shipment_reads
+            + claims.div_ceil(100).max(1)
+            + 1
+            + unread_packs
+            + 3;
+        // A scroll is sequential: its pages cannot overlap.
+        (fewest, question_pages)
+    };
+    let rate_bound = fewest as f64 / SYNC_RATE_LIMIT as f64;
+    let latency_bound = chain as f64 * SYNC_LATENCY_MS as f64 / 1000.0;
+    Ok(SyncFigures {
+        seconds,
+        lower_bound_seconds: rate_bound.max(latency_bound),
+        requests,
+        fewest,
+    })
+}
+
+struct Detection {
+    p95: f64,
+    idle_per_min: f64,
+}
+
+/// New-question detection latency into the store, then the idle request rate, with the app's
+/// default intervals.
+async fn detection() -> anyhow::Result<Detection> {
+    let recorder = Arc::new(RecordingNotifier::default());
+    let mut h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            poll_interval: POLL_INTERVAL,
+            bulk_interval: Some(Duration::from_secs(60)),
+            requests_per_second: mostrador_core::marketplace::budget::DEFAULT_REQUESTS_PER_SECOND,
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    let seller = h.seller_id;
+    h.run().await?;
+    // Wait for the first bulk pass to finish.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let p = h.core.sync_progress(seller).await?;
+        if p.iter().filter(|r| r.initial_done).count() >= 6 {
+            break;
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the first bulk pass did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let mut samples = Vec::new();
+    for n in 0..LATENCY_SAMPLES {
+        let offset = POLL_INTERVAL.as_millis() as u64 * (n as u64 * 7 % LATENCY_SAMPLES as u64)
+            / LATENCY_SAMPLES as u64;
+        tokio::time::sleep(Duration::from_millis(offset)).await;
+        let injected = Instant::now();
+        let id = h.inject_question(&format!("¿Tenés talle M? ({n})")).await?;
+        loop {
+            let stored = h
+                .core
+                .store()
+                .run(move |c| mostrador_core::store::questions::get(c, id))
+                .await?;
+            if stored.is_some() {
+                samples.push(injected.elapsed().as_secs_f64() * 1000.0);
+                break;
+            }
+            anyhow::ensure!(
+                injected.elapsed() < POLL_INTERVAL * 3,
+                "question {id} never stored"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    samples.sort_by(f64::total_cmp);
+    let p95 = samples[((samples.len() as f64 * 0.95).ceil() as usize).clamp(1, samples.len()) - 1];
+
+    // Idle: two minutes with nothing new.
+    tokio::time::sleep(POLL_INTERVAL).await;
+    let before = total_requests(&h).await?;
+    let window = Duration::from_secs(120);
+    tokio::time::sleep(window).await;
+    let idle = (total_requests(&h).await? - before) as f64 / (window.as_secs_f64() / 60.0);
+    h.stop().await;
+    Ok(Detection {
+        p95,
+        idle_per_min: idle,
+    })
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let sync = sync_figures().await?;
+    println!("bench sync_seconds {:.2} s", sync.seconds);
+    println!(
+        "bench sync_lower_bound_seconds {:.2} s",
+        sync.lower_bound_seconds
+    );
+    println!(
+        "bench sync_ratio {:.2} ratio",
+        sync.seconds / sync.lower_bound_seconds
+    );
+    println!("bench sync_requests {} req", sync.requests);
+    println!("bench sync_requests_fewest {} req", sync.fewest);
+    println!(
+        "bench sync_requests_ratio {:.2} ratio",
+        sync.requests as f64 / sync.fewest as f64
+    );
+    let d = detection().await?;
+    println!(
+        "bench question_detect_poll_interval_ms {} ms",
+        POLL_INTERVAL.as_millis()
+    );
+    println!("bench question_detect_p95_ms {:.0} ms", d.p95);
+    println!(
+        "bench question_detect_p95_vs_goal {:.2} ratio",
+        d.p95 / (POLL_INTERVAL.as_millis() as f64 + 1000.0)
+    );
+    println!("bench idle_requests_per_min {:.1} req/min", d.idle_per_min);
+
     let rps = sandbox_rps().await?;
     println!("bench sandbox_rps {rps:.0} req/s");
     let l = notify_latency().await?;

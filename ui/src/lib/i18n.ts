@@ -1,6 +1,9 @@
 // UI strings in Spanish, Portuguese (Brazil) and English, following the OS/browser locale.
 const es = {
   accounts: 'Cuentas',
+  offlineBanner: 'Sin conexión con Mercado Libre. Mostrador reintenta solo; tus respuestas quedan en cola.',
+  rateLimitedBanner: 'Mercado Libre pidió ir más despacio. Seguimos en unos segundos.',
+  reconnectBanner: 'Una cuenta necesita reconectarse para seguir sincronizando.',
   accountsTitle: 'Cuentas de Mercado Libre',
   noAccounts: 'Todavía no conectaste ninguna cuenta.',
   connected: 'Conectada',
@@ -80,6 +83,9 @@ type Strings = typeof es;
 
 const pt: Strings = {
   accounts: 'Contas',
+  offlineBanner: 'Sem conexão com o Mercado Livre. O Mostrador tenta de novo sozinho; suas respostas ficam na fila.',
+  rateLimitedBanner: 'O Mercado Livre pediu para ir mais devagar. Continuamos em alguns segundos.',
+  reconnectBanner: 'Uma conta precisa ser reconectada para continuar sincronizando.',
   accountsTitle: 'Contas do Mercado Livre',
   noAccounts: 'Você ainda não conectou nenhuma conta.',
   connected: 'Conectada',
@@ -158,6 +164,9 @@ const pt: Strings = {
 
 const en: Strings = {
   accounts: 'Accounts',
+  offlineBanner: 'Mercado Libre cannot be reached. Mostrador keeps retrying; your answers stay queued.',
+  rateLimitedBanner: 'Mercado Libre asked us to slow down. Resuming in a few seconds.',
+  reconnectBanner: 'An account needs reconnecting to keep syncing.',
   accountsTitle: 'Mercado Libre accounts',
   noAccounts: 'You have not connected an account yet.',
   connected: 'Connected',

@@ -35,6 +35,9 @@ use crate::store::{Store, accounts};
 /// Longest wait between polls while failing.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
+/// A question this recent keeps the poll at its fast interval.
+pub const RECENT: Duration = Duration::from_secs(600);
+
 /// Everything an account task needs.
 #[derive(Clone)]
 pub struct SyncContext {
@@ -46,8 +49,13 @@ pub struct SyncContext {
     pub notifier: Arc<dyn Notifier>,
     /// Time.
     pub clock: Arc<dyn Clock>,
-    /// Time between two unanswered-question polls.
+    /// Time between two unanswered-question polls while the window is focused or a question
+    /// arrived in the last [`RECENT`].
     pub poll_interval: Duration,
+    /// Time between two polls otherwise.
+    pub idle_poll_interval: Duration,
+    /// Whether the app's window has the focus (set by the shell).
+    pub focused: Arc<std::sync::atomic::AtomicBool>,
     /// Wakes every account task for an immediate poll.
     pub trigger: Arc<tokio::sync::Notify>,
     /// Language and local time of notifications.
@@ -63,10 +71,14 @@ pub async fn run_account(ctx: SyncContext, session: Session, cancel: Cancellatio
     let account_id = session.account_id();
     let mut failures: u32 = 0;
     let mut last_state = None;
+    let mut last_new: Option<std::time::Instant> = None;
     loop {
-        let state = match poll_once(&ctx, &session).await {
-            Ok(()) => {
+        let state = match poll(&ctx, &session).await {
+            Ok(new) => {
                 failures = 0;
+                if new > 0 {
+                    last_new = Some(std::time::Instant::now());
+                }
                 SyncState::Ok
             }
             Err(Error::ReconnectRequired { .. }) => {
@@ -89,8 +101,15 @@ pub async fn run_account(ctx: SyncContext, session: Session, cancel: Cancellatio
             }
         };
         publish_state(&ctx, account_id, state, &mut last_state);
-        let wait = if failures == 0 {
+        let fast = ctx.focused.load(std::sync::atomic::Ordering::Relaxed)
+            || last_new.is_some_and(|t| t.elapsed() < RECENT);
+        let interval = if fast {
             ctx.poll_interval
+        } else {
+            ctx.idle_poll_interval
+        };
+        let wait = if failures == 0 {
+            interval
         } else {
             (ctx.poll_interval * 2u32.saturating_pow(failures.min(8))).min(MAX_BACKOFF)
         };
@@ -165,6 +184,11 @@ fn publish_state(
 
 /// One poll of the account's unanswered questions, then the notification policy.
 pub async fn poll_once(ctx: &SyncContext, session: &Session) -> crate::error::Result<()> {
+    poll(ctx, session).await.map(|_| ())
+}
+
+/// [`poll_once`], returning how many questions were new.
+async fn poll(ctx: &SyncContext, session: &Session) -> crate::error::Result<usize> {
     let report =
         questions::poll_unanswered(&ctx.store, session, &ctx.events, ctx.clock.now()).await?;
     if report.new > 0 {
@@ -182,5 +206,5 @@ pub async fn poll_once(ctx: &SyncContext, session: &Session) -> crate::error::Re
         session.account_id(),
     )
     .await?;
-    Ok(())
+    Ok(report.new)
 }
