@@ -114,3 +114,124 @@ async fn two_thousand_answers_through_faults_arrive_exactly_once() -> anyhow::Re
     assert!(retried > 100, "only {retried} answers were retried");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn messages_stock_deletions_and_blocks_land_once_through_lost_responses() -> anyhow::Result<()>
+{
+    use mostrador_sandbox::world::Write as Remote;
+    let recorder = Arc::new(RecordingNotifier::default());
+    let mut h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: mostrador_sandbox::seed::Profile::Small,
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    let seller = h.seller_id;
+    h.core.poll_questions(seller).await?;
+    h.core.sync_pass(seller).await?;
+
+    // Targets: a conversation the buyer started, a listing with and one without variations,
+    // a question, a buyer.
+    let (pack, plain, (varied, variation), question, buyer) = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        let pack = *w
+            .messages
+            .iter()
+            .find(|(p, list)| {
+                list.iter().any(|m| m.to == seller)
+                    && w.orders
+                        .values()
+                        .any(|o| (o.pack_id == Some(**p) || o.id == **p) && o.status == "paid")
+            })
+            .map(|(p, _)| p)
+            .ok_or_else(|| anyhow::anyhow!("a pack with a buyer message"))?;
+        let mine = || {
+            w.items
+                .values()
+                .filter(|i| i.seller_id == seller && i.status == "active")
+        };
+        let plain = mine()
+            .find(|i| i.variations.is_empty())
+            .map(|i| i.id.clone())
+            .ok_or_else(|| anyhow::anyhow!("a listing without variations"))?;
+        let varied = mine()
+            .find(|i| !i.variations.is_empty())
+            .map(|i| (i.id.clone(), i.variations[0].id))
+            .ok_or_else(|| anyhow::anyhow!("a listing with variations"))?;
+        let q = w
+            .questions
+            .values()
+            .find(|q| q.seller_id == seller && q.status == "ANSWERED")
+            .ok_or_else(|| anyhow::anyhow!("an answered question"))?;
+        (pack, plain, varied, q.id, q.from_id)
+    };
+
+    // Half of the writes commit and lose their response.
+    h.set_faults(serde_json::json!({ "lose_write_rate": 0.5 }))
+        .await?;
+    h.run().await?;
+    let text = "Hola, tu paquete sale hoy. ¡Gracias por tu compra!";
+    h.core.send_message(seller, pack, text).await?;
+    h.core.set_stock(seller, &plain, None, 7).await?;
+    h.core
+        .set_stock(seller, &varied, Some(variation), 4)
+        .await?;
+    h.core.delete_question(question).await?;
+    h.core.block_buyer(seller, buyer).await?;
+    let db = rusqlite::Connection::open(h.db_path())?;
+    db.busy_timeout(Duration::from_secs(10))?;
+    eventually(Duration::from_secs(180), "every write delivered", || {
+        let db = &db;
+        async move {
+            let open: i64 = db.query_row(
+                "SELECT COUNT(*) FROM outbox WHERE state NOT IN ('done', 'failed')",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok((open == 0).then_some(()))
+        }
+    })
+    .await?;
+    h.set_faults(serde_json::json!({})).await?;
+    h.stop().await;
+    let failed: i64 = db.query_row(
+        "SELECT COUNT(*) FROM outbox WHERE state = 'failed'",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(failed, 0, "no write given up on");
+
+    let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+    let sent = w.messages[&pack]
+        .iter()
+        .filter(|m| m.from == seller && m.text == text)
+        .count();
+    assert_eq!(sent, 1, "the message is in the conversation exactly once");
+    assert_eq!(w.items[&plain].available_quantity, 7);
+    let v = w.items[&varied]
+        .variations
+        .iter()
+        .find(|v| v.id == variation)
+        .map(|v| v.available_quantity);
+    assert_eq!(v, Some(4));
+    assert_eq!(w.questions[&question].status, "DELETED");
+    let deletions = w
+        .writes
+        .iter()
+        .filter(
+            |x| matches!(x, Remote::QuestionDeleted { question_id } if *question_id == question),
+        )
+        .count();
+    assert_eq!(deletions, 1, "deleted once");
+    let blocks = w
+        .writes
+        .iter()
+        .filter(|x| matches!(x, Remote::BuyerBlocked { buyer_id, .. } if *buyer_id == buyer))
+        .count();
+    assert_eq!(blocks, 1, "blocked once");
+    Ok(())
+}

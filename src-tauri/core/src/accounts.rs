@@ -303,6 +303,52 @@ impl crate::outbox::Transport for Sessions {
         let session = self.get(account_id)?;
         crate::marketplace::questions::get(&session, question_id).await
     }
+
+    async fn send(&self, account_id: i64, write: &crate::outbox::Write) -> Result<()> {
+        use crate::marketplace::{listings, postsale, questions};
+        use crate::outbox::Write;
+        let session = self.get(account_id)?;
+        match write {
+            Write::Message {
+                pack_id,
+                buyer_id,
+                text,
+                ..
+            } => postsale::send_message(&session, *pack_id, *buyer_id, text).await,
+            Write::Stock {
+                item_id,
+                variation_id,
+                quantity,
+            } => listings::set_stock(&session, item_id, *variation_id, *quantity).await,
+            Write::DeleteQuestion { question_id } => {
+                questions::delete(&session, *question_id).await
+            }
+            Write::BlockBuyer { buyer_id } => questions::block_buyer(&session, *buyer_id).await,
+        }
+    }
+
+    async fn landed(&self, account_id: i64, write: &crate::outbox::Write) -> Result<bool> {
+        use crate::marketplace::{postsale, questions};
+        use crate::outbox::Write;
+        let session = self.get(account_id)?;
+        match write {
+            Write::Message {
+                pack_id,
+                text,
+                queued_at,
+                ..
+            } => {
+                let (thread, _) = postsale::thread(&session, *pack_id).await?;
+                let since = *queued_at - Duration::seconds(60);
+                Ok(thread
+                    .iter()
+                    .any(|m| m.from_id == account_id && m.text == *text && m.date_created >= since))
+            }
+            // Setting a quantity again is harmless; a second delete answers 404.
+            Write::Stock { .. } | Write::DeleteQuestion { .. } => Ok(false),
+            Write::BlockBuyer { buyer_id } => questions::is_blocked(&session, *buyer_id).await,
+        }
+    }
 }
 
 /// What the user enters to connect an account. The secret is wrapped as soon as it arrives and

@@ -462,6 +462,67 @@ impl Core {
         self.outbox.queue_answer(question_id, text).await
     }
 
+    /// Queues a post-sale message to the buyer of `pack_id` (a pack, or an order without one).
+    pub async fn send_message(&self, account_id: i64, pack_id: i64, text: &str) -> Result<i64> {
+        let buyer_id = self
+            .store
+            .run(move |c| {
+                use rusqlite::OptionalExtension;
+                Ok(c.query_row(
+                    "SELECT buyer_id FROM orders WHERE account_id = ?1 AND (pack_id = ?2 OR id = ?2)
+                       AND buyer_id IS NOT NULL LIMIT 1",
+                    rusqlite::params![account_id, pack_id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?)
+            })
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no order with pack {pack_id}")))?;
+        let write = outbox::Write::Message {
+            pack_id,
+            buyer_id,
+            text: text.trim().to_owned(),
+            queued_at: self.clock.now(),
+        };
+        self.outbox.queue_write(account_id, write).await
+    }
+
+    /// Queues new stock for a listing (or one of its variations).
+    pub async fn set_stock(
+        &self,
+        account_id: i64,
+        item_id: &str,
+        variation_id: Option<i64>,
+        quantity: i64,
+    ) -> Result<i64> {
+        let write = outbox::Write::Stock {
+            item_id: item_id.to_owned(),
+            variation_id,
+            quantity,
+        };
+        self.outbox.queue_write(account_id, write).await
+    }
+
+    /// Queues deleting a question (spam, insults).
+    pub async fn delete_question(&self, question_id: i64) -> Result<i64> {
+        let account_id = self
+            .store
+            .run(move |c| store::questions::get(c, question_id))
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("question {question_id}")))?
+            .account_id;
+        self.outbox
+            .queue_write(account_id, outbox::Write::DeleteQuestion { question_id })
+            .await
+    }
+
+    /// Queues blocking a buyer from asking `account_id` questions.
+    pub async fn block_buyer(&self, account_id: i64, buyer_id: i64) -> Result<i64> {
+        self.outbox
+            .queue_write(account_id, outbox::Write::BlockBuyer { buyer_id })
+            .await
+    }
+
     /// The notification settings.
     pub async fn notification_settings(&self) -> Result<notify::NotificationSettings> {
         notify::settings(&self.store).await

@@ -12,6 +12,9 @@
 //! 4. Transient failures (offline, 5xx, 429) reschedule with exponential backoff and jitter;
 //!    permanent ones (4xx) mark the row failed with the API's message, keeping the text.
 //!
+//! Other writes (post-sale messages, stock, deleting questions, blocking buyers) follow the same
+//! protocol with their own reconciliation; see [`writes`].
+//!
 //! The worker does not decide what the UI shows; it publishes `OutboxChanged`/`QuestionsChanged`.
 
 use std::future::Future;
@@ -49,7 +52,13 @@ pub trait Transport: Send + Sync + 'static {
         account_id: i64,
         question_id: i64,
     ) -> impl Future<Output = Result<Question>> + Send;
+    /// Sends any other write.
+    fn send(&self, account_id: i64, write: &Write) -> impl Future<Output = Result<()>> + Send;
+    /// Whether an earlier attempt of `write` already took effect.
+    fn landed(&self, account_id: i64, write: &Write) -> impl Future<Output = Result<bool>> + Send;
 }
+
+pub use writes::Write;
 
 #[derive(Serialize, Deserialize)]
 struct AnswerPayload {
@@ -156,6 +165,49 @@ impl Outbox {
         Ok(id)
     }
 
+    /// Validates and queues any other write for `account_id`, updating the local view in the
+    /// same transaction; returns the outbox row id once it is committed. A newer write to the
+    /// same target replaces one still waiting (the latest stock wins).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn queue_write(&self, account_id: i64, write: Write) -> Result<i64> {
+        write.validate()?;
+        let now = self.clock.now();
+        let payload = serde_json::to_string(&write).map_err(|e| Error::Internal(e.to_string()))?;
+        let id = self
+            .store
+            .run(move |conn| {
+                let tx = conn.transaction()?;
+                let target = write.target();
+                let replaceable = !matches!(write, Write::Message { .. });
+                let id = match table::open_for_target(&tx, write.kind(), &target)? {
+                    Some(row) if replaceable && row.state != table::IN_FLIGHT => {
+                        tx.execute(
+                            "UPDATE outbox SET payload = ?2, state = ?3, next_attempt_at = ?4,
+                                 error_code = NULL, error_message = NULL, updated_at = ?4
+                             WHERE id = ?1",
+                            rusqlite::params![
+                                row.id,
+                                payload,
+                                table::PENDING,
+                                crate::store::ts(now)
+                            ],
+                        )?;
+                        row.id
+                    }
+                    _ => table::insert(&tx, account_id, write.kind(), &target, &payload, now)?,
+                };
+                write.apply_locally(&tx, account_id, id, now)?;
+                tx.commit()?;
+                Ok(id)
+            })
+            .await?;
+        self.events.publish(Event::OutboxChanged {
+            outbox_ids: vec![id],
+        });
+        self.wake.notify_one();
+        Ok(id)
+    }
+
     /// Runs the worker until `cancel` fires. Rows interrupted by an earlier crash are requeued.
     pub async fn run<T: Transport>(
         self,
@@ -198,6 +250,9 @@ impl Outbox {
     }
 
     async fn process<T: Transport>(&self, transport: &T, row: table::OutboxRow) -> Result<()> {
+        if row.kind != KIND_ANSWER {
+            return self.process_write(transport, row).await;
+        }
         let payload: AnswerPayload = match serde_json::from_str(&row.payload) {
             Ok(p) => p,
             Err(e) => {
@@ -241,6 +296,82 @@ impl Outbox {
             outbox_ids: vec![id],
         });
         Ok(())
+    }
+
+    async fn process_write<T: Transport>(
+        &self,
+        transport: &T,
+        row: table::OutboxRow,
+    ) -> Result<()> {
+        let id = row.id;
+        let write: Write = match serde_json::from_str(&row.payload) {
+            Ok(w) => w,
+            Err(e) => {
+                let now = self.clock.now();
+                let msg = format!("unreadable outbox payload: {e}");
+                self.store
+                    .run(move |c| table::mark_failed(c, id, "internal", &msg, now))
+                    .await?;
+                return Ok(());
+            }
+        };
+        let account = row.account_id;
+        let outcome = if row.attempts > 1 {
+            match transport.landed(account, &write).await {
+                Ok(true) => Outcome::Done,
+                Ok(false) => self.send_write(transport, account, &write).await,
+                Err(e) => classify(e),
+            }
+        } else {
+            self.send_write(transport, account, &write).await
+        };
+        let now = self.clock.now();
+        match outcome {
+            Outcome::Done => {
+                tracing::info!(outbox_id = id, kind = write.kind(), "write delivered");
+                self.store
+                    .run(move |c| {
+                        let tx = c.transaction()?;
+                        write.applied(&tx, id)?;
+                        table::mark_done(&tx, id, now)?;
+                        tx.commit()?;
+                        Ok(())
+                    })
+                    .await?;
+            }
+            Outcome::Retry(reason) => {
+                let at = now + backoff(row.attempts, id);
+                tracing::warn!(outbox_id = id, %reason, retry_at = %at, "write not delivered; will retry");
+                self.store
+                    .run(move |c| table::reschedule(c, id, at, &reason, now))
+                    .await?;
+            }
+            Outcome::Failed { code, message } => {
+                tracing::warn!(outbox_id = id, %code, %message, "write refused");
+                self.store
+                    .run(move |c| table::mark_failed(c, id, &code, &message, now))
+                    .await?;
+            }
+        }
+        self.events.publish(Event::OutboxChanged {
+            outbox_ids: vec![id],
+        });
+        Ok(())
+    }
+
+    async fn send_write<T: Transport>(
+        &self,
+        transport: &T,
+        account: i64,
+        write: &Write,
+    ) -> Outcome {
+        match transport.send(account, write).await {
+            Ok(()) => Outcome::Done,
+            Err(e) if write.already_in_effect(&e) => Outcome::Done,
+            // Optimistic-locking conflicts on items clear by themselves.
+            Err(Error::Api { status: 409, .. }) => Outcome::Retry("conflict; retrying".into()),
+            Err(e) => classify(e),
+        }
     }
 
     async fn deliver<T: Transport>(
@@ -351,3 +482,4 @@ fn backoff(attempts: i64, salt: i64) -> Duration {
 
 #[cfg(test)]
 mod tests;
+pub mod writes;

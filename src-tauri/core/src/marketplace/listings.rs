@@ -92,3 +92,25 @@ pub async fn read_chunk(session: &Session, ids: &[String]) -> Result<(Vec<Listin
     }
     Ok((out, skipped))
 }
+
+/// Sets the stock of a listing, or of one of its variations.
+pub async fn set_stock(
+    session: &Session,
+    item_id: &str,
+    variation_id: Option<i64>,
+    quantity: i64,
+) -> Result<()> {
+    let body = match variation_id {
+        Some(v) => {
+            serde_json::json!({ "variations": [{ "id": v, "available_quantity": quantity }] })
+        }
+        None => serde_json::json!({ "available_quantity": quantity }),
+    };
+    let path = format!("/items/{item_id}");
+    let _: serde_json::Value = session
+        .call("item update", |api| {
+            Ok(api.request(Method::PUT, &path)?.json(&body))
+        })
+        .await?;
+    Ok(())
+}

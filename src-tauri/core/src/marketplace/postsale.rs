@@ -308,3 +308,27 @@ pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, us
         }
     }
 }
+
+/// Sends a post-sale message to the pack's buyer.
+pub async fn send_message(
+    session: &Session,
+    pack_id: i64,
+    buyer_id: i64,
+    text: &str,
+) -> Result<()> {
+    let path = format!("/messages/packs/{pack_id}/sellers/{}", session.account_id());
+    let body = serde_json::json!({
+        "from": { "user_id": session.account_id() },
+        "to": { "user_id": buyer_id },
+        "text": text,
+    });
+    let _: serde_json::Value = session
+        .call("message send", |api| {
+            Ok(api
+                .request(Method::POST, &path)?
+                .query(&[("tag", "post_sale")])
+                .json(&body))
+        })
+        .await?;
+    Ok(())
+}

@@ -139,3 +139,50 @@ pub async fn scan(session: &Session, scroll_id: Option<&str>) -> Result<ScanPage
     }
     Ok(out)
 }
+
+/// Deletes a question (spam, insults).
+pub async fn delete(session: &Session, question_id: i64) -> Result<()> {
+    let path = format!("/questions/{question_id}");
+    let _: serde_json::Value = session
+        .call("question delete", |api| api.request(Method::DELETE, &path))
+        .await?;
+    Ok(())
+}
+
+/// Blocks a buyer from asking the seller questions.
+pub async fn block_buyer(session: &Session, buyer_id: i64) -> Result<()> {
+    let path = format!("/users/{}/questions_blacklist", session.account_id());
+    let body = serde_json::json!({ "user_id": buyer_id });
+    let _: serde_json::Value = session
+        .call("block buyer", |api| {
+            Ok(api.request(Method::POST, &path)?.json(&body))
+        })
+        .await?;
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct BlocklistDto {
+    #[serde(default)]
+    users: Vec<BlockedDto>,
+}
+
+#[derive(serde::Deserialize)]
+struct BlockedDto {
+    id: Option<i64>,
+    user_id: Option<i64>,
+}
+
+/// Whether the buyer is on the seller's question blocklist.
+pub async fn is_blocked(session: &Session, buyer_id: i64) -> Result<bool> {
+    let path = format!("/users/{}/questions_blacklist", session.account_id());
+    let list: BlocklistDto = session
+        .call("blocklist", |api| {
+            Ok(api.request(Method::GET, &path)?.query(&[("limit", "1000")]))
+        })
+        .await?;
+    Ok(list
+        .users
+        .iter()
+        .any(|u| u.id.or(u.user_id) == Some(buyer_id)))
+}

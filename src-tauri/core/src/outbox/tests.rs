@@ -17,6 +17,9 @@ struct FakeMl {
     lose_response: Mutex<bool>,
     /// Refuse with this API error code.
     refuse: Mutex<Option<String>>,
+    /// Other writes as sent, and those in effect remotely.
+    sent_writes: Mutex<Vec<Write>>,
+    in_effect: Mutex<Vec<Write>>,
     /// What the outbox row looked like, read from ANOTHER connection during the POST.
     seen_during_post: Mutex<Option<(String, String)>>,
 }
@@ -50,6 +53,19 @@ impl Transport for FakeMl {
             return Err(Error::Offline("connection reset".into()));
         }
         Ok(None)
+    }
+
+    async fn send(&self, _account: i64, write: &Write) -> Result<()> {
+        self.sent_writes.lock().unwrap().push(write.clone());
+        self.in_effect.lock().unwrap().push(write.clone());
+        if *self.lose_response.lock().unwrap() {
+            return Err(Error::Offline("connection reset".into()));
+        }
+        Ok(())
+    }
+
+    async fn landed(&self, _account: i64, write: &Write) -> Result<bool> {
+        Ok(self.in_effect.lock().unwrap().contains(write))
     }
 
     async fn fetch_question(&self, _account: i64, question_id: i64) -> Result<Question> {
@@ -235,4 +251,85 @@ async fn invalid_answers_are_refused_before_queueing() {
     assert!(twice.to_string().contains("already being sent"), "{twice}");
     let missing = f.outbox.queue_answer(404, "hola").await.unwrap_err();
     assert_eq!(missing.code(), crate::error::ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn a_message_shows_as_sending_and_a_lost_response_is_not_sent_twice() {
+    let f = fixture();
+    *f.ml.lose_response.lock().unwrap() = true;
+    let write = Write::Message {
+        pack_id: 55,
+        buyer_id: 9,
+        text: "Hola, ya lo despachamos.".into(),
+        queued_at: f.clock.now(),
+    };
+    let id = f.outbox.queue_write(7, write.clone()).await.unwrap();
+    let status = |f: &Fixture| -> String {
+        f.store
+            .conn()
+            .unwrap()
+            .query_row(
+                "SELECT status FROM messages WHERE id = ?1",
+                [writes::local_message_id(id)],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        status(&f),
+        "sending",
+        "the local view has it from the queueing commit"
+    );
+    f.drain().await;
+    assert_eq!(
+        f.row(id).state,
+        table::PENDING,
+        "a lost response is retried"
+    );
+    *f.ml.lose_response.lock().unwrap() = false;
+    f.clock.advance(chrono::Duration::minutes(10));
+    f.drain().await;
+    assert_eq!(f.row(id).state, table::DONE);
+    assert_eq!(
+        f.ml.sent_writes.lock().unwrap().len(),
+        1,
+        "found in the thread, not resent"
+    );
+    assert_eq!(status(&f), "available");
+}
+
+#[tokio::test]
+async fn stock_is_applied_locally_and_the_latest_value_replaces_a_waiting_one() {
+    let f = fixture();
+    {
+        let conn = f.store.conn().unwrap();
+        conn.execute(
+            "INSERT INTO listings (id, account_id, title, available_quantity, updated_at)
+             VALUES ('MLA1', 7, 'Mate', 5, '2026-11-22T10:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    }
+    let stock = |quantity| Write::Stock {
+        item_id: "MLA1".into(),
+        variation_id: None,
+        quantity,
+    };
+    let first = f.outbox.queue_write(7, stock(3)).await.unwrap();
+    let second = f.outbox.queue_write(7, stock(2)).await.unwrap();
+    assert_eq!(first, second, "one row per listing while it waits");
+    let local: i64 = f
+        .store
+        .conn()
+        .unwrap()
+        .query_row(
+            "SELECT available_quantity FROM listings WHERE id = 'MLA1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(local, 2);
+    f.drain().await;
+    assert_eq!(*f.ml.sent_writes.lock().unwrap(), vec![stock(2)]);
+    assert!(f.outbox.queue_write(7, stock(-1)).await.is_err());
 }

@@ -1,0 +1,234 @@
+//! Writes other than answers: a post-sale message, a stock change, deleting a question, blocking
+//! a buyer. Each is validated, queued in the transaction that updates the local view, sent by
+//! the worker, and reconciled before any resend so it lands once:
+//! - a message: the thread is read (without marking it read) for this text sent since it was
+//!   queued;
+//! - a stock change: setting a quantity is idempotent, so it is simply sent again;
+//! - deleting: a question already gone (404) counts as deleted;
+//! - blocking: the blocklist is read for the buyer.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store::ts;
+
+/// The longest post-sale message Mercado Libre accepts from a seller, in characters.
+pub const MESSAGE_MAX_CHARS: usize = 350;
+
+/// A write to Mercado Libre other than an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Write {
+    /// A post-sale message to the pack's buyer.
+    Message {
+        /// The pack (or the order, when it has no pack).
+        pack_id: i64,
+        /// The buyer it goes to.
+        buyer_id: i64,
+        /// The text.
+        text: String,
+        /// When it was queued (reconciliation looks for it from then on).
+        queued_at: DateTime<Utc>,
+    },
+    /// New stock of a listing or of one of its variations.
+    Stock {
+        /// The listing.
+        item_id: String,
+        /// The variation, if the listing has them.
+        variation_id: Option<i64>,
+        /// Units available.
+        quantity: i64,
+    },
+    /// Deletes a question.
+    DeleteQuestion {
+        /// The question.
+        question_id: i64,
+    },
+    /// Blocks a buyer from asking questions.
+    BlockBuyer {
+        /// The buyer.
+        buyer_id: i64,
+    },
+}
+
+impl Write {
+    /// The outbox `kind` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Message { .. } => "message",
+            Self::Stock { .. } => "stock",
+            Self::DeleteQuestion { .. } => "delete_question",
+            Self::BlockBuyer { .. } => "block_buyer",
+        }
+    }
+
+    /// The outbox `target_id` column: what the write applies to.
+    pub fn target(&self) -> String {
+        match self {
+            Self::Message { pack_id, .. } => pack_id.to_string(),
+            Self::Stock {
+                item_id,
+                variation_id: Some(v),
+                ..
+            } => format!("{item_id}:{v}"),
+            Self::Stock { item_id, .. } => item_id.clone(),
+            Self::DeleteQuestion { question_id } => question_id.to_string(),
+            Self::BlockBuyer { buyer_id } => buyer_id.to_string(),
+        }
+    }
+
+    /// Refuses what Mercado Libre would refuse, before anything is queued.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Self::Message { text, .. } => {
+                if text.trim().is_empty() {
+                    return Err(Error::InvalidInput("the message is empty".into()));
+                }
+                let chars = text.chars().count();
+                if chars > MESSAGE_MAX_CHARS {
+                    return Err(Error::InvalidInput(format!(
+                        "the message has {chars} characters; Mercado Libre accepts at most {MESSAGE_MAX_CHARS}"
+                    )));
+                }
+            }
+            Self::Stock { quantity, .. } if *quantity < 0 => {
+                return Err(Error::InvalidInput("stock cannot be negative".into()));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Updates the local view in the queueing transaction, so the UI shows the write at once.
+    pub fn apply_locally(
+        &self,
+        conn: &Connection,
+        account_id: i64,
+        outbox_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        match self {
+            Self::Message {
+                pack_id,
+                buyer_id,
+                text,
+                ..
+            } => {
+                conn.execute(
+                    "INSERT INTO messages (id, account_id, pack_id, from_id, to_id, text, status,
+                                           date_created)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sending', ?7)",
+                    params![
+                        local_message_id(outbox_id),
+                        account_id,
+                        pack_id,
+                        account_id,
+                        buyer_id,
+                        text,
+                        ts(now)
+                    ],
+                )?;
+            }
+            Self::Stock {
+                item_id,
+                variation_id: Some(v),
+                quantity,
+            } => {
+                conn.execute(
+                    "UPDATE listing_variations SET available_quantity = ?3
+                     WHERE id = ?2 AND listing_id = ?1",
+                    params![item_id, v, quantity],
+                )?;
+                conn.execute(
+                    "UPDATE listings SET available_quantity =
+                         (SELECT COALESCE(SUM(available_quantity), 0) FROM listing_variations
+                          WHERE listing_id = ?1)
+                     WHERE id = ?1",
+                    [item_id],
+                )?;
+            }
+            Self::Stock {
+                item_id, quantity, ..
+            } => {
+                conn.execute(
+                    "UPDATE listings SET available_quantity = ?2 WHERE id = ?1",
+                    params![item_id, quantity],
+                )?;
+            }
+            Self::DeleteQuestion { question_id } => {
+                conn.execute(
+                    "UPDATE questions SET status = 'DELETED', updated_at = ?2 WHERE id = ?1",
+                    params![question_id, ts(now)],
+                )?;
+            }
+            Self::BlockBuyer { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Updates the local view once Mercado Libre accepted the write.
+    pub fn applied(&self, conn: &Connection, outbox_id: i64) -> Result<()> {
+        if let Self::Message { .. } = self {
+            conn.execute(
+                "UPDATE messages SET status = 'available' WHERE id = ?1",
+                [local_message_id(outbox_id)],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Whether an error from sending means the write is in effect anyway.
+    pub fn already_in_effect(&self, err: &Error) -> bool {
+        matches!(
+            (self, err),
+            (Self::DeleteQuestion { .. }, Error::Api { status: 404, .. })
+        )
+    }
+}
+
+/// The id of the local copy of a queued message until the real one is synced.
+pub fn local_message_id(outbox_id: i64) -> String {
+    format!("outbox:{outbox_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_what_mercado_libre_refuses() {
+        let message = |text: &str| Write::Message {
+            pack_id: 1,
+            buyer_id: 2,
+            text: text.into(),
+            queued_at: Utc::now(),
+        };
+        assert!(message("  ").validate().is_err());
+        assert!(message(&"a".repeat(351)).validate().is_err());
+        assert!(
+            message(&"á".repeat(350)).validate().is_ok(),
+            "characters, not bytes"
+        );
+        let stock = |quantity| Write::Stock {
+            item_id: "MLA1".into(),
+            variation_id: None,
+            quantity,
+        };
+        assert!(stock(-1).validate().is_err());
+        assert!(stock(0).validate().is_ok());
+    }
+
+    #[test]
+    fn targets_name_what_the_write_applies_to() {
+        let s = Write::Stock {
+            item_id: "MLA1".into(),
+            variation_id: Some(7),
+            quantity: 3,
+        };
+        assert_eq!((s.kind(), s.target().as_str()), ("stock", "MLA1:7"));
+        let json = serde_json::to_string(&s).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<Write>(&json).ok(), Some(s));
+    }
+}
