@@ -125,6 +125,7 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
     if start_hidden && let Some(window) = app.get_webview_window("main") {
         let _ = window.hide();
     }
+    app.manage(tray::Shown::default());
     events::bridge(app.handle().clone(), core.clone());
     tray::build(app.handle(), core.clone())?;
     // The age of the oldest question changes with time alone: refresh the tray every minute.
@@ -215,6 +216,7 @@ pub fn run() {
             commands::accounts::connect_finish,
             commands::accounts::account_disconnect,
             commands::accounts::sync_progress,
+            commands::notifications::tray_status,
             commands::notifications::preferences_get,
             commands::notifications::preferences_set,
         ])

@@ -85,7 +85,12 @@ impl Notifier for DesktopNotifier {
                 #[cfg(all(unix, not(target_os = "macos")))]
                 Ok(handle) => handle.wait_for_action(|action| {
                     if action == "default" {
-                        open_question(&app, n.question_id);
+                        if n.kind == mostrador_core::notify::NotificationKind::NewMessage {
+                            // Conversations have no screen of their own yet: bring the app up.
+                            crate::tray::show_main(&app);
+                        } else {
+                            open_question(&app, n.question_id);
+                        }
                     }
                 }),
                 #[cfg(not(all(unix, not(target_os = "macos"))))]

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use mostrador_core::Core;
-use mostrador_core::inbox::{InboxQuery, StatusFilter};
+use mostrador_core::badge::{self, TrayStatus};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
@@ -24,16 +24,11 @@ pub fn show_main(app: &AppHandle) {
 
 /// Builds the tray icon and its menu.
 pub fn build(app: &AppHandle, core: Arc<Core>) -> tauri::Result<TrayIcon> {
-    let open = MenuItem::with_id(app, "open", "Abrir Mostrador", true, None::<&str>)?;
-    let pause = MenuItem::with_id(
-        app,
-        "pause",
-        "Pausar notificaciones 1 h",
-        true,
-        None::<&str>,
-    )?;
-    let sync = MenuItem::with_id(app, "sync", "Sincronizar ahora", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", "Salir", true, None::<&str>)?;
+    let labels = badge::menu_labels(core.language());
+    let open = MenuItem::with_id(app, "open", labels.open, true, None::<&str>)?;
+    let pause = MenuItem::with_id(app, "pause", labels.pause, true, None::<&str>)?;
+    let sync = MenuItem::with_id(app, "sync", labels.sync, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", labels.quit, true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&open, &pause, &sync, &quit])?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(include_bytes!("../../icons/tray.png"))?)
@@ -67,60 +62,33 @@ pub fn build(app: &AppHandle, core: Arc<Core>) -> tauri::Result<TrayIcon> {
         .build(app)
 }
 
-/// "3 h 10" / "25 min": how long the oldest question has waited.
-fn age(minutes: i64) -> String {
-    if minutes < 60 {
-        format!("{minutes} min")
-    } else if minutes < 24 * 60 {
-        format!("{} h {:02}", minutes / 60, minutes % 60)
-    } else {
-        format!("{} d", minutes / (24 * 60))
-    }
-}
+/// What the tray shows, as last applied (read by the `tray_status` command).
+#[derive(Default)]
+pub struct Shown(pub std::sync::Mutex<Option<TrayStatus>>);
 
 /// Recomputes the tray's count, age and icon from the store.
 pub async fn refresh(app: &AppHandle, core: &Core) {
-    let page = core
-        .inbox(InboxQuery {
-            status: StatusFilter::Unanswered,
-            limit: Some(1),
-            offset: None,
-        })
-        .await;
-    let Ok(page) = page else {
-        return;
+    let status = match core.tray_status().await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not compute the tray status");
+            return;
+        }
     };
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let oldest = page
-        .items
-        .first()
-        .and_then(|q| chrono::DateTime::parse_from_rfc3339(&q.date_created).ok());
-    let text = match (page.unanswered, oldest) {
-        (0, _) | (_, None) => "Mostrador: sin preguntas pendientes".to_owned(),
-        (n, Some(at)) => {
-            let minutes = (chrono::Utc::now() - at.with_timezone(&chrono::Utc))
-                .num_minutes()
-                .max(0);
-            format!(
-                "Mostrador: {n} sin responder · la más antigua espera {}",
-                age(minutes)
-            )
-        }
-    };
-    let _ = tray.set_tooltip(Some(&text));
-    let _ = tray.set_title(Some(if page.unanswered > 0 {
-        page.unanswered.to_string()
-    } else {
-        String::new()
-    }));
-    let icon: &[u8] = if page.unanswered > 0 {
+    let _ = tray.set_tooltip(Some(&status.tooltip));
+    let _ = tray.set_title(Some(&status.title));
+    let icon: &[u8] = if status.unanswered > 0 {
         include_bytes!("../../icons/tray-alert.png")
     } else {
         include_bytes!("../../icons/tray.png")
     };
     if let Ok(image) = Image::from_bytes(icon) {
         let _ = tray.set_icon(Some(image));
+    }
+    if let Some(shown) = app.try_state::<Shown>() {
+        *shown.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(status);
     }
 }

@@ -355,3 +355,66 @@ async fn offline_then_back_the_pass_recovers_by_itself() -> anyhow::Result<()> {
     h.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_buyers_new_post_sale_message_is_announced_once() -> anyhow::Result<()> {
+    let recorder = Arc::new(RecordingNotifier::default());
+    let h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Small,
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder.clone(),
+    )
+    .await?;
+    let seller = h.seller_id;
+    h.core.poll_questions(seller).await?;
+    h.core.sync_pass(seller).await?;
+    let is_message = |n: &&mostrador_core::notify::Notification| {
+        n.kind == mostrador_core::notify::NotificationKind::NewMessage
+    };
+    assert_eq!(
+        recorder.shown().iter().filter(is_message).count(),
+        0,
+        "messages already there at the first sync are not announced"
+    );
+
+    // A buyer of a paid order writes.
+    let (pack, order_id, nickname) = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        let o = w
+            .orders
+            .values()
+            .find(|o| o.seller_id == seller && o.status == "paid")
+            .context("a paid order")?;
+        (
+            o.pack_id.unwrap_or(o.id),
+            o.id,
+            w.users
+                .get(&o.buyer_id)
+                .map(|u| u.nickname.clone())
+                .unwrap_or_default(),
+        )
+    };
+    let text = "Hola, ¿me pasás el número de seguimiento? <b>gracias</b>";
+    h.http
+        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
+        .json(&serde_json::json!({ "pack_id": pack, "text": text }))
+        .send()
+        .await?
+        .error_for_status()?;
+    h.core.sync_pass(seller).await?;
+    h.core.sync_pass(seller).await?;
+    let shown: Vec<_> = recorder
+        .shown()
+        .into_iter()
+        .filter(|n| n.kind == mostrador_core::notify::NotificationKind::NewMessage)
+        .collect();
+    assert_eq!(shown.len(), 1, "announced once: {shown:?}");
+    assert_eq!(shown[0].body, text, "the buyer's text as it is");
+    assert_eq!(shown[0].summary, format!("Venta #{order_id} — {nickname}"));
+    assert_eq!(shown[0].pack_id, Some(pack));
+    Ok(())
+}

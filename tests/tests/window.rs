@@ -250,6 +250,13 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .await
         .expect("the notification click opened the question");
 
+    // What the tray shows before answering: the question is counted.
+    let unanswered_before = tray_unanswered(&client).await;
+    assert!(
+        unanswered_before >= 1,
+        "the tray counts the waiting question"
+    );
+
     // Answer it from the window.
     client
         .find(Locator::Css(&row))
@@ -296,6 +303,11 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     .await
     .unwrap();
     assert_eq!(received, vec![answer.clone()], "exactly that answer, once");
+    eventually(WAIT, "the tray count to go down", || async {
+        Ok((tray_unanswered(&client).await < unanswered_before).then_some(()))
+    })
+    .await
+    .unwrap();
 
     // The question shows as answered.
     client
@@ -501,4 +513,17 @@ async fn accounts_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
     .await
     .unwrap();
     screenshot(client, "accounts-reconnected.png").await;
+}
+
+/// The unanswered count the tray shows, through the app's `tray_status` command.
+async fn tray_unanswered(client: &Client) -> i64 {
+    let status = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('tray_status').then(done, () => done(null));",
+            vec![],
+        )
+        .await
+        .expect("tray_status");
+    status["unanswered"].as_i64().unwrap_or(-1)
 }

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod badge;
 pub mod clock;
 pub mod connect;
 pub mod error;
@@ -521,6 +522,29 @@ impl Core {
         self.outbox
             .queue_write(account_id, outbox::Write::BlockBuyer { buyer_id })
             .await
+    }
+
+    /// The language the user sees (notifications, tray).
+    pub fn language(&self) -> notify::Language {
+        self.config.locale.language
+    }
+
+    /// What the tray shows now.
+    pub async fn tray_status(&self) -> Result<badge::TrayStatus> {
+        let page = self
+            .inbox(InboxQuery {
+                status: inbox::StatusFilter::Unanswered,
+                limit: Some(1),
+                offset: None,
+            })
+            .await?;
+        let now = self.clock.now();
+        let oldest = page
+            .items
+            .first()
+            .and_then(|q| chrono::DateTime::parse_from_rfc3339(&q.date_created).ok())
+            .map(|at| (now - at.with_timezone(&chrono::Utc)).num_minutes());
+        Ok(badge::status(page.unanswered, oldest, self.language()))
     }
 
     /// The notification settings.

@@ -11,6 +11,9 @@
 //! - a question still unanswered `realert_minutes` after it was asked is announced once more,
 //!   in quiet hours too when the seller chose so.
 //!
+//! - a buyer's new post-sale message is announced the same way ("Venta #… — buyer"), grouped
+//!   above the same threshold; messages present at the account's first messages sync are not.
+//!
 //! The account nickname is added to the title when more than one account is connected.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +26,7 @@ use ts_rs::TS;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::store::questions::Question;
-use crate::store::{Store, accounts, listings, questions, settings};
+use crate::store::{Store, accounts, listings, messages, questions, settings};
 
 /// Longest body shown in a notification, in characters.
 const BODY_MAX_CHARS: usize = 240;
@@ -166,6 +169,8 @@ pub enum NotificationKind {
     Grouped,
     /// A question still waiting.
     Reminder,
+    /// A buyer's post-sale message (or several at once).
+    NewMessage,
 }
 
 /// A notification to display.
@@ -177,6 +182,8 @@ pub struct Notification {
     pub question_id: i64,
     /// Every question announced.
     pub question_ids: Vec<i64>,
+    /// The conversation a message notification is about.
+    pub pack_id: Option<i64>,
     /// What it is about.
     pub kind: NotificationKind,
     /// Title.
@@ -259,6 +266,41 @@ impl Texts {
         (self.title(summary), body)
     }
 
+    fn message_title(&self, order_id: Option<i64>, buyer: Option<&str>) -> String {
+        let sale = match self.language {
+            Language::Es => "Venta",
+            Language::Pt => "Venda",
+            Language::En => "Order",
+        };
+        let mut title = match order_id {
+            Some(id) => format!("{sale} #{id}"),
+            None => sale.to_owned(),
+        };
+        if let Some(b) = buyer {
+            title.push_str(" — ");
+            title.push_str(b);
+        }
+        self.title(title)
+    }
+
+    fn grouped_messages(&self, count: usize, conversations: usize) -> (String, String) {
+        let (summary, body) = match self.language {
+            Language::Es => (
+                format!("{count} mensajes nuevos"),
+                format!("de compradores en {conversations} conversaciones"),
+            ),
+            Language::Pt => (
+                format!("{count} novas mensagens"),
+                format!("de compradores em {conversations} conversas"),
+            ),
+            Language::En => (
+                format!("{count} new messages"),
+                format!("from buyers in {conversations} conversations"),
+            ),
+        };
+        (self.title(summary), body)
+    }
+
     fn reminder(&self, minutes: i64, title: &str, text: &str) -> (String, String) {
         let summary = match self.language {
             Language::Es => format!("Sigue sin responder ({minutes} min)"),
@@ -333,6 +375,7 @@ fn decide(
         account_id,
         question_id: ids.first().copied().unwrap_or_default(),
         question_ids: ids,
+        pack_id: None,
         kind,
         summary,
         body,
@@ -380,6 +423,90 @@ fn decide(
                 texts.reminder(minutes, &title_of(q)?, &q.text),
             ));
         }
+    }
+    Ok(out)
+}
+
+/// Announces buyers' new post-sale messages; on the account's first messages sync
+/// (`baseline`), records them as told instead. Returns how many notifications were shown.
+pub async fn announce_messages(
+    store: &Store,
+    notifier: &Arc<dyn Notifier>,
+    clock: &Arc<dyn Clock>,
+    locale: &Locale,
+    account_id: i64,
+    baseline: bool,
+) -> Result<usize> {
+    let now = clock.now();
+    let locale = locale.clone();
+    let pending = store
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            let out = if baseline {
+                messages::mark_all_notified(&tx, account_id, now)?;
+                Vec::new()
+            } else {
+                decide_messages(&tx, &locale, account_id, now)?
+            };
+            tx.commit()?;
+            Ok(out)
+        })
+        .await?;
+    let shown = pending.len();
+    for n in pending {
+        notifier.show(n);
+    }
+    Ok(shown)
+}
+
+fn decide_messages(
+    conn: &rusqlite::Connection,
+    locale: &Locale,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Notification>> {
+    let Some(account) = accounts::get(conn, account_id)? else {
+        return Ok(Vec::new());
+    };
+    let fresh = messages::unnotified(conn, account_id)?;
+    let ids: Vec<String> = fresh.iter().map(|m| m.id.clone()).collect();
+    messages::mark_notified(conn, &ids, now)?;
+    let prefs: NotificationSettings = settings::get(conn, SETTINGS_KEY)?;
+    let switches = prefs.account(account_id);
+    if fresh.is_empty()
+        || prefs.paused(now)
+        || !switches.enabled
+        || prefs.quiet_at(now, locale.utc_offset_minutes)
+    {
+        return Ok(Vec::new());
+    }
+    let texts = Texts {
+        language: locale.language,
+        nickname: (accounts::list(conn)?.len() > 1).then(|| account.nickname.clone()),
+    };
+    let note = |pack_id: i64, (summary, body): (String, String)| Notification {
+        account_id,
+        question_id: 0,
+        question_ids: Vec::new(),
+        pack_id: Some(pack_id),
+        kind: NotificationKind::NewMessage,
+        summary,
+        body,
+        sound: switches.sound,
+    };
+    if fresh.len() > prefs.group_threshold as usize {
+        let packs: BTreeSet<i64> = fresh.iter().map(|m| m.pack_id).collect();
+        let first = fresh[0].pack_id;
+        return Ok(vec![note(
+            first,
+            texts.grouped_messages(fresh.len(), packs.len()),
+        )]);
+    }
+    let mut out = Vec::new();
+    for m in &fresh {
+        let (order_id, buyer) = messages::context(conn, m.pack_id)?;
+        let title = texts.message_title(order_id, buyer.as_deref());
+        out.push(note(m.pack_id, (title, truncate(&m.text, BODY_MAX_CHARS))));
     }
     Ok(out)
 }

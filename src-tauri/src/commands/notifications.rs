@@ -77,3 +77,11 @@ pub async fn preferences_set(
         .await
         .map_err(super::log_error)
 }
+
+/// What the tray shows right now (count, age of the oldest question, tooltip).
+#[tauri::command]
+pub async fn tray_status(
+    shown: State<'_, crate::tray::Shown>,
+) -> Result<Option<mostrador_core::badge::TrayStatus>, UiError> {
+    Ok(shown.0.lock().unwrap_or_else(|e| e.into_inner()).clone())
+}

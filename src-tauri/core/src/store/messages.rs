@@ -64,3 +64,73 @@ pub fn count(conn: &Connection, account_id: i64) -> Result<i64> {
         |r| r.get(0),
     )?)
 }
+
+/// Buyers' messages to the account not announced yet, oldest first.
+pub fn unnotified(conn: &Connection, account_id: i64) -> Result<Vec<Message>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, account_id, pack_id, from_id, to_id, text, status, date_created, read_at
+         FROM messages WHERE account_id = ?1 AND notified_at IS NULL AND from_id != ?1
+         ORDER BY date_created, id",
+    )?;
+    let rows = stmt.query_map([account_id], |r| {
+        let created: String = r.get(7)?;
+        let read: Option<String> = r.get(8)?;
+        Ok((
+            Message {
+                id: r.get(0)?,
+                account_id: r.get(1)?,
+                pack_id: r.get(2)?,
+                from_id: r.get(3)?,
+                to_id: r.get(4)?,
+                text: r.get(5)?,
+                status: r.get(6)?,
+                date_created: DateTime::<Utc>::MIN_UTC,
+                read_at: None,
+            },
+            created,
+            read,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut m, created, read) = row?;
+        m.date_created = super::parse_ts(&created)?;
+        m.read_at = read.as_deref().map(super::parse_ts).transpose()?;
+        out.push(m);
+    }
+    Ok(out)
+}
+
+/// Marks messages as announced (or deliberately not announced).
+pub fn mark_notified(conn: &Connection, ids: &[String], now: DateTime<Utc>) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE messages SET notified_at = ?2 WHERE id = ?1 AND notified_at IS NULL",
+    )?;
+    for id in ids {
+        stmt.execute(params![id, ts(now)])?;
+    }
+    Ok(())
+}
+
+/// Marks every message of the account as announced: what was there at the first sync.
+pub fn mark_all_notified(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET notified_at = ?2 WHERE account_id = ?1 AND notified_at IS NULL",
+        params![account_id, ts(now)],
+    )?;
+    Ok(())
+}
+
+/// The order a conversation is about and the buyer's nickname, when stored.
+pub fn context(conn: &Connection, pack_id: i64) -> Result<(Option<i64>, Option<String>)> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT o.id, b.nickname FROM orders o LEFT JOIN buyers b ON b.id = o.buyer_id
+             WHERE o.pack_id = ?1 OR o.id = ?1 ORDER BY o.id LIMIT 1",
+            [pack_id],
+            |r| Ok((Some(r.get(0)?), r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((None, None)))
+}

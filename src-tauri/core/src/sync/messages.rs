@@ -23,10 +23,12 @@ struct Cursor {
 /// Syncs the threads with new unread messages.
 pub async fn sync(p: &Pass) -> Result<()> {
     let account_id = p.account_id();
-    let (cur, _): (Cursor, _) = p
+    let (cur, row): (Cursor, _) = p
         .store
         .run(move |c| cursors::load(c, account_id, RESOURCE))
         .await?;
+    // Messages found by the first pass were there before Mostrador: never announced.
+    let baseline = !row.is_some_and(|r| r.initial_done);
     let unread: BTreeMap<i64, i64> = postsale::unread(&p.session).await?.into_iter().collect();
     let changed: Vec<i64> = unread
         .iter()
@@ -67,5 +69,14 @@ pub async fn sync(p: &Pass) -> Result<()> {
             pack_ids: packs_with_new,
         });
     }
+    crate::notify::announce_messages(
+        &p.store,
+        &p.notifier,
+        &p.clock,
+        &p.locale,
+        account_id,
+        baseline,
+    )
+    .await?;
     Ok(())
 }

@@ -166,6 +166,8 @@ pub async fn bulk_pass(ctx: &SyncContext, session: &Session) -> crate::error::Re
         clock: ctx.clock.clone(),
         started: ctx.clock.now(),
         cadence: ctx.cadence.clone(),
+        notifier: ctx.notifier.clone(),
+        locale: ctx.locale.clone(),
     };
     pass::run(&p).await
 }

@@ -56,6 +56,10 @@ pub struct Pass {
     pub started: DateTime<Utc>,
     /// Refresh intervals.
     pub cadence: Cadence,
+    /// Displays notifications (new post-sale messages).
+    pub notifier: Arc<dyn crate::notify::Notifier>,
+    /// Language and local time of notifications.
+    pub locale: crate::notify::Locale,
 }
 
 impl Pass {
