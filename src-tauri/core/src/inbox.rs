@@ -2,9 +2,11 @@
 //! answer still in the outbox, in the shape the UI shows. Read-only; writes go through
 //! `crate::outbox`.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub mod search;
 
 use crate::error::Result;
 use crate::store::outbox::{FAILED, IN_FLIGHT, PENDING};
@@ -34,6 +36,42 @@ pub struct InboxQuery {
     pub limit: Option<u32>,
     /// Rows to skip.
     pub offset: Option<u32>,
+    /// Words to find in the question, the answer, the listing title or the buyer's nickname
+    /// (accents ignored, each word a prefix). Results come most relevant first.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    /// Only this account.
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub account_id: Option<i64>,
+    /// Only this listing.
+    #[serde(default)]
+    #[ts(optional)]
+    pub item_id: Option<String>,
+    /// Asked at or after this instant (RFC 3339).
+    #[serde(default)]
+    #[ts(optional)]
+    pub from: Option<String>,
+    /// Asked before this instant (RFC 3339).
+    #[serde(default)]
+    #[ts(optional)]
+    pub to: Option<String>,
+}
+
+/// Where a search matched: the fields with the matched words between
+/// [`search::MARK_START`] and [`search::MARK_END`] (the UI turns them into highlights, as text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "Highlight.ts")]
+pub struct Highlight {
+    /// The question.
+    pub text: String,
+    /// The answer ("" when none).
+    pub answer: String,
+    /// The listing title.
+    pub title: String,
+    /// The buyer's nickname.
+    pub buyer: String,
 }
 
 /// The state of an answer that has not been confirmed by Mercado Libre yet.
@@ -105,6 +143,8 @@ pub struct InboxQuestion {
     pub answer_date: Option<String>,
     /// An answer still in the outbox.
     pub delivery: Option<Delivery>,
+    /// Matched words, when the page is a search.
+    pub highlight: Option<Highlight>,
 }
 
 /// A page of the inbox plus the counters the UI always shows.
@@ -162,47 +202,109 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<InboxQuestion> {
         answer_text: r.get("answer_text")?,
         answer_date: r.get("answer_date")?,
         delivery,
+        highlight: match r.get::<_, Option<String>>("h_text")? {
+            Some(text) => Some(Highlight {
+                text,
+                answer: r.get("h_answer")?,
+                title: r.get("h_title")?,
+                buyer: r.get("h_buyer")?,
+            }),
+            None => None,
+        },
     })
 }
 
 const SELECT: &str = "
-    SELECT q.id, q.account_id, a.nickname AS account_nickname, a.site_id, q.item_id,
+    SELECT {highlight} q.id, q.account_id, a.nickname AS account_nickname, a.site_id, q.item_id,
            l.title AS item_title, l.price AS item_price, l.currency_id AS item_currency,
            l.available_quantity AS item_stock, l.permalink AS item_permalink,
            q.buyer_id, b.nickname AS buyer_nickname, q.text, q.status, q.date_created,
            q.answer_text, q.answer_date,
            o.state AS o_state, o.payload AS o_payload, o.error_code AS o_error_code,
            o.error_message AS o_error_message
-    FROM questions q
+    FROM {from}
     JOIN accounts a ON a.id = q.account_id
     LEFT JOIN listings l ON l.id = q.item_id
     LEFT JOIN buyers b ON b.id = q.buyer_id
     LEFT JOIN outbox o ON o.id = (
         SELECT id FROM outbox WHERE kind = 'answer' AND target_id = CAST(q.id AS TEXT)
-          AND state IN (?1, ?2, ?3) ORDER BY id DESC LIMIT 1)";
+          AND state IN ({states}) ORDER BY id DESC LIMIT 1)";
 
 /// Lists one page of the inbox.
 pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
     let offset = query.offset.unwrap_or(0);
-    // The status clauses are built from constants, never from input.
-    let unanswered_clause = format!("q.status = '{UNANSWERED}'");
-    let answered_clause = format!("q.status = '{ANSWERED}'");
-    let (filter, order) = match query.status {
-        StatusFilter::Unanswered => (unanswered_clause.as_str(), "q.date_created ASC, q.id ASC"),
-        StatusFilter::Answered => (answered_clause.as_str(), "q.answer_date DESC, q.id DESC"),
-        StatusFilter::All => ("1 = 1", "q.date_created DESC, q.id DESC"),
+    // Clauses are built from constants; every value from the query is a bound parameter.
+    let mut clauses: Vec<String> = vec![match query.status {
+        StatusFilter::Unanswered => format!("q.status = '{UNANSWERED}'"),
+        StatusFilter::Answered => format!("q.status = '{ANSWERED}'"),
+        StatusFilter::All => "q.status != 'DELETED'".to_owned(),
+    }];
+    let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let mut bind = |clause: &str, value: Box<dyn rusqlite::ToSql>| {
+        values.push(value);
+        clauses.push(clause.replace('?', &format!("?{}", values.len())));
     };
-    let sql = format!("{SELECT} WHERE {filter} ORDER BY {order} LIMIT ?4 OFFSET ?5");
+    if let Some(id) = query.account_id {
+        bind("q.account_id = ?", Box::new(id));
+    }
+    if let Some(item) = &query.item_id {
+        bind("q.item_id = ?", Box::new(item.clone()));
+    }
+    if let Some(from) = &query.from {
+        bind("q.date_created >= ?", Box::new(normalize_time(from)?));
+    }
+    if let Some(to) = &query.to {
+        bind("q.date_created < ?", Box::new(normalize_time(to)?));
+    }
+    let fts = query.search.as_deref().and_then(search::fts_query);
+    let (from, highlight, order) = match &fts {
+        Some(q) => {
+            bind("questions_fts MATCH ?", Box::new(q.clone()));
+            (
+                "questions_fts f JOIN questions q ON q.id = f.rowid",
+                search::HIGHLIGHT_COLUMNS,
+                "f.rank, q.id DESC",
+            )
+        }
+        None => (
+            "questions q",
+            "NULL AS h_text, NULL AS h_answer, NULL AS h_title, NULL AS h_buyer,",
+            match query.status {
+                StatusFilter::Unanswered => "q.date_created ASC, q.id ASC",
+                StatusFilter::Answered => "q.answer_date DESC, q.id DESC",
+                StatusFilter::All => "q.date_created DESC, q.id DESC",
+            },
+        ),
+    };
+    let filter = clauses.join(" AND ");
+    let n = values.len();
+    // Page parameters follow the filter's: limit, offset, then the outbox states.
+    let sql = format!(
+        "{} WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+        SELECT
+            .replace("{highlight}", highlight)
+            .replace("{from}", from)
+            .replace("{states}", &format!("?{}, ?{}, ?{}", n + 3, n + 4, n + 5)),
+        n + 1,
+        n + 2
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter}");
+    let mut page_values: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
+    let (limit, offset) = (limit as i64, offset as i64);
+    page_values.push(&limit);
+    page_values.push(&offset);
+    page_values.push(&PENDING);
+    page_values.push(&IN_FLIGHT);
+    page_values.push(&FAILED);
     let mut stmt = conn.prepare_cached(&sql)?;
     let items = stmt
-        .query_map(params![PENDING, IN_FLIGHT, FAILED, limit, offset], from_row)?
+        .query_map(page_values.as_slice(), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = conn.query_row(
-        &format!("SELECT COUNT(*) FROM questions q WHERE {filter}"),
-        [],
-        |r| r.get(0),
-    )?;
+    let count_values: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
+    let total = conn
+        .prepare_cached(&count_sql)?
+        .query_row(count_values.as_slice(), |r| r.get(0))?;
     let unanswered = conn.query_row(
         "SELECT COUNT(*) FROM questions WHERE status = ?1",
         [UNANSWERED],
@@ -213,4 +315,10 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
         total,
         unanswered,
     })
+}
+
+fn normalize_time(text: &str) -> Result<String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| crate::store::ts(t.with_timezone(&chrono::Utc)))
+        .map_err(|_| crate::error::Error::InvalidInput(format!("not a date: {text}")))
 }

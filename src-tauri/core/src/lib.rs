@@ -535,7 +535,7 @@ impl Core {
             .inbox(InboxQuery {
                 status: inbox::StatusFilter::Unanswered,
                 limit: Some(1),
-                offset: None,
+                ..InboxQuery::default()
             })
             .await?;
         let now = self.clock.now();

@@ -23,6 +23,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_seller_resources",
         include_str!("../../migrations/0003_seller_resources.sql"),
     ),
+    (
+        "0004_search_and_replies",
+        include_str!("../../migrations/0004_search_and_replies.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -47,6 +47,7 @@ export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {
     answer_text: null,
     answer_date: null,
     delivery: null,
+    highlight: null,
     ...overrides,
   };
 }

@@ -16,4 +16,25 @@ limit: number | null,
 /**
  * Rows to skip.
  */
-offset: number | null, };
+offset: number | null, 
+/**
+ * Words to find in the question, the answer, the listing title or the buyer's nickname
+ * (accents ignored, each word a prefix). Results come most relevant first.
+ */
+search?: string, 
+/**
+ * Only this account.
+ */
+account_id?: number, 
+/**
+ * Only this listing.
+ */
+item_id?: string, 
+/**
+ * Asked at or after this instant (RFC 3339).
+ */
+from?: string, 
+/**
+ * Asked before this instant (RFC 3339).
+ */
+to?: string, };

@@ -1,0 +1,265 @@
+//! Full-text search over questions, answers, listing titles and buyer nicknames (SQLite FTS5,
+//! accent-insensitive), and turning what the user typed into a safe FTS5 query.
+
+/// Starts a matched span in highlighted text (a private-use character: never in real text, and
+/// the UI renders spans as text, never as HTML).
+pub const MARK_START: char = '\u{E000}';
+/// Ends a matched span.
+pub const MARK_END: char = '\u{E001}';
+
+/// The highlighted columns of a search page.
+pub const HIGHLIGHT_COLUMNS: &str =
+    "highlight(questions_fts, 0, char(57344), char(57345)) AS h_text,
+           highlight(questions_fts, 1, char(57344), char(57345)) AS h_answer,
+           highlight(questions_fts, 2, char(57344), char(57345)) AS h_title,
+           highlight(questions_fts, 3, char(57344), char(57345)) AS h_buyer,";
+
+/// The FTS5 query for what the user typed: every word must match, each as a prefix
+/// (`envi` finds "envío"). FTS5 syntax in the input is never interpreted. `None` when there is
+/// nothing to search for.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" AND "))
+}
+
+/// An FTS5 query matching any of the meaningful words of `text` (for "questions like this
+/// one"): short words and the commonest Spanish and Portuguese words are left out.
+pub fn similar_query(text: &str) -> Option<String> {
+    const COMMON: &[&str] = &[
+        "hola", "buenas", "buen", "dia", "tardes", "noches", "que", "los", "las", "del", "por",
+        "para", "con", "una", "uno", "tiene", "tienen", "tenes", "tenés", "hay", "como", "cómo",
+        "esta", "este", "eso", "esto", "gracias", "saludos", "olá", "ola", "obrigado", "voce",
+        "você", "tem", "com", "uma", "não", "nao", "sim", "pra", "the", "and", "you",
+    ];
+    let mut terms: Vec<String> = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(w))
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    terms.sort();
+    terms.dedup();
+    terms.truncate(12);
+    (!terms.is_empty()).then(|| terms.join(" OR "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_is_a_quoted_prefix_and_syntax_is_inert() {
+        assert_eq!(
+            fts_query("envio gratis").as_deref(),
+            Some("\"envio\"* AND \"gratis\"*")
+        );
+        assert_eq!(
+            fts_query("title:hack OR \"x\" NEAR(a b)").as_deref(),
+            Some(
+                "\"title\"* AND \"hack\"* AND \"OR\"* AND \"x\"* AND \"NEAR\"* AND \"a\"* AND \"b\"*"
+            )
+        );
+        assert_eq!(fts_query(" ¿? "), None);
+    }
+
+    #[test]
+    fn similar_keeps_the_meaningful_words() {
+        assert_eq!(
+            similar_query("Hola, ¿tienen el talle M en azul? Gracias").as_deref(),
+            Some("\"azul\" OR \"talle\"")
+        );
+        assert_eq!(similar_query("hola gracias"), None);
+    }
+}
+
+#[cfg(test)]
+mod store_tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::{MARK_END, MARK_START};
+    use crate::inbox::{InboxQuery, StatusFilter, list};
+    use crate::store::listings::{self, Listing};
+    use crate::store::questions::tests::{sample, seed_account};
+    use crate::store::testing::temp_store;
+    use crate::store::{buyers, questions};
+
+    fn seeded() -> (tempfile::TempDir, crate::store::Store) {
+        let (dir, store) = temp_store();
+        let conn = store.conn().expect("conn");
+        seed_account(&conn);
+        let now = Utc::now();
+        for (id, title) in [("MLA1", "Mate de calabaza"), ("MLA2", "Termo acero 1 L")] {
+            let l = Listing {
+                id: id.into(),
+                account_id: 7,
+                title: title.into(),
+                price: None,
+                currency_id: None,
+                available_quantity: None,
+                status: None,
+                permalink: None,
+                thumbnail: None,
+                sold_quantity: None,
+                sku: None,
+                variations: None,
+            };
+            listings::upsert(&conn, &l, now).expect("listing");
+        }
+        let texts = [
+            (1, "MLA1", "¿Hacen envío a Córdoba?", None),
+            (
+                2,
+                "MLA1",
+                "¿Es de calabaza natural?",
+                Some("Sí, curada a mano."),
+            ),
+            (
+                3,
+                "MLA2",
+                "¿Mantiene el agua caliente?",
+                Some("Sí, 24 horas. Envío gratis."),
+            ),
+            (4, "MLA2", "<img src=x onerror=alert(1)> ¿stock?", None),
+        ];
+        for (id, item, text, answer) in texts {
+            let mut q = sample(id);
+            q.item_id = item.into();
+            q.text = text.into();
+            q.buyer_id = 100 + id;
+            q.date_created = Utc
+                .with_ymd_and_hms(2026, 11, id as u32, 12, 0, 0)
+                .single()
+                .expect("date");
+            if let Some(a) = answer {
+                q.status = "ANSWERED".into();
+                q.answer_text = Some(a.into());
+                q.answer_date = Some(q.date_created);
+            }
+            questions::upsert(&conn, &q, now).expect("question");
+        }
+        buyers::upsert(&conn, 101, "CORDOBES_77").expect("buyer");
+        buyers::upsert(&conn, 102, "MATERO").expect("buyer");
+        (dir, store)
+    }
+
+    fn search(store: &crate::store::Store, words: &str) -> Vec<i64> {
+        let conn = store.conn().expect("conn");
+        let page = list(
+            &conn,
+            &InboxQuery {
+                status: StatusFilter::All,
+                search: Some(words.into()),
+                ..InboxQuery::default()
+            },
+        )
+        .expect("search");
+        assert_eq!(page.total as usize, page.items.len());
+        let mut ids: Vec<i64> = page.items.iter().map(|q| q.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    #[test]
+    fn accents_prefixes_answers_titles_and_nicknames() {
+        let (_d, store) = seeded();
+        assert_eq!(
+            search(&store, "envio"),
+            vec![1, 3],
+            "question and answer, accents folded"
+        );
+        assert_eq!(
+            search(&store, "ENVÍO cordoba"),
+            vec![1],
+            "every word must match"
+        );
+        assert_eq!(search(&store, "cordo"), vec![1], "prefix");
+        assert_eq!(search(&store, "calabaza"), vec![1, 2], "listing title");
+        assert_eq!(search(&store, "termo"), vec![3, 4], "listing title");
+        assert_eq!(
+            search(&store, "matero"),
+            vec![2],
+            "buyer nickname added after the question"
+        );
+        assert_eq!(search(&store, "onerror"), vec![4]);
+        assert!(
+            search(&store, "NEAR(x y) OR *").is_empty(),
+            "syntax is not interpreted"
+        );
+    }
+
+    #[test]
+    fn matches_are_marked_and_the_rest_is_untouched() {
+        let (_d, store) = seeded();
+        let conn = store.conn().expect("conn");
+        let page = list(
+            &conn,
+            &InboxQuery {
+                status: StatusFilter::All,
+                search: Some("envio".into()),
+                ..InboxQuery::default()
+            },
+        )
+        .expect("search");
+        let first = page.items.iter().find(|q| q.id == 1).expect("hit");
+        let h = first.highlight.as_ref().expect("highlight");
+        assert_eq!(
+            h.text,
+            format!("¿Hacen {MARK_START}envío{MARK_END} a Córdoba?")
+        );
+        assert_eq!(h.title, "Mate de calabaza");
+        assert_eq!(
+            first.text, "¿Hacen envío a Córdoba?",
+            "the plain text stays plain"
+        );
+    }
+
+    #[test]
+    fn filters_by_account_listing_and_dates_and_pages() {
+        let (_d, store) = seeded();
+        let conn = store.conn().expect("conn");
+        let q = |f: InboxQuery| list(&conn, &f).expect("list");
+        let by_item = q(InboxQuery {
+            status: StatusFilter::All,
+            item_id: Some("MLA2".into()),
+            ..InboxQuery::default()
+        });
+        assert_eq!(by_item.total, 2);
+        let dated = q(InboxQuery {
+            status: StatusFilter::All,
+            from: Some("2026-11-02T00:00:00Z".into()),
+            to: Some("2026-11-04T00:00:00-00:00".into()),
+            ..InboxQuery::default()
+        });
+        let ids: Vec<i64> = dated.items.iter().map(|x| x.id).collect();
+        assert_eq!(ids, vec![3, 2], "newest first within the range");
+        let other_account = q(InboxQuery {
+            status: StatusFilter::All,
+            account_id: Some(999),
+            ..InboxQuery::default()
+        });
+        assert_eq!(other_account.total, 0);
+        let page2 = q(InboxQuery {
+            status: StatusFilter::All,
+            limit: Some(2),
+            offset: Some(2),
+            ..InboxQuery::default()
+        });
+        let ids: Vec<i64> = page2.items.iter().map(|x| x.id).collect();
+        assert_eq!((ids, page2.total), (vec![2, 1], 4));
+        assert!(
+            list(
+                &conn,
+                &InboxQuery {
+                    from: Some("yesterday".into()),
+                    ..InboxQuery::default()
+                }
+            )
+            .is_err()
+        );
+    }
+}
