@@ -25,6 +25,7 @@ pub mod marketplace;
 pub mod notify;
 pub mod outbox;
 pub mod preferences;
+pub mod replies;
 pub mod secrets;
 pub mod store;
 pub mod sync;
@@ -521,6 +522,65 @@ impl Core {
     pub async fn block_buyer(&self, account_id: i64, buyer_id: i64) -> Result<i64> {
         self.outbox
             .queue_write(account_id, outbox::Write::BlockBuyer { buyer_id })
+            .await
+    }
+
+    /// Quick replies offered for `item_id` (all when `None`), most used first.
+    pub async fn templates(
+        &self,
+        item_id: Option<String>,
+    ) -> Result<Vec<store::templates::Template>> {
+        self.store
+            .run(move |c| store::templates::list(c, item_id.as_deref()))
+            .await
+    }
+
+    /// Creates (`id` = `None`) or updates a quick reply; returns its id.
+    pub async fn save_template(
+        &self,
+        id: Option<i64>,
+        draft: store::templates::Draft,
+    ) -> Result<i64> {
+        if draft.title.trim().is_empty() || draft.text.trim().is_empty() {
+            return Err(Error::InvalidInput(
+                "a quick reply needs a title and a text".into(),
+            ));
+        }
+        let now = self.clock.now();
+        self.store
+            .run(move |c| store::templates::save(c, id, &draft, now))
+            .await
+    }
+
+    /// Deletes a quick reply.
+    pub async fn delete_template(&self, id: i64) -> Result<()> {
+        self.store
+            .run(move |c| store::templates::delete(c, id))
+            .await
+    }
+
+    /// Fills a quick reply for a question (the preview, and what is inserted).
+    pub async fn render_template(
+        &self,
+        text: String,
+        question_id: i64,
+    ) -> Result<replies::Rendered> {
+        let ctx = self
+            .store
+            .run(move |c| replies::context_for(c, question_id))
+            .await?;
+        Ok(replies::render(&text, &ctx))
+    }
+
+    /// Counts one use of a quick reply (most used come first).
+    pub async fn template_used(&self, id: i64) -> Result<()> {
+        self.store.run(move |c| store::templates::used(c, id)).await
+    }
+
+    /// The seller's past answers for a question, best first.
+    pub async fn suggestions(&self, question_id: i64) -> Result<Vec<replies::Suggestion>> {
+        self.store
+            .run(move |c| replies::suggestions(c, question_id, 5))
             .await
     }
 

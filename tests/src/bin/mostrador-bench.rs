@@ -17,6 +17,9 @@
 //!   at the default fast poll interval (printed as `question_detect_poll_interval_ms`).
 //! - `idle_requests_per_min`: requests per minute of one account with nothing new happening,
 //!   fast poll and bulk passes included.
+//! - `inbox_page_ms`, `fts_search_p95_ms`, `suggest_ms` (p95 each) with the `huge` seller
+//!   (100,000 questions) synced into the store: a page of 100 rows at offsets across the whole
+//!   list, searches for common words, and answer suggestions for questions across listings.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -384,38 +387,179 @@ async fn detection() -> anyhow::Result<Detection> {
     })
 }
 
+fn p95(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[((samples.len() as f64 * 0.95).ceil() as usize).clamp(1, samples.len()) - 1]
+}
+
+struct InboxFigures {
+    questions: i64,
+    page_ms: f64,
+    search_ms: f64,
+    suggest_ms: f64,
+}
+
+/// Inbox queries against a store holding the huge seller.
+async fn inbox_figures() -> anyhow::Result<InboxFigures> {
+    use mostrador_core::inbox::{InboxQuery, StatusFilter};
+    let recorder = Arc::new(RecordingNotifier::default());
+    let h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Huge,
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    let seller = h.seller_id;
+    h.core.poll_questions(seller).await?;
+    h.core.sync_pass(seller).await?;
+    let all = h
+        .core
+        .inbox(InboxQuery {
+            status: StatusFilter::All,
+            limit: Some(1),
+            ..InboxQuery::default()
+        })
+        .await?
+        .total;
+
+    let mut page = Vec::new();
+    for n in 0..60u32 {
+        let status = [
+            StatusFilter::All,
+            StatusFilter::Answered,
+            StatusFilter::Unanswered,
+        ][n as usize % 3];
+        let offset = (n * 1663) % (all as u32).max(1);
+        let start = Instant::now();
+        h.core
+            .inbox(InboxQuery {
+                status,
+                limit: Some(100),
+                offset: Some(if status == StatusFilter::Unanswered {
+                    0
+                } else {
+                    offset
+                }),
+                ..InboxQuery::default()
+            })
+            .await?;
+        page.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    const WORDS: &[&str] = &[
+        "envio",
+        "talle",
+        "factura",
+        "stock",
+        "color",
+        "garantia",
+        "cuotas",
+        "retiro",
+        "medidas",
+        "original",
+        "azul",
+        "negro",
+        "precio",
+        "hola",
+        "tenes",
+        "envío gratis",
+        "mate",
+        "termo",
+        "entrega",
+        "caja",
+    ];
+    let mut search = Vec::new();
+    for w in WORDS.iter().chain(WORDS.iter()) {
+        let start = Instant::now();
+        h.core
+            .inbox(InboxQuery {
+                status: StatusFilter::All,
+                limit: Some(100),
+                search: Some((*w).to_owned()),
+                ..InboxQuery::default()
+            })
+            .await?;
+        search.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    let ids: Vec<i64> = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        w.questions
+            .values()
+            .filter(|q| q.seller_id == seller && q.status != "DELETED")
+            .step_by(1999)
+            .map(|q| q.id)
+            .collect()
+    };
+    let mut suggest = Vec::new();
+    for id in ids {
+        let start = Instant::now();
+        h.core.suggestions(id).await?;
+        suggest.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(InboxFigures {
+        questions: all,
+        page_ms: p95(page),
+        search_ms: p95(search),
+        suggest_ms: p95(suggest),
+    })
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let sync = sync_figures().await?;
-    println!("bench sync_seconds {:.2} s", sync.seconds);
-    println!(
-        "bench sync_lower_bound_seconds {:.2} s",
-        sync.lower_bound_seconds
-    );
-    println!(
-        "bench sync_ratio {:.2} ratio",
-        sync.seconds / sync.lower_bound_seconds
-    );
-    println!("bench sync_requests {} req", sync.requests);
-    println!("bench sync_requests_fewest {} req", sync.fewest);
-    println!(
-        "bench sync_requests_ratio {:.2} ratio",
-        sync.requests as f64 / sync.fewest as f64
-    );
-    let d = detection().await?;
-    println!(
-        "bench question_detect_poll_interval_ms {} ms",
-        POLL_INTERVAL.as_millis()
-    );
-    println!("bench question_detect_p95_ms {:.0} ms", d.p95);
-    println!(
-        "bench question_detect_p95_vs_goal {:.2} ratio",
-        d.p95 / (POLL_INTERVAL.as_millis() as f64 + 1000.0)
-    );
-    println!("bench idle_requests_per_min {:.1} req/min", d.idle_per_min);
+    // Optional arguments name the groups to run (inbox, sync, detect, rps, notify); default all.
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    let run = |group: &str| only.is_empty() || only.iter().any(|o| o == group);
+    if run("inbox") {
+        let inbox = inbox_figures().await?;
+        println!("bench inbox_questions {} questions", inbox.questions);
+        println!("bench inbox_page_ms {:.2} ms", inbox.page_ms);
+        println!("bench fts_search_p95_ms {:.2} ms", inbox.search_ms);
+        println!("bench suggest_ms {:.2} ms", inbox.suggest_ms);
+    }
+    if run("sync") {
+        let sync = sync_figures().await?;
+        println!("bench sync_seconds {:.2} s", sync.seconds);
+        println!(
+            "bench sync_lower_bound_seconds {:.2} s",
+            sync.lower_bound_seconds
+        );
+        println!(
+            "bench sync_ratio {:.2} ratio",
+            sync.seconds / sync.lower_bound_seconds
+        );
+        println!("bench sync_requests {} req", sync.requests);
+        println!("bench sync_requests_fewest {} req", sync.fewest);
+        println!(
+            "bench sync_requests_ratio {:.2} ratio",
+            sync.requests as f64 / sync.fewest as f64
+        );
+    }
+    if run("detect") {
+        let d = detection().await?;
+        println!(
+            "bench question_detect_poll_interval_ms {} ms",
+            POLL_INTERVAL.as_millis()
+        );
+        println!("bench question_detect_p95_ms {:.0} ms", d.p95);
+        println!(
+            "bench question_detect_p95_vs_goal {:.2} ratio",
+            d.p95 / (POLL_INTERVAL.as_millis() as f64 + 1000.0)
+        );
+        println!("bench idle_requests_per_min {:.1} req/min", d.idle_per_min);
+    }
 
-    let rps = sandbox_rps().await?;
-    println!("bench sandbox_rps {rps:.0} req/s");
+    if run("rps") {
+        let rps = sandbox_rps().await?;
+        println!("bench sandbox_rps {rps:.0} req/s");
+    }
+    if !run("notify") {
+        return Ok(());
+    }
     let l = notify_latency().await?;
     let interval = POLL_INTERVAL.as_millis() as f64;
     println!("bench notify_poll_interval_ms {interval:.0} ms");

@@ -24,6 +24,7 @@ pub mod questions;
 pub mod reputation;
 pub mod settings;
 pub mod shipments;
+pub mod templates;
 pub mod visits;
 
 use std::path::Path;

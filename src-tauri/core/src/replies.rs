@@ -1,0 +1,352 @@
+//! Quick replies: filling a template's `{variables}` from the open question, the linter every
+//! answer and message goes through while it is typed, and suggestions from the seller's own
+//! past answers (same listing first, then the most similar questions by FTS5 bm25). Nothing
+//! leaves the machine.
+
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::inbox::search::similar_query;
+use crate::outbox::ANSWER_MAX_CHARS;
+use crate::outbox::writes::MESSAGE_MAX_CHARS;
+use crate::store::questions;
+
+/// The variables a template may use.
+pub const VARIABLES: &[&str] = &[
+    "buyer",
+    "item_title",
+    "price",
+    "stock",
+    "seller",
+    "site_greeting",
+];
+
+/// The values a template is filled with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "ReplyContext.ts")]
+pub struct Context {
+    /// Buyer's nickname.
+    pub buyer: String,
+    /// Listing title.
+    pub item_title: String,
+    /// Price with its currency code, e.g. `28990 ARS`.
+    pub price: String,
+    /// Units in stock.
+    pub stock: String,
+    /// The seller's nickname.
+    pub seller: String,
+    /// "Hola" or "Olá", by site.
+    pub site_greeting: String,
+}
+
+impl Context {
+    fn value(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "buyer" => &self.buyer,
+            "item_title" => &self.item_title,
+            "price" => &self.price,
+            "stock" => &self.stock,
+            "seller" => &self.seller,
+            "site_greeting" => &self.site_greeting,
+            _ => return None,
+        })
+    }
+}
+
+/// The values for `question_id`: its buyer, listing and account.
+pub fn context_for(conn: &Connection, question_id: i64) -> Result<Context> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        "SELECT COALESCE(b.nickname, ''), COALESCE(l.title, q.item_id),
+                COALESCE(l.price || ' ' || l.currency_id, l.price, ''),
+                COALESCE(CAST(l.available_quantity AS TEXT), ''), a.nickname, a.site_id
+         FROM questions q JOIN accounts a ON a.id = q.account_id
+         LEFT JOIN listings l ON l.id = q.item_id LEFT JOIN buyers b ON b.id = q.buyer_id
+         WHERE q.id = ?1",
+        [question_id],
+        |r| {
+            let site: String = r.get(5)?;
+            Ok(Context {
+                buyer: r.get(0)?,
+                item_title: r.get(1)?,
+                price: r.get(2)?,
+                stock: r.get(3)?,
+                seller: r.get(4)?,
+                site_greeting: if site == "MLB" { "Olá" } else { "Hola" }.to_owned(),
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("question {question_id}")))
+}
+
+/// A filled template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "Rendered.ts")]
+pub struct Rendered {
+    /// The text with known variables replaced (unknown ones left as written).
+    pub text: String,
+    /// Variables the template uses that do not exist (without braces).
+    pub unknown: Vec<String>,
+}
+
+/// Fills `template` with `ctx`. `{{` and `}}` stand for literal braces.
+pub fn render(template: &str, ctx: &Context) -> Rendered {
+    let mut out = String::with_capacity(template.len());
+    let mut unknown = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open].replace("}}", "}"));
+        let after = &rest[open + 1..];
+        if let Some(stripped) = after.strip_prefix('{') {
+            out.push('{');
+            rest = stripped;
+            continue;
+        }
+        match after.find('}') {
+            Some(close) if is_name(&after[..close]) => {
+                let name = &after[..close];
+                match ctx.value(name) {
+                    Some(v) => out.push_str(v),
+                    None => {
+                        if !unknown.iter().any(|u| u == name) {
+                            unknown.push(name.to_owned());
+                        }
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&rest.replace("}}", "}"));
+    Rendered { text: out, unknown }
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// What is being written: it decides the length limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "TextKind.ts")]
+pub enum TextKind {
+    /// An answer to a question (2,000 characters).
+    Answer,
+    /// A post-sale message (350 characters).
+    Message,
+}
+
+/// Something Mercado Libre moderates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "LintFinding.ts")]
+pub struct Finding {
+    /// `phone`, `email` or `link`.
+    pub kind: String,
+    /// The text found.
+    pub text: String,
+}
+
+/// The linter's verdict on a text being typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "Lint.ts")]
+pub struct Lint {
+    /// Characters typed.
+    #[ts(type = "number")]
+    pub chars: usize,
+    /// The most allowed.
+    #[ts(type = "number")]
+    pub limit: usize,
+    /// Whether it can be sent (not empty, within the limit).
+    pub sendable: bool,
+    /// Phone numbers, e-mail addresses and links found.
+    pub findings: Vec<Finding>,
+}
+
+/// Checks a text before it is sent.
+pub fn lint(text: &str, kind: TextKind) -> Lint {
+    let limit = match kind {
+        TextKind::Answer => ANSWER_MAX_CHARS,
+        TextKind::Message => MESSAGE_MAX_CHARS,
+    };
+    let chars = text.trim().chars().count();
+    let mut findings = Vec::new();
+    for word in text.split_whitespace() {
+        let w = word.trim_matches(|c: char| {
+            matches!(
+                c,
+                ',' | ';' | ':' | '!' | '?' | '¡' | '¿' | '(' | ')' | '"' | '\''
+            )
+        });
+        let w = w.trim_end_matches('.');
+        if is_email(w) {
+            findings.push(Finding {
+                kind: "email".into(),
+                text: w.to_owned(),
+            });
+        } else if is_link(w) {
+            findings.push(Finding {
+                kind: "link".into(),
+                text: w.to_owned(),
+            });
+        }
+    }
+    findings.extend(phones(text).into_iter().map(|p| Finding {
+        kind: "phone".into(),
+        text: p,
+    }));
+    Lint {
+        chars,
+        limit,
+        sendable: chars > 0 && chars <= limit,
+        findings,
+    }
+}
+
+fn is_email(w: &str) -> bool {
+    let Some((user, domain)) = w.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+}
+
+fn is_link(w: &str) -> bool {
+    let l = w.to_lowercase();
+    if l.starts_with("http://") || l.starts_with("https://") || l.starts_with("www.") {
+        return true;
+    }
+    const TLDS: &[&str] = &[
+        ".com", ".net", ".org", ".ar", ".br", ".mx", ".cl", ".co", ".uy", ".pe", ".io", ".me",
+        ".ly", ".link",
+    ];
+    let host = l.split('/').next().unwrap_or("");
+    host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        && TLDS
+            .iter()
+            .any(|t| host.ends_with(t) || host.contains(&format!("{t}.")))
+        && host.chars().any(char::is_alphabetic)
+}
+
+/// Runs of digits (with spaces, dashes, dots, parentheses or a leading +) holding 8 or more
+/// digits: what looks like a phone number.
+fn phones(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut digits = 0;
+    let flush = |current: &mut String, digits: &mut usize, out: &mut Vec<String>| {
+        let t = current
+            .trim()
+            .trim_end_matches(['-', '.', '('])
+            .trim()
+            .to_owned();
+        if *digits >= 8 {
+            out.push(t);
+        }
+        current.clear();
+        *digits = 0;
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            current.push(c);
+            digits += 1;
+        } else if matches!(c, ' ' | '-' | '.' | '(' | ')') && !current.is_empty()
+            || c == '+' && current.is_empty()
+        {
+            current.push(c);
+        } else {
+            flush(&mut current, &mut digits, &mut out);
+        }
+    }
+    flush(&mut current, &mut digits, &mut out);
+    out
+}
+
+/// One of the seller's past answers offered for the open question.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export, export_to = "Suggestion.ts")]
+pub struct Suggestion {
+    /// The answer given then.
+    pub answer: String,
+    /// The question it answered.
+    pub question: String,
+    /// Whether it was on the same listing.
+    pub same_listing: bool,
+}
+
+/// Up to `limit` past answers for `question_id`: answers on the same listing to similar
+/// questions first, then other listings' answers to similar questions, then the same
+/// listing's latest answers; the same text never twice.
+pub fn suggestions(conn: &Connection, question_id: i64, limit: usize) -> Result<Vec<Suggestion>> {
+    let q = questions::get(conn, question_id)?
+        .ok_or_else(|| Error::NotFound(format!("question {question_id}")))?;
+    let mut out: Vec<Suggestion> = Vec::new();
+    let mut push = |answer: String, question: String, same_listing: bool| {
+        if out.len() < limit && !out.iter().any(|s| s.answer == answer) {
+            out.push(Suggestion {
+                answer,
+                question,
+                same_listing,
+            });
+        }
+    };
+    if let Some(query) = similar_query(&q.text) {
+        // Column filter: only the question text decides similarity.
+        let matched = format!("text : ({query})");
+        let mut stmt = conn.prepare_cached(
+            "SELECT q.answer_text, q.text, q.item_id = ?3 AS same
+             FROM questions_fts f JOIN questions q ON q.id = f.rowid
+             WHERE questions_fts MATCH ?1 AND q.account_id = ?2 AND q.id != ?4
+               AND q.answer_text IS NOT NULL AND q.answer_text != ''
+             ORDER BY same DESC, f.rank
+             LIMIT ?5",
+        )?;
+        let rows = stmt.query_map(
+            params![matched, q.account_id, q.item_id, q.id, (limit * 4) as i64],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            },
+        )?;
+        for row in rows {
+            let (a, t, same) = row?;
+            push(a, t, same);
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT answer_text, text FROM questions
+         WHERE item_id = ?1 AND id != ?2 AND answer_text IS NOT NULL AND answer_text != ''
+         ORDER BY answer_date DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![q.item_id, q.id, (limit * 2) as i64], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (a, t) = row?;
+        push(a, t, true);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+use chrono::{Duration, TimeZone, Utc};
+
+use super::*;
+use crate::store::questions::tests::{sample, seed_account};
+use crate::store::testing::temp_store;
+
+fn ctx() -> Context {
+    Context {
+        buyer: "COMPRADOR_1".into(),
+        item_title: "Mate Imperial".into(),
+        price: "28990 ARS".into(),
+        stock: "14".into(),
+        seller: "MATEANDO".into(),
+        site_greeting: "Hola".into(),
+    }
+}
+
+#[test]
+fn fills_every_variable_and_flags_unknown_ones() {
+    let r = render(
+        "{site_greeting} {buyer}! El {item_title} cuesta {price}, quedan {stock}. {firma} {{literal}} — {seller}",
+        &ctx(),
+    );
+    assert_eq!(
+        r.text,
+        "Hola COMPRADOR_1! El Mate Imperial cuesta 28990 ARS, quedan 14. {firma} {literal} — MATEANDO"
+    );
+    assert_eq!(r.unknown, vec!["firma".to_owned()]);
+    let plain = render("Sin variables { ni llaves raras }", &ctx());
+    assert_eq!(plain.text, "Sin variables { ni llaves raras }");
+    assert!(plain.unknown.is_empty());
+    assert_eq!(render("{buyer", &ctx()).text, "{buyer");
+}
+
+#[test]
+fn the_linter_counts_against_each_limit_and_refuses_empty_text() {
+    let ok = lint("  Hola, sí hay stock.  ", TextKind::Answer);
+    assert_eq!((ok.chars, ok.limit, ok.sendable), (19, 2000, true));
+    assert!(ok.findings.is_empty());
+    assert!(!lint("   ", TextKind::Answer).sendable);
+    let long = "ñ".repeat(351);
+    assert!(!lint(&long, TextKind::Message).sendable, "350 for messages");
+    assert!(lint(&long, TextKind::Answer).sendable);
+}
+
+#[test]
+fn the_linter_flags_phones_emails_and_links() {
+    let l = lint(
+        "Escribime a ventas@mateando.com.ar o al +54 9 11 4567-8901, mirá www.mateando.com y https://bit.ly/x. Código 1234, talle 42.",
+        TextKind::Answer,
+    );
+    let kinds: Vec<(&str, &str)> = l
+        .findings
+        .iter()
+        .map(|f| (f.kind.as_str(), f.text.as_str()))
+        .collect();
+    assert!(
+        kinds.contains(&("email", "ventas@mateando.com.ar")),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("phone", "+54 9 11 4567-8901")),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&("link", "www.mateando.com")), "{kinds:?}");
+    assert!(kinds.contains(&("link", "https://bit.ly/x")), "{kinds:?}");
+    assert_eq!(
+        l.findings.len(),
+        4,
+        "short numbers are not phones: {kinds:?}"
+    );
+    assert!(
+        lint("Envío a 1.5 km, $ 12.500", TextKind::Answer)
+            .findings
+            .is_empty()
+    );
+}
+
+#[test]
+fn suggestions_rank_the_same_listing_first_then_similar_questions() {
+    let (_d, store) = temp_store();
+    let conn = store.conn().expect("conn");
+    seed_account(&conn);
+    let base = Utc
+        .with_ymd_and_hms(2026, 11, 1, 12, 0, 0)
+        .single()
+        .expect("date");
+    let history = [
+        (
+            10,
+            "MLA1",
+            "¿Tienen talle M en azul?",
+            "Sí, talle M en azul hay 3.",
+        ),
+        (
+            11,
+            "MLA2",
+            "¿Hay talle M en azul marino?",
+            "En azul marino solo L.",
+        ),
+        (12, "MLA2", "¿Hacen factura A?", "Sí, hacemos factura A."),
+        (
+            13,
+            "MLA1",
+            "¿Hacen envíos a Rosario?",
+            "Sí, por Mercado Envíos.",
+        ),
+        (14, "MLA3", "¿Viene en caja?", "Sí, en caja de regalo."),
+    ];
+    for (i, (id, item, text, answer)) in history.iter().enumerate() {
+        let mut q = sample(*id);
+        q.item_id = (*item).into();
+        q.text = (*text).into();
+        q.status = "ANSWERED".into();
+        q.answer_text = Some((*answer).into());
+        q.date_created = base + Duration::hours(i as i64);
+        q.answer_date = Some(q.date_created);
+        questions::upsert(&conn, &q, Utc::now()).expect("history");
+    }
+    let mut open = sample(20);
+    open.item_id = "MLA1".into();
+    open.text = "Hola, ¿tienen el talle M azul?".into();
+    questions::upsert(&conn, &open, Utc::now()).expect("open");
+
+    let s = suggestions(&conn, 20, 5).expect("suggestions");
+    let answers: Vec<&str> = s.iter().map(|x| x.answer.as_str()).collect();
+    assert_eq!(
+        answers,
+        vec![
+            "Sí, talle M en azul hay 3.", // same listing, similar
+            "En azul marino solo L.",     // other listing, similar
+            "Sí, por Mercado Envíos.",    // same listing, not similar
+        ]
+    );
+    assert!(s[0].same_listing && !s[1].same_listing && s[2].same_listing);
+    assert_eq!(suggestions(&conn, 20, 1).expect("one").len(), 1);
+    assert!(suggestions(&conn, 999, 3).is_err());
+}

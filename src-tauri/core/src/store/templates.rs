@@ -1,0 +1,114 @@
+//! The `reply_templates` table: the seller's quick replies.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::ts;
+use crate::error::Result;
+
+/// A stored quick reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "ReplyTemplate.ts")]
+pub struct Template {
+    /// Row id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Short name shown in lists.
+    pub title: String,
+    /// Text with `{variables}`.
+    pub text: String,
+    /// Only offered for this listing, when set.
+    pub item_id: Option<String>,
+    /// Typed shortcut, when set (e.g. `envio`).
+    pub shortcut: Option<String>,
+    /// Times it was used.
+    #[ts(type = "number")]
+    pub usage_count: i64,
+}
+
+/// What the user edits.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[ts(export, export_to = "ReplyTemplateDraft.ts")]
+pub struct Draft {
+    /// Short name.
+    pub title: String,
+    /// Text with `{variables}`.
+    pub text: String,
+    /// Only for this listing.
+    pub item_id: Option<String>,
+    /// Typed shortcut.
+    pub shortcut: Option<String>,
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Template> {
+    Ok(Template {
+        id: r.get("id")?,
+        title: r.get("title")?,
+        text: r.get("text")?,
+        item_id: r.get("item_id")?,
+        shortcut: r.get("shortcut")?,
+        usage_count: r.get("usage_count")?,
+    })
+}
+
+/// Templates offered for `item_id` (its own and the general ones; all when `None`), most used
+/// first.
+pub fn list(conn: &Connection, item_id: Option<&str>) -> Result<Vec<Template>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT * FROM reply_templates
+         WHERE ?1 IS NULL OR item_id IS NULL OR item_id = ?1
+         ORDER BY usage_count DESC, title COLLATE NOCASE, id",
+    )?;
+    let rows = stmt.query_map([item_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One template.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Template>> {
+    Ok(conn
+        .query_row(
+            "SELECT * FROM reply_templates WHERE id = ?1",
+            [id],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// Inserts (`id` = `None`) or updates a template; returns its id.
+pub fn save(conn: &Connection, id: Option<i64>, d: &Draft, now: DateTime<Utc>) -> Result<i64> {
+    match id {
+        Some(id) => {
+            conn.execute(
+                "UPDATE reply_templates SET title = ?2, text = ?3, item_id = ?4, shortcut = ?5,
+                     updated_at = ?6 WHERE id = ?1",
+                params![id, d.title, d.text, d.item_id, d.shortcut, ts(now)],
+            )?;
+            Ok(id)
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO reply_templates (title, text, item_id, shortcut, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                params![d.title, d.text, d.item_id, d.shortcut, ts(now)],
+            )?;
+            Ok(conn.last_insert_rowid())
+        }
+    }
+}
+
+/// Deletes a template.
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM reply_templates WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Counts one use.
+pub fn used(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE reply_templates SET usage_count = usage_count + 1 WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
