@@ -1,6 +1,8 @@
 // UI strings in Spanish, Portuguese (Brazil) and English, following the OS/browser locale.
 const es = {
   accounts: 'Cuentas',
+  searchPlaceholder: 'Buscar en preguntas, respuestas, publicaciones y compradores (/)',
+  results: 'resultados',
   offlineBanner: 'Sin conexión con Mercado Libre. Mostrador reintenta solo; tus respuestas quedan en cola.',
   rateLimitedBanner: 'Mercado Libre pidió ir más despacio. Seguimos en unos segundos.',
   reconnectBanner: 'Una cuenta necesita reconectarse para seguir sincronizando.',
@@ -83,6 +85,8 @@ type Strings = typeof es;
 
 const pt: Strings = {
   accounts: 'Contas',
+  searchPlaceholder: 'Buscar em perguntas, respostas, anúncios e compradores (/)',
+  results: 'resultados',
   offlineBanner: 'Sem conexão com o Mercado Livre. O Mostrador tenta de novo sozinho; suas respostas ficam na fila.',
   rateLimitedBanner: 'O Mercado Livre pediu para ir mais devagar. Continuamos em alguns segundos.',
   reconnectBanner: 'Uma conta precisa ser reconectada para continuar sincronizando.',
@@ -164,6 +168,8 @@ const pt: Strings = {
 
 const en: Strings = {
   accounts: 'Accounts',
+  searchPlaceholder: 'Search questions, answers, listings and buyers (/)',
+  results: 'results',
   offlineBanner: 'Mercado Libre cannot be reached. Mostrador keeps retrying; your answers stay queued.',
   rateLimitedBanner: 'Mercado Libre asked us to slow down. Resuming in a few seconds.',
   reconnectBanner: 'An account needs reconnecting to keep syncing.',

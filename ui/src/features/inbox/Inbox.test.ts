@@ -108,3 +108,28 @@ describe('Inbox and notifications', () => {
     expect(rows().find((r) => r.classList.contains('selected'))?.dataset.questionId).toBe('2');
   });
 });
+
+describe('Inbox search', () => {
+  it('finds accented words without accents and marks them, as text only', async () => {
+    const backend = new MockBackend([
+      sampleQuestion(1, { text: '¿Hacen envío a Córdoba?' }),
+      sampleQuestion(2, { text: '<img src=x onerror="window.__xss=1"> ¿tienen stock?' }),
+      sampleQuestion(3, { text: '¿Viene en caja?' }),
+    ]);
+    render(Inbox, { backend });
+    await screen.findAllByTestId('question-row');
+    await fireEvent.input(screen.getByTestId('inbox-search'), { target: { value: 'envio cordo' } });
+    await waitFor(() => expect(screen.getAllByTestId('question-row')).toHaveLength(1));
+    const row = screen.getByTestId('question-row');
+    const marks = Array.from(row.querySelectorAll('mark')).map((m) => m.textContent);
+    expect(marks).toEqual(['envío', 'Córdoba']);
+    expect(screen.getByTestId('search-results').textContent).toContain('1');
+
+    await fireEvent.input(screen.getByTestId('inbox-search'), { target: { value: 'onerror' } });
+    await waitFor(() => expect(screen.getAllByTestId('question-row')[0]!.dataset.questionId).toBe('2'));
+    const hit = screen.getAllByTestId('question-row')[0]!;
+    expect(hit.querySelector('img')).toBeNull();
+    expect(hit.textContent).toContain('<img src=x onerror="window.__xss=1">');
+    expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
+  });
+});

@@ -9,6 +9,8 @@ const PAGE_SIZE = 200;
 
 export class InboxState {
   filter = $state<StatusFilter>('unanswered');
+  /** Words to search for (the core folds accents; every word is a prefix). */
+  search = $state('');
   items = $state<InboxQuestion[]>([]);
   total = $state(0);
   unanswered = $state(0);
@@ -46,7 +48,13 @@ export class InboxState {
   async load(): Promise<void> {
     this.loading = true;
     try {
-      const page = await this.backend.inboxList({ status: this.filter, limit: PAGE_SIZE, offset: 0 });
+      const search = this.search.trim();
+      const page = await this.backend.inboxList({
+        status: this.filter,
+        limit: PAGE_SIZE,
+        offset: 0,
+        ...(search ? { search } : {}),
+      });
       this.items = page.items;
       this.total = page.total;
       this.unanswered = page.unanswered;
@@ -58,6 +66,18 @@ export class InboxState {
     } finally {
       this.loading = false;
     }
+  }
+
+  private searchTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Searches as the user types (debounced). */
+  setSearch(text: string): void {
+    this.search = text;
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => {
+      this.selectedId = null;
+      void this.load();
+    }, 150);
   }
 
   async setFilter(filter: StatusFilter): Promise<void> {

@@ -2,6 +2,7 @@
 // It follows the core's rules that the UI relies on (validation, answered moves out of the
 // unanswered filter) so tests exercise real UI behaviour, not a shortcut.
 import type { Backend } from './backend';
+import { MARK_END, MARK_START, fold } from '../marked';
 import { BackendError } from './backend';
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxPage } from './bindings/InboxPage';
@@ -52,6 +53,13 @@ export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {
   };
 }
 
+/** Marks the words of `text` that start with one of `words` (accents and case folded). */
+function mark(text: string, words: string[]): string {
+  return text.replace(/[\p{L}\p{N}]+/gu, (w) =>
+    words.some((p) => fold(w).startsWith(p)) ? `${MARK_START}${w}${MARK_END}` : w,
+  );
+}
+
 export class MockBackend implements Backend {
   questions: InboxQuestion[];
   sent: { questionId: number; text: string }[] = [];
@@ -67,9 +75,32 @@ export class MockBackend implements Backend {
   }
 
   async inboxList(query: InboxQuery): Promise<InboxPage> {
-    const matches = this.questions.filter((q) =>
-      query.status === 'all' ? true : query.status === 'answered' ? q.status === 'ANSWERED' : q.status === 'UNANSWERED',
-    );
+    const words = (query.search ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(fold);
+    const matches = this.questions
+      .filter((q) =>
+        query.status === 'all' ? true : query.status === 'answered' ? q.status === 'ANSWERED' : q.status === 'UNANSWERED',
+      )
+      .filter((q) => {
+        if (words.length === 0) return true;
+        // Like the core: every word is a prefix of some word of the text, answer, title or buyer.
+        const haystack = [q.text, q.answer_text ?? '', q.item_title ?? '', q.buyer_nickname ?? '']
+          .flatMap((f) => f.split(/[^\p{L}\p{N}]+/u))
+          .map(fold);
+        return words.every((w) => haystack.some((h) => h.startsWith(w)));
+      })
+      .map((q) =>
+        words.length === 0
+          ? q
+          : {
+              ...q,
+              highlight: {
+                text: mark(q.text, words),
+                answer: mark(q.answer_text ?? '', words),
+                title: mark(q.item_title ?? '', words),
+                buyer: mark(q.buyer_nickname ?? '', words),
+              },
+            },
+      );
     const sorted = [...matches].sort((a, b) =>
       query.status === 'unanswered'
         ? a.date_created.localeCompare(b.date_created)
