@@ -217,6 +217,13 @@ pub fn run() {
             commands::accounts::account_disconnect,
             commands::accounts::sync_progress,
             commands::notifications::tray_status,
+            commands::replies::templates_list,
+            commands::replies::template_save,
+            commands::replies::template_delete,
+            commands::replies::template_render,
+            commands::replies::template_used,
+            commands::replies::text_lint,
+            commands::replies::reply_suggestions,
             commands::notifications::preferences_get,
             commands::notifications::preferences_set,
         ])

@@ -577,6 +577,11 @@ impl Core {
         self.store.run(move |c| store::templates::used(c, id)).await
     }
 
+    /// Checks a text being typed (length, phones, e-mails, links).
+    pub fn lint(&self, text: &str, kind: replies::TextKind) -> replies::Lint {
+        replies::lint(text, kind)
+    }
+
     /// The seller's past answers for a question, best first.
     pub async fn suggestions(&self, question_id: i64) -> Result<Vec<replies::Suggestion>> {
         self.store

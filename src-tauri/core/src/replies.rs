@@ -25,7 +25,7 @@ pub const VARIABLES: &[&str] = &[
 
 /// The values a template is filled with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
-#[ts(export, export_to = "ReplyContext.ts")]
+#[ts(export, export_to = "ReplyContext.ts", rename = "ReplyContext")]
 pub struct Context {
     /// Buyer's nickname.
     pub buyer: String,
@@ -148,7 +148,7 @@ pub enum TextKind {
 
 /// Something Mercado Libre moderates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export, export_to = "LintFinding.ts")]
+#[ts(export, export_to = "LintFinding.ts", rename = "LintFinding")]
 pub struct Finding {
     /// `phone`, `email` or `link`.
     pub kind: String,

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod inbox;
 pub mod notifications;
+pub mod replies;
 
 use std::sync::Arc;
 

@@ -1,6 +1,12 @@
 // UI strings in Spanish, Portuguese (Brazil) and English, following the OS/browser locale.
 const es = {
   accounts: 'Cuentas',
+  unknownVariables: 'Variables desconocidas (quedan tal cual)',
+  lintKinds: { phone: 'Teléfono (Mercado Libre lo modera)', email: 'E-mail (Mercado Libre lo modera)', link: 'Enlace (Mercado Libre lo modera)' },
+  pastAnswers: 'Respuestas anteriores',
+  suggestionKey: 's inserta la primera',
+  sameListing: 'misma publicación',
+  insert: 'Insertar',
   searchPlaceholder: 'Buscar en preguntas, respuestas, publicaciones y compradores (/)',
   results: 'resultados',
   offlineBanner: 'Sin conexión con Mercado Libre. Mostrador reintenta solo; tus respuestas quedan en cola.',
@@ -85,6 +91,12 @@ type Strings = typeof es;
 
 const pt: Strings = {
   accounts: 'Contas',
+  unknownVariables: 'Variáveis desconhecidas (ficam como estão)',
+  lintKinds: { phone: 'Telefone (o Mercado Livre modera)', email: 'E-mail (o Mercado Livre modera)', link: 'Link (o Mercado Livre modera)' },
+  pastAnswers: 'Respostas anteriores',
+  suggestionKey: 's insere a primeira',
+  sameListing: 'mesmo anúncio',
+  insert: 'Inserir',
   searchPlaceholder: 'Buscar em perguntas, respostas, anúncios e compradores (/)',
   results: 'resultados',
   offlineBanner: 'Sem conexão com o Mercado Livre. O Mostrador tenta de novo sozinho; suas respostas ficam na fila.',
@@ -168,6 +180,12 @@ const pt: Strings = {
 
 const en: Strings = {
   accounts: 'Accounts',
+  unknownVariables: 'Unknown variables (left as written)',
+  lintKinds: { phone: 'Phone number (Mercado Libre moderates it)', email: 'E-mail (Mercado Libre moderates it)', link: 'Link (Mercado Libre moderates it)' },
+  pastAnswers: 'Past answers',
+  suggestionKey: 's inserts the first',
+  sameListing: 'same listing',
+  insert: 'Insert',
   searchPlaceholder: 'Search questions, answers, listings and buyers (/)',
   results: 'results',
   offlineBanner: 'Mercado Libre cannot be reached. Mostrador keeps retrying; your answers stay queued.',

@@ -10,7 +10,7 @@ use crate::error::Result;
 
 /// A stored quick reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export, export_to = "ReplyTemplate.ts")]
+#[ts(export, export_to = "ReplyTemplate.ts", rename = "ReplyTemplate")]
 pub struct Template {
     /// Row id.
     #[ts(type = "number")]
@@ -30,7 +30,11 @@ pub struct Template {
 
 /// What the user edits.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
-#[ts(export, export_to = "ReplyTemplateDraft.ts")]
+#[ts(
+    export,
+    export_to = "ReplyTemplateDraft.ts",
+    rename = "ReplyTemplateDraft"
+)]
 pub struct Draft {
     /// Short name.
     pub title: String,

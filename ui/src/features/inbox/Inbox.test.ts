@@ -133,3 +133,40 @@ describe('Inbox search', () => {
     expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
   });
 });
+
+describe('Quick replies in the inbox', () => {
+  it('inserts a template with the question values from the keyboard, flags unknown variables, and sends it', async () => {
+    const backend = new MockBackend([sampleQuestion(1, { buyer_nickname: 'JUAN_PEREZ', item_stock: 7 })]);
+    await backend.templateSave(null, {
+      title: 'Stock',
+      text: '{site_greeting} {buyer}, quedan {stock} unidades. {firma}',
+      item_id: null,
+      shortcut: null,
+    });
+    render(Inbox, { backend });
+    await screen.findByTestId('question-detail');
+    await screen.findByTestId('template-chip');
+    await userEvent.keyboard('1');
+    const input = screen.getByTestId('answer-input') as HTMLTextAreaElement;
+    await waitFor(() => expect(input.value).toBe('Hola JUAN_PEREZ, quedan 7 unidades. {firma}'));
+    expect(screen.getByTestId('unknown-variables').textContent).toContain('{firma}');
+    expect(backend.templates[0]!.usage_count).toBe(1);
+    input.focus();
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(backend.sent).toEqual([{ questionId: 1, text: 'Hola JUAN_PEREZ, quedan 7 unidades. {firma}' }]));
+  });
+
+  it('flags phone numbers while typing and inserts a past answer with s', async () => {
+    const backend = new MockBackend([
+      sampleQuestion(1),
+      sampleQuestion(2, { status: 'ANSWERED', answer_text: 'Sí, hay en azul.', text: '¿Hay en azul?' }),
+    ]);
+    render(Inbox, { backend });
+    await screen.findByTestId('suggestions');
+    await userEvent.keyboard('s');
+    const input = screen.getByTestId('answer-input') as HTMLTextAreaElement;
+    await waitFor(() => expect(input.value).toBe('Sí, hay en azul.'));
+    await userEvent.type(input, ' Llamame al 11 4567-8901');
+    await waitFor(() => expect(screen.getByTestId('lint-findings').textContent).toContain('11 4567-8901'));
+  });
+});

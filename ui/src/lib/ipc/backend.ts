@@ -9,6 +9,12 @@ import type { NotificationSettings } from './bindings/NotificationSettings';
 import type { AppPreferences } from './bindings/AppPreferences';
 import type { ConnectRequest } from './bindings/ConnectRequest';
 import type { ResourceProgress } from './bindings/ResourceProgress';
+import type { ReplyTemplate } from './bindings/ReplyTemplate';
+import type { ReplyTemplateDraft } from './bindings/ReplyTemplateDraft';
+import type { Rendered } from './bindings/Rendered';
+import type { Lint } from './bindings/Lint';
+import type { TextKind } from './bindings/TextKind';
+import type { Suggestion } from './bindings/Suggestion';
 
 export interface Backend {
   inboxList(query: InboxQuery): Promise<InboxPage>;
@@ -26,6 +32,15 @@ export interface Backend {
   connectFinish(landed: string): Promise<AccountSummary>;
   accountDisconnect(accountId: number): Promise<void>;
   syncProgress(accountId: number): Promise<ResourceProgress[]>;
+  /** Quick replies for a listing (all when absent), most used first. */
+  templatesList(itemId?: string): Promise<ReplyTemplate[]>;
+  templateSave(id: number | null, draft: ReplyTemplateDraft): Promise<number>;
+  templateDelete(id: number): Promise<void>;
+  /** Fills a template's text with a question's values. */
+  templateRender(text: string, questionId: number): Promise<Rendered>;
+  templateUsed(id: number): Promise<void>;
+  textLint(text: string, kind: TextKind): Promise<Lint>;
+  replySuggestions(questionId: number): Promise<Suggestion[]>;
   notificationsGet(): Promise<NotificationSettings>;
   notificationsSet(settings: NotificationSettings): Promise<void>;
   notificationsPause(minutes: number): Promise<void>;

@@ -13,6 +13,12 @@ import type { NotificationSettings } from './bindings/NotificationSettings';
 import type { AppPreferences } from './bindings/AppPreferences';
 import type { ConnectRequest } from './bindings/ConnectRequest';
 import type { ResourceProgress } from './bindings/ResourceProgress';
+import type { ReplyTemplate } from './bindings/ReplyTemplate';
+import type { ReplyTemplateDraft } from './bindings/ReplyTemplateDraft';
+import type { Rendered } from './bindings/Rendered';
+import type { Lint } from './bindings/Lint';
+import type { TextKind } from './bindings/TextKind';
+import type { Suggestion } from './bindings/Suggestion';
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -146,6 +152,82 @@ export class MockBackend implements Backend {
   }
 
   async syncNow(): Promise<void> {}
+
+  templates: ReplyTemplate[] = [];
+  private nextTemplate = 1;
+
+  async templatesList(itemId?: string): Promise<ReplyTemplate[]> {
+    return this.templates
+      .filter((t) => !itemId || !t.item_id || t.item_id === itemId)
+      .sort((a, b) => b.usage_count - a.usage_count || a.title.localeCompare(b.title));
+  }
+
+  async templateSave(id: number | null, draft: ReplyTemplateDraft): Promise<number> {
+    if (!draft.title.trim() || !draft.text.trim()) {
+      throw new BackendError('invalid_input', 'a quick reply needs a title and a text');
+    }
+    if (id === null) {
+      id = this.nextTemplate++;
+      this.templates.push({ id, usage_count: 0, ...draft });
+    } else {
+      const at = this.templates.findIndex((t) => t.id === id);
+      this.templates[at] = { ...this.templates[at]!, ...draft };
+    }
+    return id;
+  }
+
+  async templateDelete(id: number): Promise<void> {
+    this.templates = this.templates.filter((t) => t.id !== id);
+  }
+
+  /** Fills `{variables}` like the core (unknown ones are kept and reported). */
+  async templateRender(text: string, questionId: number): Promise<Rendered> {
+    const q = this.questions.find((x) => x.id === questionId);
+    if (!q) throw new BackendError('not_found', `question ${questionId}`);
+    const values: Record<string, string> = {
+      buyer: q.buyer_nickname ?? '',
+      item_title: q.item_title ?? q.item_id,
+      price: q.item_price ? `${q.item_price} ${q.item_currency ?? ''}`.trim() : '',
+      stock: q.item_stock === null ? '' : String(q.item_stock),
+      seller: q.account_nickname,
+      site_greeting: q.site_id === 'MLB' ? 'Olá' : 'Hola',
+    };
+    const unknown: string[] = [];
+    const out = text.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => {
+      if (name in values) return values[name]!;
+      if (!unknown.includes(name)) unknown.push(name);
+      return whole;
+    });
+    return { text: out, unknown };
+  }
+
+  async templateUsed(id: number): Promise<void> {
+    const t = this.templates.find((x) => x.id === id);
+    if (t) t.usage_count += 1;
+  }
+
+  async textLint(text: string, kind: TextKind): Promise<Lint> {
+    const limit = kind === 'answer' ? 2000 : 350;
+    const chars = [...text.trim()].length;
+    const findings = [
+      ...[...text.matchAll(/\S+@\S+\.\w+/g)].map((m) => ({ kind: 'email', text: m[0] })),
+      ...[...text.matchAll(/(https?:\/\/|www\.)\S+/g)].map((m) => ({ kind: 'link', text: m[0] })),
+      ...[...text.matchAll(/\+?\d[\d\s().-]{6,}\d/g)]
+        .filter((m) => m[0].replace(/\D/g, '').length >= 8)
+        .map((m) => ({ kind: 'phone', text: m[0] })),
+    ];
+    return { chars, limit, sendable: chars > 0 && chars <= limit, findings };
+  }
+
+  async replySuggestions(questionId: number): Promise<Suggestion[]> {
+    const q = this.questions.find((x) => x.id === questionId);
+    if (!q) return [];
+    return this.questions
+      .filter((x) => x.id !== questionId && x.answer_text)
+      .sort((a, b) => Number(b.item_id === q.item_id) - Number(a.item_id === q.item_id))
+      .slice(0, 5)
+      .map((x) => ({ answer: x.answer_text!, question: x.text, same_listing: x.item_id === q.item_id }));
+  }
 
   /** Progress rows per account, as the core reports them. */
   progress: Record<number, ResourceProgress[]> = {

@@ -11,6 +11,12 @@ import type { NotificationSettings } from './bindings/NotificationSettings';
 import type { AppPreferences } from './bindings/AppPreferences';
 import type { ConnectRequest } from './bindings/ConnectRequest';
 import type { ResourceProgress } from './bindings/ResourceProgress';
+import type { ReplyTemplate } from './bindings/ReplyTemplate';
+import type { ReplyTemplateDraft } from './bindings/ReplyTemplateDraft';
+import type { Rendered } from './bindings/Rendered';
+import type { Lint } from './bindings/Lint';
+import type { TextKind } from './bindings/TextKind';
+import type { Suggestion } from './bindings/Suggestion';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -32,6 +38,13 @@ export const tauriBackend: Backend = {
   connectFinish: (landed: string) => call<AccountSummary>('connect_finish', { landed }),
   accountDisconnect: (accountId: number) => call<void>('account_disconnect', { accountId }),
   syncProgress: (accountId: number) => call<ResourceProgress[]>('sync_progress', { accountId }),
+  templatesList: (itemId?: string) => call<ReplyTemplate[]>('templates_list', { itemId: itemId ?? null }),
+  templateSave: (id: number | null, draft: ReplyTemplateDraft) => call<number>('template_save', { id, draft }),
+  templateDelete: (id: number) => call<void>('template_delete', { id }),
+  templateRender: (text: string, questionId: number) => call<Rendered>('template_render', { text, questionId }),
+  templateUsed: (id: number) => call<void>('template_used', { id }),
+  textLint: (text: string, kind: TextKind) => call<Lint>('text_lint', { text, kind }),
+  replySuggestions: (questionId: number) => call<Suggestion[]>('reply_suggestions', { questionId }),
   notificationsGet: () => call<NotificationSettings>('notifications_get'),
   notificationsSet: (settings: NotificationSettings) => call<void>('notifications_set', { settings }),
   notificationsPause: (minutes: number) => call<void>('notifications_pause', { minutes }),

@@ -3,7 +3,7 @@
 /**
  * Something Mercado Libre moderates.
  */
-export type Finding = { 
+export type LintFinding = { 
 /**
  * `phone`, `email` or `link`.
  */

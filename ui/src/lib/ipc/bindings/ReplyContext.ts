@@ -3,7 +3,7 @@
 /**
  * The values a template is filled with.
  */
-export type Context = { 
+export type ReplyContext = { 
 /**
  * Buyer's nickname.
  */

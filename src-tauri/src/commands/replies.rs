@@ -1,0 +1,84 @@
+//! Quick reply commands: templates, filling them for a question, the linter and suggestions.
+
+use mostrador_core::error::UiError;
+use mostrador_core::replies::{Lint, Rendered, Suggestion, TextKind};
+use mostrador_core::store::templates::{Draft, Template};
+use tauri::State;
+
+use super::AppState;
+
+/// Quick replies for a listing (all when `item_id` is absent), most used first.
+#[tauri::command]
+pub async fn templates_list(
+    state: State<'_, AppState>,
+    item_id: Option<String>,
+) -> Result<Vec<Template>, UiError> {
+    state
+        .core
+        .templates(item_id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Creates or updates a quick reply; returns its id.
+#[tauri::command]
+pub async fn template_save(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    draft: Draft,
+) -> Result<i64, UiError> {
+    state
+        .core
+        .save_template(id, draft)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Deletes a quick reply.
+#[tauri::command]
+pub async fn template_delete(state: State<'_, AppState>, id: i64) -> Result<(), UiError> {
+    state
+        .core
+        .delete_template(id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Fills a template's text for a question.
+#[tauri::command]
+pub async fn template_render(
+    state: State<'_, AppState>,
+    text: String,
+    question_id: i64,
+) -> Result<Rendered, UiError> {
+    state
+        .core
+        .render_template(text, question_id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Counts one use of a quick reply.
+#[tauri::command]
+pub async fn template_used(state: State<'_, AppState>, id: i64) -> Result<(), UiError> {
+    state.core.template_used(id).await.map_err(super::log_error)
+}
+
+/// Checks a text being typed.
+#[tauri::command]
+pub fn text_lint(state: State<'_, AppState>, text: String, kind: TextKind) -> Lint {
+    state.core.lint(&text, kind)
+}
+
+/// Past answers for a question, best first.
+#[tauri::command]
+pub async fn reply_suggestions(
+    state: State<'_, AppState>,
+    question_id: i64,
+) -> Result<Vec<Suggestion>, UiError> {
+    state
+        .core
+        .suggestions(question_id)
+        .await
+        .map_err(super::log_error)
+}
