@@ -16,11 +16,21 @@ set -euo pipefail
 cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-Xvfb ":$XTASK_DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-export DISPLAY=":$XTASK_DISPLAY"
+# The first free display from $XTASK_DISPLAY on (another session may hold one).
+for n in $(seq "$XTASK_DISPLAY" $((XTASK_DISPLAY + 40))); do
+  [ -e "/tmp/.X$n-lock" ] && continue
+  Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+  xvfb=$!
+  export DISPLAY=":$n"
+  for _ in $(seq 100); do
+    xdpyinfo >/dev/null 2>&1 && break
+    kill -0 "$xvfb" 2>/dev/null || break
+    sleep 0.1
+  done
+  xdpyinfo >/dev/null 2>&1 && break
+done
 # The app under test opens web addresses with xdg-open; no browser is wanted in the session.
 export BROWSER=true
-for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 xdpyinfo >/dev/null 2>&1 || { echo "Xvfb did not start"; exit 1; }
 
 # Unlock a fresh keyring before anything asks for it (a locked one makes calls hang).
