@@ -153,6 +153,8 @@ pub struct InboxQuestion {
 pub struct InboxPage {
     /// The rows.
     pub items: Vec<InboxQuestion>,
+    /// Whether `total` stopped counting at the search cap (show it as "1,000+").
+    pub total_capped: bool,
     /// Rows matching the filter.
     #[ts(type = "number")]
     pub total: i64,
@@ -261,10 +263,11 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
     let (from, highlight, order) = match &fts {
         Some(q) => {
             bind("questions_fts MATCH ?", Box::new(q.clone()));
+            // Newest first: FTS5 walks its rowids backwards without ranking every match.
             (
                 "questions_fts f JOIN questions q ON q.id = f.rowid",
                 search::HIGHLIGHT_COLUMNS,
-                "f.rank, q.id DESC",
+                "f.rowid DESC",
             )
         }
         None => (
@@ -279,17 +282,34 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
     };
     let filter = clauses.join(" AND ");
     let n = values.len();
+    let states = format!("?{}, ?{}, ?{}", n + 3, n + 4, n + 5);
     // Page parameters follow the filter's: limit, offset, then the outbox states.
-    let sql = format!(
-        "{} WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
-        SELECT
-            .replace("{highlight}", highlight)
-            .replace("{from}", from)
-            .replace("{states}", &format!("?{}, ?{}, ?{}", n + 3, n + 4, n + 5)),
-        n + 1,
-        n + 2
-    );
-    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter}");
+    let sql = if fts.is_some() {
+        format!(
+            "{} WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+            SELECT
+                .replace("{highlight}", highlight)
+                .replace("{from}", from)
+                .replace("{states}", &states),
+            n + 1,
+            n + 2
+        )
+    } else {
+        // The page's ids first, from the indexes alone; the joins only for those rows.
+        let page = format!(
+            "(SELECT q.id FROM questions q WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{}) AS page
+             JOIN questions q ON q.id = page.id",
+            n + 1,
+            n + 2
+        );
+        format!(
+            "{} ORDER BY {order}",
+            SELECT
+                .replace("{highlight}", highlight)
+                .replace("{from}", &page)
+                .replace("{states}", &states)
+        )
+    };
     let mut page_values: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
     let (limit, offset) = (limit as i64, offset as i64);
     page_values.push(&limit);
@@ -301,10 +321,19 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
     let items = stmt
         .query_map(page_values.as_slice(), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // A search counts its matches up to SEARCH_COUNT_CAP: enough to say "1,000+".
+    let count_sql = match fts {
+        Some(_) => format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {})",
+            search::COUNT_CAP
+        ),
+        None => format!("SELECT COUNT(*) FROM {from} WHERE {filter}"),
+    };
     let count_values: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
-    let total = conn
+    let total: i64 = conn
         .prepare_cached(&count_sql)?
         .query_row(count_values.as_slice(), |r| r.get(0))?;
+    let total_capped = query.search.is_some() && total >= search::COUNT_CAP;
     let unanswered = conn.query_row(
         "SELECT COUNT(*) FROM questions WHERE status = ?1",
         [UNANSWERED],
@@ -313,6 +342,7 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
     Ok(InboxPage {
         items,
         total,
+        total_capped,
         unanswered,
     })
 }

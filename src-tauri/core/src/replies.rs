@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::inbox::search::similar_query;
+use crate::inbox::search::{any_of, meaningful_words};
 use crate::outbox::ANSWER_MAX_CHARS;
 use crate::outbox::writes::MESSAGE_MAX_CHARS;
 use crate::store::questions;
@@ -291,6 +291,23 @@ pub struct Suggestion {
     pub same_listing: bool,
 }
 
+/// Of `words`, the `n` that the fewest questions use (and at least one does): they say most
+/// about what is being asked, and keep the similarity search small.
+fn rarest(conn: &Connection, words: Vec<String>, n: usize) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT doc FROM questions_vocab WHERE col = 'text' AND term = ?1")?;
+    let mut counted = Vec::new();
+    for w in words {
+        use rusqlite::OptionalExtension;
+        let docs: Option<i64> = stmt.query_row([&w], |r| r.get(0)).optional()?;
+        if let Some(d) = docs.filter(|d| *d > 0) {
+            counted.push((d, w));
+        }
+    }
+    counted.sort();
+    Ok(counted.into_iter().take(n).map(|(_, w)| w).collect())
+}
+
 /// Up to `limit` past answers for `question_id`: answers on the same listing to similar
 /// questions first, then other listings' answers to similar questions, then the same
 /// listing's latest answers; the same text never twice.
@@ -307,9 +324,7 @@ pub fn suggestions(conn: &Connection, question_id: i64, limit: usize) -> Result<
             });
         }
     };
-    if let Some(query) = similar_query(&q.text) {
-        // Column filter: only the question text decides similarity.
-        let matched = format!("text : ({query})");
+    if let Some(matched) = any_of(&rarest(conn, meaningful_words(&q.text), 3)?) {
         let mut stmt = conn.prepare_cached(
             "SELECT q.answer_text, q.text, q.item_id = ?3 AS same
              FROM questions_fts f JOIN questions q ON q.id = f.rowid

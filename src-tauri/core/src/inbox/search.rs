@@ -7,6 +7,9 @@ pub const MARK_START: char = '\u{E000}';
 /// Ends a matched span.
 pub const MARK_END: char = '\u{E001}';
 
+/// A search counts its matches up to this many.
+pub const COUNT_CAP: i64 = 1000;
+
 /// The highlighted columns of a search page.
 pub const HIGHLIGHT_COLUMNS: &str =
     "highlight(questions_fts, 0, char(57344), char(57345)) AS h_text,
@@ -27,25 +30,47 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
-/// An FTS5 query matching any of the meaningful words of `text` (for "questions like this
-/// one"): short words and the commonest Spanish and Portuguese words are left out.
-pub fn similar_query(text: &str) -> Option<String> {
+/// The meaningful words of `text` (for "questions like this one"), folded like the index folds
+/// them (lowercase, no accents): short words and the commonest Spanish and Portuguese words are
+/// left out.
+pub fn meaningful_words(text: &str) -> Vec<String> {
     const COMMON: &[&str] = &[
         "hola", "buenas", "buen", "dia", "tardes", "noches", "que", "los", "las", "del", "por",
-        "para", "con", "una", "uno", "tiene", "tienen", "tenes", "tenés", "hay", "como", "cómo",
-        "esta", "este", "eso", "esto", "gracias", "saludos", "olá", "ola", "obrigado", "voce",
-        "você", "tem", "com", "uma", "não", "nao", "sim", "pra", "the", "and", "you",
+        "para", "con", "una", "uno", "tiene", "tienen", "tenes", "hay", "como", "esta", "este",
+        "eso", "esto", "gracias", "saludos", "ola", "obrigado", "voce", "tem", "com", "uma", "nao",
+        "sim", "pra", "the", "and", "you",
     ];
-    let mut terms: Vec<String> = text
-        .to_lowercase()
+    let mut words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(w))
-        .map(|w| format!("\"{w}\""))
+        .map(fold)
+        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
         .collect();
-    terms.sort();
-    terms.dedup();
-    terms.truncate(12);
-    (!terms.is_empty()).then(|| terms.join(" OR "))
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// Lowercase without accents, as the index's tokenizer (unicode61, remove_diacritics 2) folds.
+pub fn fold(word: &str) -> String {
+    word.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'ä' | 'â' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
+}
+
+/// An FTS5 query on the question text matching any of `words`.
+pub fn any_of(words: &[String]) -> Option<String> {
+    let terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    (!terms.is_empty()).then(|| format!("text : ({})", terms.join(" OR ")))
 }
 
 #[cfg(test)]
@@ -68,12 +93,16 @@ mod tests {
     }
 
     #[test]
-    fn similar_keeps_the_meaningful_words() {
+    fn keeps_the_meaningful_words_folded() {
         assert_eq!(
-            similar_query("Hola, ¿tienen el talle M en azul? Gracias").as_deref(),
-            Some("\"azul\" OR \"talle\"")
+            meaningful_words("Hola, ¿tienen el talle M en AZUL? ¿Envío a Córdoba? Gracias"),
+            vec!["azul", "cordoba", "envio", "talle"]
         );
-        assert_eq!(similar_query("hola gracias"), None);
+        assert!(meaningful_words("hola gracias").is_empty());
+        assert_eq!(
+            any_of(&["azul".into(), "talle".into()]).as_deref(),
+            Some("text : (\"azul\" OR \"talle\")")
+        );
     }
 }
 

@@ -27,6 +27,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_search_and_replies",
         include_str!("../../migrations/0004_search_and_replies.sql"),
     ),
+    (
+        "0005_covering_date_index",
+        include_str!("../../migrations/0005_covering_date_index.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -13,6 +13,7 @@ export class InboxState {
   search = $state('');
   items = $state<InboxQuestion[]>([]);
   total = $state(0);
+  totalCapped = $state(false);
   unanswered = $state(0);
   selectedId = $state<number | null>(null);
   loading = $state(false);
@@ -57,6 +58,7 @@ export class InboxState {
       });
       this.items = page.items;
       this.total = page.total;
+      this.totalCapped = page.total_capped;
       this.unanswered = page.unanswered;
       this.error = null;
       const stillThere = this.items.some((q) => q.id === this.selectedId);

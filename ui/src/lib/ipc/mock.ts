@@ -117,6 +117,7 @@ export class MockBackend implements Backend {
     return {
       items: sorted.slice(offset, offset + limit),
       total: matches.length,
+      total_capped: false,
       unanswered: this.questions.filter((q) => q.status === 'UNANSWERED').length,
     };
   }

@@ -10,6 +10,10 @@ export type InboxPage = {
  */
 items: Array<InboxQuestion>, 
 /**
+ * Whether `total` stopped counting at the search cap (show it as "1,000+").
+ */
+total_capped: boolean, 
+/**
  * Rows matching the filter.
  */
 total: number, 
