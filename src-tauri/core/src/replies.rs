@@ -325,12 +325,16 @@ pub fn suggestions(conn: &Connection, question_id: i64, limit: usize) -> Result<
         }
     };
     if let Some(matched) = any_of(&rarest(conn, meaningful_words(&q.text), 3)?) {
+        // Ranked among the most recent 400 matches only: recent answers are the relevant
+        // ones, and the work stays bounded however common the words are.
         let mut stmt = conn.prepare_cached(
             "SELECT q.answer_text, q.text, q.item_id = ?3 AS same
-             FROM questions_fts f JOIN questions q ON q.id = f.rowid
-             WHERE questions_fts MATCH ?1 AND q.account_id = ?2 AND q.id != ?4
+             FROM (SELECT rowid AS id, rank FROM questions_fts WHERE questions_fts MATCH ?1
+                   ORDER BY rowid DESC LIMIT 400) AS m
+             JOIN questions q ON q.id = m.id
+             WHERE q.account_id = ?2 AND q.id != ?4
                AND q.answer_text IS NOT NULL AND q.answer_text != ''
-             ORDER BY same DESC, f.rank
+             ORDER BY same DESC, m.rank
              LIMIT ?5",
         )?;
         let rows = stmt.query_map(
