@@ -1,6 +1,14 @@
 // UI strings in Spanish, Portuguese (Brazil) and English, following the OS/browser locale.
 const es = {
   accounts: 'Cuentas',
+  keyHelp: 'Atajos de teclado',
+  keyMove: 'Pregunta siguiente / anterior',
+  keyAnswer: 'Ir a la respuesta',
+  keySend: 'Enviar la respuesta',
+  keyTemplate: 'Insertar la respuesta rápida 1 a 9',
+  keySuggestion: 'Insertar la mejor respuesta anterior',
+  keySearch: 'Buscar',
+  keyClose: 'Cerrar / limpiar la búsqueda',
   unknownVariables: 'Variables desconocidas (quedan tal cual)',
   lintKinds: { phone: 'Teléfono (Mercado Libre lo modera)', email: 'E-mail (Mercado Libre lo modera)', link: 'Enlace (Mercado Libre lo modera)' },
   pastAnswers: 'Respuestas anteriores',
@@ -91,6 +99,14 @@ type Strings = typeof es;
 
 const pt: Strings = {
   accounts: 'Contas',
+  keyHelp: 'Atalhos de teclado',
+  keyMove: 'Pergunta seguinte / anterior',
+  keyAnswer: 'Ir para a resposta',
+  keySend: 'Enviar a resposta',
+  keyTemplate: 'Inserir a resposta rápida 1 a 9',
+  keySuggestion: 'Inserir a melhor resposta anterior',
+  keySearch: 'Buscar',
+  keyClose: 'Fechar / limpar a busca',
   unknownVariables: 'Variáveis desconhecidas (ficam como estão)',
   lintKinds: { phone: 'Telefone (o Mercado Livre modera)', email: 'E-mail (o Mercado Livre modera)', link: 'Link (o Mercado Livre modera)' },
   pastAnswers: 'Respostas anteriores',
@@ -180,6 +196,14 @@ const pt: Strings = {
 
 const en: Strings = {
   accounts: 'Accounts',
+  keyHelp: 'Keyboard shortcuts',
+  keyMove: 'Next / previous question',
+  keyAnswer: 'Go to the answer',
+  keySend: 'Send the answer',
+  keyTemplate: 'Insert quick reply 1 to 9',
+  keySuggestion: 'Insert the best past answer',
+  keySearch: 'Search',
+  keyClose: 'Close / clear the search',
   unknownVariables: 'Unknown variables (left as written)',
   lintKinds: { phone: 'Phone number (Mercado Libre moderates it)', email: 'E-mail (Mercado Libre moderates it)', link: 'Link (Mercado Libre moderates it)' },
   pastAnswers: 'Past answers',

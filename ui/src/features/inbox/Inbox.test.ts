@@ -170,3 +170,16 @@ describe('Quick replies in the inbox', () => {
     await waitFor(() => expect(screen.getByTestId('lint-findings').textContent).toContain('11 4567-8901'));
   });
 });
+
+describe('Keyboard help', () => {
+  it('? lists the keys and Esc closes it', async () => {
+    render(Inbox, { backend: new MockBackend() });
+    await screen.findAllByTestId('question-row');
+    await userEvent.keyboard('?');
+    const help = await screen.findByTestId('key-help');
+    expect(help.textContent).toContain('Ctrl+Enter');
+    expect(help.querySelectorAll('dt')).toHaveLength(8);
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByTestId('key-help')).toBeNull());
+  });
+});

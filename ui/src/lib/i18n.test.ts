@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { detectLang, dictionaries } from './i18n';
+
+/** Every key path of a dictionary, with its value. */
+function flatten(o: Record<string, unknown>, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === 'object') {
+      for (const [kk, vv] of flatten(v as Record<string, unknown>, `${prefix}${k}.`)) out.set(kk, vv);
+    } else {
+      out.set(`${prefix}${k}`, v);
+    }
+  }
+  return out;
+}
+
+describe('translations', () => {
+  const es = flatten(dictionaries.es);
+  for (const lang of ['pt', 'en'] as const) {
+    it(`${lang} has every Spanish key, each with a text`, () => {
+      const other = flatten(dictionaries[lang]);
+      const missing = [...es.keys()].filter((k) => !other.has(k));
+      const extra = [...other.keys()].filter((k) => !es.has(k));
+      expect({ missing, extra }).toEqual({ missing: [], extra: [] });
+      for (const [k, v] of other) expect(typeof v === 'string' && v.trim() !== '', k).toBe(true);
+    });
+  }
+
+  it('follows the locale', () => {
+    expect(detectLang('pt-BR')).toBe('pt');
+    expect(detectLang('en-US')).toBe('en');
+    expect(detectLang('es-AR')).toBe('es');
+    expect(detectLang('fr-FR')).toBe('es');
+  });
+});
