@@ -1,0 +1,38 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { MockBackend, sampleQuestion } from '../../lib/ipc/mock';
+import Templates from './Templates.svelte';
+
+describe('Templates', () => {
+  it('creates a quick reply with a live preview that flags unknown variables, edits and deletes it', async () => {
+    const backend = new MockBackend([sampleQuestion(1, { buyer_nickname: 'ANA_K' })]);
+    render(Templates, { backend });
+    await fireEvent.input(await screen.findByTestId('template-title'), { target: { value: 'Saludo' } });
+    await fireEvent.input(screen.getByTestId('template-text'), { target: { value: 'Hola {buyer}! {firma}' } });
+    const preview = await screen.findByTestId('template-preview');
+    await waitFor(() => expect(preview.textContent).toContain('Hola ANA_K! {firma}'));
+    expect(screen.getByTestId('template-unknown').textContent).toContain('{firma}');
+    await fireEvent.click(screen.getByTestId('template-save'));
+    await waitFor(() => expect(screen.getAllByTestId('template-item')).toHaveLength(1));
+    expect(backend.templates[0]).toMatchObject({ title: 'Saludo', text: 'Hola {buyer}! {firma}', item_id: null });
+
+    await fireEvent.click(screen.getByTestId('template-item'));
+    await fireEvent.input(screen.getByTestId('template-text'), { target: { value: 'Hola {buyer}.' } });
+    await fireEvent.click(screen.getByTestId('template-save'));
+    await waitFor(() => expect(backend.templates[0]!.text).toBe('Hola {buyer}.'));
+    expect(backend.templates).toHaveLength(1);
+
+    await fireEvent.click(screen.getByTestId('template-delete'));
+    expect(backend.templates).toHaveLength(1);
+    await fireEvent.click(screen.getByTestId('template-delete-confirm'));
+    await waitFor(() => expect(backend.templates).toHaveLength(0));
+  });
+
+  it('refuses a reply without a title', async () => {
+    const backend = new MockBackend();
+    render(Templates, { backend });
+    await fireEvent.input(await screen.findByTestId('template-text'), { target: { value: 'algo' } });
+    await fireEvent.click(screen.getByTestId('template-save'));
+    expect((await screen.findByRole('alert')).textContent).toContain('title');
+  });
+});
