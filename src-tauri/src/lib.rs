@@ -208,6 +208,8 @@ pub fn run() {
             commands::inbox::inbox_list,
             commands::inbox::reply_send,
             commands::inbox::sync_now,
+            commands::inbox::questions_delete,
+            commands::inbox::buyers_block,
             commands::notifications::notifications_get,
             commands::notifications::notifications_set,
             commands::notifications::notifications_pause,

@@ -35,3 +35,36 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<(), UiError> {
     state.core.sync_now();
     Ok(())
 }
+
+/// Queues deleting questions (spam), each through the outbox.
+#[tauri::command]
+pub async fn questions_delete(
+    state: State<'_, AppState>,
+    question_ids: Vec<i64>,
+) -> Result<(), UiError> {
+    for id in question_ids {
+        state
+            .core
+            .delete_question(id)
+            .await
+            .map_err(super::log_error)?;
+    }
+    Ok(())
+}
+
+/// Queues blocking buyers from asking an account questions, each through the outbox.
+#[tauri::command]
+pub async fn buyers_block(
+    state: State<'_, AppState>,
+    account_id: i64,
+    buyer_ids: Vec<i64>,
+) -> Result<(), UiError> {
+    for buyer in buyer_ids {
+        state
+            .core
+            .block_buyer(account_id, buyer)
+            .await
+            .map_err(super::log_error)?;
+    }
+    Ok(())
+}

@@ -1,6 +1,13 @@
 // UI strings in Spanish, Portuguese (Brazil) and English, following the OS/browser locale.
 const es = {
   accounts: 'Cuentas',
+  select: 'Seleccionar',
+  selected: 'seleccionadas',
+  deleteSpam: 'Borrar (spam)',
+  blockBuyers: 'Bloquear compradores',
+  confirmDelete: '¿Borrar estas preguntas en Mercado Libre? No se puede deshacer.',
+  confirmBlock: '¿Bloquear a estos compradores? No podrán preguntarte más.',
+  keyCheck: 'Marcar la pregunta para borrar o bloquear',
   quickReplies: 'Respuestas rápidas',
   quickRepliesExplain: 'En la bandeja, las teclas 1 a 9 insertan estas respuestas completadas con los datos de la pregunta.',
   uses: 'usos',
@@ -110,6 +117,13 @@ type Strings = typeof es;
 
 const pt: Strings = {
   accounts: 'Contas',
+  select: 'Selecionar',
+  selected: 'selecionadas',
+  deleteSpam: 'Apagar (spam)',
+  blockBuyers: 'Bloquear compradores',
+  confirmDelete: 'Apagar estas perguntas no Mercado Livre? Não dá para desfazer.',
+  confirmBlock: 'Bloquear estes compradores? Eles não poderão mais perguntar.',
+  keyCheck: 'Marcar a pergunta para apagar ou bloquear',
   quickReplies: 'Respostas rápidas',
   quickRepliesExplain: 'Na caixa de entrada, as teclas 1 a 9 inserem estas respostas preenchidas com os dados da pergunta.',
   uses: 'usos',
@@ -218,6 +232,13 @@ const pt: Strings = {
 
 const en: Strings = {
   accounts: 'Accounts',
+  select: 'Select',
+  selected: 'selected',
+  deleteSpam: 'Delete (spam)',
+  blockBuyers: 'Block buyers',
+  confirmDelete: 'Delete these questions on Mercado Libre? This cannot be undone.',
+  confirmBlock: 'Block these buyers? They will not be able to ask you again.',
+  keyCheck: 'Tick the question to delete or block',
   quickReplies: 'Quick replies',
   quickRepliesExplain: 'In the inbox, keys 1 to 9 insert these replies filled with the question’s details.',
   uses: 'uses',

@@ -178,8 +178,31 @@ describe('Keyboard help', () => {
     await userEvent.keyboard('?');
     const help = await screen.findByTestId('key-help');
     expect(help.textContent).toContain('Ctrl+Enter');
-    expect(help.querySelectorAll('dt')).toHaveLength(8);
+    expect(help.querySelectorAll('dt')).toHaveLength(9);
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByTestId('key-help')).toBeNull());
+  });
+});
+
+describe('Bulk actions', () => {
+  it('deletes ticked questions and blocks their buyers only after confirming', async () => {
+    const backend = new MockBackend([sampleQuestion(1), sampleQuestion(2), sampleQuestion(3)]);
+    render(Inbox, { backend });
+    const checks = await screen.findAllByTestId('row-check');
+    await fireEvent.click(checks[0]!);
+    await fireEvent.click(checks[1]!);
+    await fireEvent.click(screen.getByTestId('bulk-block'));
+    expect(backend.blocked).toEqual([]);
+    await fireEvent.click(screen.getByTestId('bulk-confirm'));
+    await waitFor(() => expect(backend.blocked).toHaveLength(2));
+
+    const again = screen.getAllByTestId('row-check');
+    await fireEvent.click(again[0]!);
+    await fireEvent.click(screen.getByTestId('bulk-delete'));
+    expect(screen.getByTestId('bulk-confirm-text').textContent).toContain('(1)');
+    expect(backend.questions.filter((q) => q.status === 'DELETED')).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId('bulk-confirm'));
+    await waitFor(() => expect(screen.getAllByTestId('question-row')).toHaveLength(2));
+    expect(backend.questions.filter((q) => q.status === 'DELETED')).toHaveLength(1);
   });
 });

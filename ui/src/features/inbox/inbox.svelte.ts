@@ -21,6 +21,8 @@ export class InboxState {
   sendError = $state<string | null>(null);
 
   selected = $derived(this.items.find((q) => q.id === this.selectedId) ?? null);
+  /** Rows ticked for a bulk action. */
+  checked = $state<number[]>([]);
 
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -108,6 +110,42 @@ export class InboxState {
     const index = this.items.findIndex((q) => q.id === this.selectedId);
     const next = Math.min(this.items.length - 1, Math.max(0, (index < 0 ? 0 : index) + delta));
     this.select(this.items[next]!.id);
+  }
+
+  toggleChecked(id: number): void {
+    this.checked = this.checked.includes(id) ? this.checked.filter((x) => x !== id) : [...this.checked, id];
+  }
+
+  clearChecked(): void {
+    this.checked = [];
+  }
+
+  /** Deletes the ticked questions (through the outbox). */
+  async deleteChecked(): Promise<void> {
+    const ids = this.checked;
+    this.checked = [];
+    try {
+      await this.backend.questionsDelete(ids);
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+    await this.load();
+  }
+
+  /** Blocks the buyers of the ticked questions, per account (through the outbox). */
+  async blockChecked(): Promise<void> {
+    const rows = this.items.filter((q) => this.checked.includes(q.id));
+    this.checked = [];
+    const byAccount = new Map<number, Set<number>>();
+    for (const q of rows) {
+      if (!byAccount.has(q.account_id)) byAccount.set(q.account_id, new Set());
+      byAccount.get(q.account_id)!.add(q.buyer_id);
+    }
+    try {
+      for (const [account, buyers] of byAccount) await this.backend.buyersBlock(account, [...buyers]);
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
   }
 
   /** Queues the answer; true when it was accepted by the core. */

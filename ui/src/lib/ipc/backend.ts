@@ -41,6 +41,10 @@ export interface Backend {
   templateUsed(id: number): Promise<void>;
   textLint(text: string, kind: TextKind): Promise<Lint>;
   replySuggestions(questionId: number): Promise<Suggestion[]>;
+  /** Queues deleting questions (spam); resolves once every deletion is durably queued. */
+  questionsDelete(questionIds: number[]): Promise<void>;
+  /** Queues blocking buyers from asking an account questions. */
+  buyersBlock(accountId: number, buyerIds: number[]): Promise<void>;
   notificationsGet(): Promise<NotificationSettings>;
   notificationsSet(settings: NotificationSettings): Promise<void>;
   notificationsPause(minutes: number): Promise<void>;

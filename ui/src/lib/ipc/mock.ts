@@ -84,7 +84,7 @@ export class MockBackend implements Backend {
     const words = (query.search ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(fold);
     const matches = this.questions
       .filter((q) =>
-        query.status === 'all' ? true : query.status === 'answered' ? q.status === 'ANSWERED' : q.status === 'UNANSWERED',
+        query.status === 'all' ? q.status !== 'DELETED' : query.status === 'answered' ? q.status === 'ANSWERED' : q.status === 'UNANSWERED',
       )
       .filter((q) => {
         if (words.length === 0) return true;
@@ -153,6 +153,20 @@ export class MockBackend implements Backend {
   }
 
   async syncNow(): Promise<void> {}
+
+  blocked: { accountId: number; buyerId: number }[] = [];
+
+  async questionsDelete(questionIds: number[]): Promise<void> {
+    for (const id of questionIds) {
+      const q = this.questions.find((x) => x.id === id);
+      if (q) q.status = 'DELETED';
+    }
+    this.emit({ kind: 'questions_changed', account_id: 1, question_ids: questionIds });
+  }
+
+  async buyersBlock(accountId: number, buyerIds: number[]): Promise<void> {
+    for (const buyerId of buyerIds) this.blocked.push({ accountId, buyerId });
+  }
 
   templates: ReplyTemplate[] = [];
   private nextTemplate = 1;
