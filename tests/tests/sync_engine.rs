@@ -106,6 +106,12 @@ async fn the_initial_sync_of_a_large_seller_stores_what_the_sandbox_holds() -> a
         |sql: &str| -> anyhow::Result<i64> { Ok(db.query_row(sql, [seller], |r| r.get(0))?) };
     let world = held(&h, seller);
 
+    let integrity: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    assert_eq!(
+        integrity, "ok",
+        "the store (and its search index) is consistent"
+    );
+
     // Counts.
     let items = &world.items;
     assert_eq!(

@@ -358,6 +358,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .expect("the settings screen opens");
     screenshot(&client, "settings.png").await;
 
+    template_flow(&client, &http, &sandbox).await;
     accounts_flow(&client, &http, &sandbox).await;
 
     // Closing the window hides it to the tray: the app keeps syncing and notifying.
@@ -526,4 +527,91 @@ async fn tray_unanswered(client: &Client) -> i64 {
         .await
         .expect("tray_status");
     status["unanswered"].as_i64().unwrap_or(-1)
+}
+
+/// Answers a new question with the keyboard only: `j` down to it, `1` inserts the first quick
+/// reply filled with the question's values, Ctrl+Enter sends. The sandbox gets the filled text.
+async fn template_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
+    let saved = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('template_save', { id: null, draft: {
+               title: 'Stock', text: '{site_greeting} {buyer}, sí: quedan {stock} unidades.',
+               item_id: null, shortcut: null } }).then(done, (e) => done({ error: e }));",
+            vec![],
+        )
+        .await
+        .expect("template_save");
+    assert!(saved.as_i64().is_some(), "template saved: {saved}");
+    click(client, "[data-testid=nav-inbox]").await;
+    let marker = format!("tpl-{}", std::process::id());
+    let injected: Value = http
+        .post(format!("{sandbox}/_sandbox/questions"))
+        .json(&json!({ "text": format!("¿Queda stock? ({marker})") }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = injected["id"].as_i64().expect("question id");
+    let position = eventually(WAIT, "the new question in the list", || async {
+        let rows = row_ids(client, "[data-testid=question-row]").await?;
+        Ok(rows.iter().position(|(qid, _)| *qid == id))
+    })
+    .await
+    .unwrap();
+    // Keyboard only from here: the first row is selected; j moves down to the new question.
+    let body = client.find(Locator::Css("body")).await.unwrap();
+    // To the top first (the list here is short), then down to the new question.
+    body.send_keys(&"k".repeat(position + 40)).await.unwrap();
+    body.send_keys(&"j".repeat(position)).await.unwrap();
+    let detail = format!("[data-testid=question-detail][data-question-id='{id}']");
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&detail))
+        .await
+        .expect("j selected the new question");
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=template-chip]"))
+        .await
+        .expect("the quick reply is offered");
+    body.send_keys("1").await.unwrap();
+    let input = client
+        .find(Locator::Css("[data-testid=answer-input]"))
+        .await
+        .unwrap();
+    let filled = eventually(WAIT, "the quick reply inserted", || async {
+        let v = input.prop("value").await?.unwrap_or_default();
+        Ok((!v.is_empty()).then_some(v))
+    })
+    .await
+    .unwrap();
+    screenshot(client, "inbox-template.png").await;
+    // Ctrl+Enter: WebDriver's Control (U+E009) held while Enter (U+E007) is pressed.
+    input.send_keys("\u{E009}\u{E007}\u{E000}").await.unwrap();
+    let received = eventually(WAIT, "the sandbox to receive the filled reply", || async {
+        let list: Vec<Value> = http
+            .get(format!("{sandbox}/_sandbox/answers"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(list
+            .iter()
+            .find(|a| a["question_id"].as_i64() == Some(id))
+            .and_then(|a| a["text"].as_str().map(str::to_owned)))
+    })
+    .await
+    .unwrap();
+    assert_eq!(received, filled, "exactly the text shown in the composer");
+    assert!(
+        received.starts_with("Hola ")
+            && received.contains(", sí: quedan ")
+            && !received.contains('{'),
+        "every variable filled: {received}"
+    );
 }

@@ -292,3 +292,40 @@ mod store_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod integrity_tests {
+    use chrono::Utc;
+
+    use crate::store::questions::tests::{sample, seed_account};
+    use crate::store::testing::temp_store;
+    use crate::store::{buyers, questions};
+
+    #[test]
+    fn the_index_stays_consistent_through_every_trigger() {
+        let (_d, store) = temp_store();
+        let conn = store.conn().expect("conn");
+        seed_account(&conn);
+        let mut q = sample(1);
+        questions::upsert(&conn, &q, Utc::now()).expect("insert");
+        buyers::upsert(&conn, q.buyer_id, "UNO").expect("buyer");
+        buyers::upsert(&conn, q.buyer_id, "DOS").expect("rename");
+        q.status = "ANSWERED".into();
+        q.answer_text = Some("Sí, con envío.".into());
+        questions::upsert(&conn, &q, Utc::now()).expect("answer");
+        conn.execute(
+            "INSERT INTO listings (id, account_id, title, updated_at) VALUES (?1, 7, 'Mate', 'x')",
+            [&q.item_id],
+        )
+        .expect("listing");
+        conn.execute(
+            "UPDATE listings SET title = 'Mate nuevo' WHERE id = ?1",
+            [&q.item_id],
+        )
+        .expect("retitle");
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("check");
+        assert_eq!(check, "ok");
+    }
+}
