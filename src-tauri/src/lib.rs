@@ -209,6 +209,7 @@ pub fn run() {
             commands::inbox::reply_send,
             commands::inbox::sync_now,
             commands::inbox::questions_delete,
+            commands::inbox::question_context,
             commands::inbox::buyers_block,
             commands::notifications::notifications_get,
             commands::notifications::notifications_set,

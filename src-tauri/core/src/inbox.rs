@@ -6,6 +6,7 @@ use rusqlite::{Connection, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod context;
 pub mod search;
 
 use crate::error::Result;

@@ -459,6 +459,16 @@ impl Core {
         self.store.run(move |c| inbox::list(c, &query)).await
     }
 
+    /// The detail pane's context of a question: the buyer's history and the listing's stock.
+    pub async fn question_context(
+        &self,
+        question_id: i64,
+    ) -> Result<inbox::context::QuestionContext> {
+        self.store
+            .run(move |c| inbox::context::for_question(c, question_id))
+            .await
+    }
+
     /// Queues an answer; it is sent by the outbox worker.
     pub async fn answer(&self, question_id: i64, text: &str) -> Result<i64> {
         self.outbox.queue_answer(question_id, text).await

@@ -68,3 +68,16 @@ pub async fn buyers_block(
     }
     Ok(())
 }
+
+/// The buyer's earlier questions and orders, and the listing's stock per variation.
+#[tauri::command]
+pub async fn question_context(
+    state: State<'_, AppState>,
+    question_id: i64,
+) -> Result<mostrador_core::inbox::context::QuestionContext, UiError> {
+    state
+        .core
+        .question_context(question_id)
+        .await
+        .map_err(super::log_error)
+}

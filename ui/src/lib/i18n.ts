@@ -1,6 +1,7 @@
 // UI strings in Spanish, Portuguese (Brazil) and English, following the OS/browser locale.
 const es = {
   accounts: 'Cuentas',
+  buyerHistory: 'Antes, este comprador',
   select: 'Seleccionar',
   selected: 'seleccionadas',
   deleteSpam: 'Borrar (spam)',
@@ -117,6 +118,7 @@ type Strings = typeof es;
 
 const pt: Strings = {
   accounts: 'Contas',
+  buyerHistory: 'Antes, este comprador',
   select: 'Selecionar',
   selected: 'selecionadas',
   deleteSpam: 'Apagar (spam)',
@@ -232,6 +234,7 @@ const pt: Strings = {
 
 const en: Strings = {
   accounts: 'Accounts',
+  buyerHistory: 'This buyer before',
   select: 'Select',
   selected: 'selected',
   deleteSpam: 'Delete (spam)',

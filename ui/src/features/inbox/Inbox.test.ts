@@ -206,3 +206,24 @@ describe('Bulk actions', () => {
     expect(backend.questions.filter((q) => q.status === 'DELETED')).toHaveLength(1);
   });
 });
+
+describe('Detail pane context', () => {
+  it("shows the buyer's earlier questions and the stock per variation", async () => {
+    const backend = new MockBackend([
+      sampleQuestion(1, { buyer_id: 50 }),
+      sampleQuestion(2, { buyer_id: 50, status: 'ANSWERED', text: '¿Es original?', answer_text: 'Sí.' }),
+      sampleQuestion(3, { buyer_id: 60 }),
+    ]);
+    backend.variations['MLA1400000001'] = [
+      { id: 1, label: 'Color: Azul · Talle: M', available_quantity: 4 },
+      { id: 2, label: 'Color: Rojo · Talle: L', available_quantity: 0 },
+    ];
+    render(Inbox, { backend });
+    const rowsShown = await screen.findAllByTestId('question-row');
+    await fireEvent.click(rowsShown.find((r) => r.dataset.questionId === '1')!);
+    const history = await screen.findByTestId('buyer-history');
+    expect(within(history).getAllByTestId('earlier-question')).toHaveLength(1);
+    expect(history.textContent).toContain('¿Es original?');
+    expect(screen.getByTestId('variations').textContent).toContain('Color: Rojo · Talle: L: 0');
+  });
+});

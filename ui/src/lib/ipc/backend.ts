@@ -15,6 +15,7 @@ import type { Rendered } from './bindings/Rendered';
 import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
+import type { QuestionContext } from './bindings/QuestionContext';
 
 export interface Backend {
   inboxList(query: InboxQuery): Promise<InboxPage>;
@@ -41,6 +42,8 @@ export interface Backend {
   templateUsed(id: number): Promise<void>;
   textLint(text: string, kind: TextKind): Promise<Lint>;
   replySuggestions(questionId: number): Promise<Suggestion[]>;
+  /** The buyer's earlier questions and orders, and the listing's stock per variation. */
+  questionContext(questionId: number): Promise<QuestionContext>;
   /** Queues deleting questions (spam); resolves once every deletion is durably queued. */
   questionsDelete(questionIds: number[]): Promise<void>;
   /** Queues blocking buyers from asking an account questions. */

@@ -19,6 +19,7 @@ import type { Rendered } from './bindings/Rendered';
 import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
+import type { QuestionContext } from './bindings/QuestionContext';
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -155,6 +156,28 @@ export class MockBackend implements Backend {
   async syncNow(): Promise<void> {}
 
   blocked: { accountId: number; buyerId: number }[] = [];
+  /** Variations per listing id, for the detail pane. */
+  variations: Record<string, QuestionContext['variations']> = {};
+
+  async questionContext(questionId: number): Promise<QuestionContext> {
+    const q = this.questions.find((x) => x.id === questionId);
+    if (!q) throw new BackendError('not_found', `question ${questionId}`);
+    return {
+      earlier_questions: this.questions
+        .filter((x) => x.buyer_id === q.buyer_id && x.id !== q.id && x.status !== 'DELETED')
+        .map((x) => ({
+          id: x.id,
+          item_title: x.item_title ?? x.item_id,
+          text: x.text,
+          status: x.status,
+          answer_text: x.answer_text,
+          date_created: x.date_created,
+        })),
+      orders: [],
+      variations: this.variations[q.item_id] ?? [],
+      listing_status: 'active',
+    };
+  }
 
   async questionsDelete(questionIds: number[]): Promise<void> {
     for (const id of questionIds) {

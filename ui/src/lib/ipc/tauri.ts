@@ -17,6 +17,7 @@ import type { Rendered } from './bindings/Rendered';
 import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
+import type { QuestionContext } from './bindings/QuestionContext';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -45,6 +46,7 @@ export const tauriBackend: Backend = {
   templateUsed: (id: number) => call<void>('template_used', { id }),
   textLint: (text: string, kind: TextKind) => call<Lint>('text_lint', { text, kind }),
   replySuggestions: (questionId: number) => call<Suggestion[]>('reply_suggestions', { questionId }),
+  questionContext: (questionId: number) => call<QuestionContext>('question_context', { questionId }),
   questionsDelete: (questionIds: number[]) => call<void>('questions_delete', { questionIds }),
   buyersBlock: (accountId: number, buyerIds: number[]) => call<void>('buyers_block', { accountId, buyerIds }),
   notificationsGet: () => call<NotificationSettings>('notifications_get'),
