@@ -213,7 +213,7 @@ mod tests {
                 shipping_id: None,
                 tags: vec![],
                 items: vec![OrderItem {
-                    item_id: item.clone(),
+                    item_id: item,
                     variation_id: Some(11),
                     title: Some("Remera".into()),
                     quantity: 1,
