@@ -1,6 +1,8 @@
 // UI strings in Spanish, Portuguese (Brazil) and English, following the OS/browser locale.
 const es = {
   accounts: 'Cuentas',
+  purchase: 'Compra',
+  orderStatus: { paid: 'pagada', cancelled: 'cancelada', confirmed: 'confirmada', payment_required: 'pago pendiente' },
   buyerHistory: 'Antes, este comprador',
   select: 'Seleccionar',
   selected: 'seleccionadas',
@@ -118,6 +120,8 @@ type Strings = typeof es;
 
 const pt: Strings = {
   accounts: 'Contas',
+  purchase: 'Compra',
+  orderStatus: { paid: 'paga', cancelled: 'cancelada', confirmed: 'confirmada', payment_required: 'pagamento pendente' },
   buyerHistory: 'Antes, este comprador',
   select: 'Selecionar',
   selected: 'selecionadas',
@@ -234,6 +238,8 @@ const pt: Strings = {
 
 const en: Strings = {
   accounts: 'Accounts',
+  purchase: 'Purchase',
+  orderStatus: { paid: 'paid', cancelled: 'cancelled', confirmed: 'confirmed', payment_required: 'payment pending' },
   buyerHistory: 'This buyer before',
   select: 'Select',
   selected: 'selected',
