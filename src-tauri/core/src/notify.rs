@@ -325,10 +325,22 @@ pub async fn announce(
 ) -> Result<usize> {
     let now = clock.now();
     let locale = locale.clone();
+    decide_and_show(store, notifier, move |tx| {
+        decide(tx, &locale, account_id, now)
+    })
+    .await
+}
+
+/// Decides in one transaction (so what was decided is recorded with it), then shows.
+async fn decide_and_show(
+    store: &Store,
+    notifier: &Arc<dyn Notifier>,
+    decide: impl FnOnce(&rusqlite::Connection) -> Result<Vec<Notification>> + Send + 'static,
+) -> Result<usize> {
     let pending = store
         .run(move |conn| {
             let tx = conn.transaction()?;
-            let out = decide(&tx, &locale, account_id, now)?;
+            let out = decide(&tx)?;
             tx.commit()?;
             Ok(out)
         })
@@ -439,24 +451,15 @@ pub async fn announce_messages(
 ) -> Result<usize> {
     let now = clock.now();
     let locale = locale.clone();
-    let pending = store
-        .run(move |conn| {
-            let tx = conn.transaction()?;
-            let out = if baseline {
-                messages::mark_all_notified(&tx, account_id, now)?;
-                Vec::new()
-            } else {
-                decide_messages(&tx, &locale, account_id, now)?
-            };
-            tx.commit()?;
-            Ok(out)
-        })
-        .await?;
-    let shown = pending.len();
-    for n in pending {
-        notifier.show(n);
-    }
-    Ok(shown)
+    decide_and_show(store, notifier, move |tx| {
+        if baseline {
+            messages::mark_all_notified(tx, account_id, now)?;
+            Ok(Vec::new())
+        } else {
+            decide_messages(tx, &locale, account_id, now)
+        }
+    })
+    .await
 }
 
 fn decide_messages(

@@ -255,47 +255,22 @@ impl Outbox {
         }
         let payload: AnswerPayload = match serde_json::from_str(&row.payload) {
             Ok(p) => p,
-            Err(e) => {
-                let now = self.clock.now();
-                let msg = format!("unreadable outbox payload: {e}");
-                self.store
-                    .run(move |c| table::mark_failed(c, row.id, "internal", &msg, now))
-                    .await?;
-                return Ok(());
-            }
+            Err(e) => return self.fail_unreadable(row.id, e).await,
         };
         let outcome = self.deliver(transport, &row, &payload).await;
         let now = self.clock.now();
         let id = row.id;
-        match outcome {
-            Outcome::Done => {
-                tracing::info!(
-                    outbox_id = id,
-                    question_id = payload.question_id,
-                    "answer delivered"
-                );
-                self.store
-                    .run(move |c| table::mark_done(c, id, now))
-                    .await?;
-            }
-            Outcome::Retry(reason) => {
-                let at = now + backoff(row.attempts, id);
-                tracing::warn!(outbox_id = id, %reason, retry_at = %at, "answer not delivered; will retry");
-                self.store
-                    .run(move |c| table::reschedule(c, id, at, &reason, now))
-                    .await?;
-            }
-            Outcome::Failed { code, message } => {
-                tracing::warn!(outbox_id = id, %code, %message, "answer refused");
-                self.store
-                    .run(move |c| table::mark_failed(c, id, &code, &message, now))
-                    .await?;
-            }
+        if outcome == Outcome::Done {
+            tracing::info!(
+                outbox_id = id,
+                question_id = payload.question_id,
+                "answer delivered"
+            );
         }
-        self.events.publish(Event::OutboxChanged {
-            outbox_ids: vec![id],
-        });
-        Ok(())
+        self.settle("answer", &row, outcome, move |c| {
+            table::mark_done(c, id, now)
+        })
+        .await
     }
 
     async fn process_write<T: Transport>(
@@ -306,14 +281,7 @@ impl Outbox {
         let id = row.id;
         let write: Write = match serde_json::from_str(&row.payload) {
             Ok(w) => w,
-            Err(e) => {
-                let now = self.clock.now();
-                let msg = format!("unreadable outbox payload: {e}");
-                self.store
-                    .run(move |c| table::mark_failed(c, id, "internal", &msg, now))
-                    .await?;
-                return Ok(());
-            }
+            Err(e) => return self.fail_unreadable(id, e).await,
         };
         let account = row.account_id;
         let outcome = if row.attempts > 1 {
@@ -326,28 +294,39 @@ impl Outbox {
             self.send_write(transport, account, &write).await
         };
         let now = self.clock.now();
+        if outcome == Outcome::Done {
+            tracing::info!(outbox_id = id, kind = write.kind(), "write delivered");
+        }
+        self.settle("write", &row, outcome, move |c| {
+            let tx = c.transaction()?;
+            write.applied(&tx, id)?;
+            table::mark_done(&tx, id, now)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Records what happened to a claimed row (`done` runs on success) and tells the UI.
+    async fn settle(
+        &self,
+        what: &'static str,
+        row: &table::OutboxRow,
+        outcome: Outcome,
+        done: impl FnOnce(&mut rusqlite::Connection) -> Result<()> + Send + 'static,
+    ) -> Result<()> {
+        let (id, now) = (row.id, self.clock.now());
         match outcome {
-            Outcome::Done => {
-                tracing::info!(outbox_id = id, kind = write.kind(), "write delivered");
-                self.store
-                    .run(move |c| {
-                        let tx = c.transaction()?;
-                        write.applied(&tx, id)?;
-                        table::mark_done(&tx, id, now)?;
-                        tx.commit()?;
-                        Ok(())
-                    })
-                    .await?;
-            }
+            Outcome::Done => self.store.run(done).await?,
             Outcome::Retry(reason) => {
                 let at = now + backoff(row.attempts, id);
-                tracing::warn!(outbox_id = id, %reason, retry_at = %at, "write not delivered; will retry");
+                tracing::warn!(outbox_id = id, %reason, retry_at = %at, "{what} not delivered; will retry");
                 self.store
                     .run(move |c| table::reschedule(c, id, at, &reason, now))
                     .await?;
             }
             Outcome::Failed { code, message } => {
-                tracing::warn!(outbox_id = id, %code, %message, "write refused");
+                tracing::warn!(outbox_id = id, %code, %message, "{what} refused");
                 self.store
                     .run(move |c| table::mark_failed(c, id, &code, &message, now))
                     .await?;
@@ -357,6 +336,15 @@ impl Outbox {
             outbox_ids: vec![id],
         });
         Ok(())
+    }
+
+    /// Fails a row whose payload cannot be read (written by another version, or damaged).
+    async fn fail_unreadable(&self, id: i64, err: serde_json::Error) -> Result<()> {
+        let now = self.clock.now();
+        let msg = format!("unreadable outbox payload: {err}");
+        self.store
+            .run(move |c| table::mark_failed(c, id, "internal", &msg, now))
+            .await
     }
 
     async fn send_write<T: Transport>(
