@@ -206,6 +206,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::inbox::inbox_list,
+            commands::inbox::inbox_groups,
             commands::inbox::reply_send,
             commands::inbox::sync_now,
             commands::inbox::questions_delete,

@@ -22,14 +22,32 @@ pub fn show_main(app: &AppHandle) {
     }
 }
 
-/// Builds the tray icon and its menu.
-pub fn build(app: &AppHandle, core: Arc<Core>) -> tauri::Result<TrayIcon> {
+/// The tray menu in the user's language.
+fn menu(app: &AppHandle, core: &Core) -> tauri::Result<Menu<tauri::Wry>> {
     let labels = badge::menu_labels(core.language());
     let open = MenuItem::with_id(app, "open", labels.open, true, None::<&str>)?;
     let pause = MenuItem::with_id(app, "pause", labels.pause, true, None::<&str>)?;
     let sync = MenuItem::with_id(app, "sync", labels.sync, true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", labels.quit, true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &pause, &sync, &quit])?;
+    Menu::with_items(app, &[&open, &pause, &sync, &quit])
+}
+
+/// Rewrites the menu and the tooltip after the language changed.
+pub async fn relabel(app: &AppHandle, core: &Core) {
+    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        match menu(app, core) {
+            Ok(menu) => {
+                let _ = tray.set_menu(Some(menu));
+            }
+            Err(e) => tracing::warn!(error = %e, "could not rebuild the tray menu"),
+        }
+    }
+    refresh(app, core).await;
+}
+
+/// Builds the tray icon and its menu.
+pub fn build(app: &AppHandle, core: Arc<Core>) -> tauri::Result<TrayIcon> {
+    let menu = menu(app, &core)?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(include_bytes!("../../icons/tray.png"))?)
         .tooltip("Mostrador")

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub mod context;
+pub mod groups;
 pub mod search;
 
 use crate::error::Result;
@@ -50,6 +51,14 @@ pub struct InboxQuery {
     #[serde(default)]
     #[ts(optional)]
     pub item_id: Option<String>,
+    /// Only this buyer's questions.
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub buyer_id: Option<i64>,
+    /// Only this question (to open one from a notification, wherever it sits in the list).
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub question_id: Option<i64>,
     /// Asked at or after this instant (RFC 3339).
     #[serde(default)]
     #[ts(optional)]
@@ -233,46 +242,89 @@ const SELECT: &str = "
         SELECT id FROM outbox WHERE kind = 'answer' AND target_id = CAST(q.id AS TEXT)
           AND state IN ({states}) ORDER BY id DESC LIMIT 1)";
 
+/// The `WHERE` clause of a query and its bound values. Clauses are built from constants; every
+/// value from the query is a bound parameter (`?1`, `?2`, … in order).
+pub(crate) struct Filter {
+    /// The row source: `questions q`, or the full-text index joined to it for a search.
+    pub from: &'static str,
+    /// The FTS5 query, when searching.
+    pub fts: Option<String>,
+    /// The conditions, joined with `AND`.
+    pub clause: String,
+    /// The bound values.
+    pub values: Vec<Box<dyn rusqlite::ToSql>>,
+}
+
+impl Filter {
+    /// The filter of `query` (status, account, listing, buyer, question, dates, search).
+    pub fn of(query: &InboxQuery) -> Result<Self> {
+        let mut clauses: Vec<String> = vec![match query.status {
+            StatusFilter::Unanswered => format!("q.status = '{UNANSWERED}'"),
+            StatusFilter::Answered => format!("q.status = '{ANSWERED}'"),
+            StatusFilter::All => "q.status != 'DELETED'".to_owned(),
+        }];
+        let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let mut bind = |clause: &str, value: Box<dyn rusqlite::ToSql>| {
+            values.push(value);
+            clauses.push(clause.replace('?', &format!("?{}", values.len())));
+        };
+        if let Some(id) = query.account_id {
+            bind("q.account_id = ?", Box::new(id));
+        }
+        if let Some(item) = &query.item_id {
+            bind("q.item_id = ?", Box::new(item.clone()));
+        }
+        if let Some(buyer) = query.buyer_id {
+            bind("q.buyer_id = ?", Box::new(buyer));
+        }
+        if let Some(id) = query.question_id {
+            bind("q.id = ?", Box::new(id));
+        }
+        if let Some(from) = &query.from {
+            bind("q.date_created >= ?", Box::new(normalize_time(from)?));
+        }
+        if let Some(to) = &query.to {
+            bind("q.date_created < ?", Box::new(normalize_time(to)?));
+        }
+        let fts = query.search.as_deref().and_then(search::fts_query);
+        if let Some(q) = &fts {
+            bind("questions_fts MATCH ?", Box::new(q.clone()));
+        }
+        Ok(Self {
+            from: if fts.is_some() {
+                "questions_fts f JOIN questions q ON q.id = f.rowid"
+            } else {
+                "questions q"
+            },
+            fts,
+            clause: clauses.join(" AND "),
+            values,
+        })
+    }
+
+    /// The bound values, for `query_map` and friends.
+    pub fn params(&self) -> Vec<&dyn rusqlite::ToSql> {
+        self.values.iter().map(|v| v.as_ref()).collect()
+    }
+}
+
+/// Unanswered questions across all accounts (the count the UI always shows).
+pub(crate) fn unanswered(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM questions WHERE status = ?1")?
+        .query_row([UNANSWERED], |r| r.get(0))?)
+}
+
 /// Lists one page of the inbox.
 pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
     let offset = query.offset.unwrap_or(0);
-    // Clauses are built from constants; every value from the query is a bound parameter.
-    let mut clauses: Vec<String> = vec![match query.status {
-        StatusFilter::Unanswered => format!("q.status = '{UNANSWERED}'"),
-        StatusFilter::Answered => format!("q.status = '{ANSWERED}'"),
-        StatusFilter::All => "q.status != 'DELETED'".to_owned(),
-    }];
-    let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-    let mut bind = |clause: &str, value: Box<dyn rusqlite::ToSql>| {
-        values.push(value);
-        clauses.push(clause.replace('?', &format!("?{}", values.len())));
-    };
-    if let Some(id) = query.account_id {
-        bind("q.account_id = ?", Box::new(id));
-    }
-    if let Some(item) = &query.item_id {
-        bind("q.item_id = ?", Box::new(item.clone()));
-    }
-    if let Some(from) = &query.from {
-        bind("q.date_created >= ?", Box::new(normalize_time(from)?));
-    }
-    if let Some(to) = &query.to {
-        bind("q.date_created < ?", Box::new(normalize_time(to)?));
-    }
-    let fts = query.search.as_deref().and_then(search::fts_query);
-    let (from, highlight, order) = match &fts {
-        Some(q) => {
-            bind("questions_fts MATCH ?", Box::new(q.clone()));
-            // Newest first: FTS5 walks its rowids backwards without ranking every match.
-            (
-                "questions_fts f JOIN questions q ON q.id = f.rowid",
-                search::HIGHLIGHT_COLUMNS,
-                "f.rowid DESC",
-            )
-        }
+    let where_ = Filter::of(query)?;
+    let (from, fts, filter) = (where_.from, &where_.fts, &where_.clause);
+    let (highlight, order) = match fts {
+        // Newest first: FTS5 walks its rowids backwards without ranking every match.
+        Some(_) => (search::HIGHLIGHT_COLUMNS, "f.rowid DESC"),
         None => (
-            "questions q",
             "NULL AS h_text, NULL AS h_answer, NULL AS h_title, NULL AS h_buyer,",
             match query.status {
                 StatusFilter::Unanswered => "q.date_created ASC, q.id ASC",
@@ -281,8 +333,7 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
             },
         ),
     };
-    let filter = clauses.join(" AND ");
-    let n = values.len();
+    let n = where_.values.len();
     let states = format!("?{}, ?{}, ?{}", n + 3, n + 4, n + 5);
     // Page parameters follow the filter's: limit, offset, then the outbox states.
     let sql = if fts.is_some() {
@@ -311,7 +362,7 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
                 .replace("{states}", &states)
         )
     };
-    let mut page_values: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
+    let mut page_values = where_.params();
     let (limit, offset) = (limit as i64, offset as i64);
     page_values.push(&limit);
     page_values.push(&offset);
@@ -330,21 +381,15 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
         ),
         None => format!("SELECT COUNT(*) FROM {from} WHERE {filter}"),
     };
-    let count_values: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
     let total: i64 = conn
         .prepare_cached(&count_sql)?
-        .query_row(count_values.as_slice(), |r| r.get(0))?;
-    let total_capped = query.search.is_some() && total >= search::COUNT_CAP;
-    let unanswered = conn.query_row(
-        "SELECT COUNT(*) FROM questions WHERE status = ?1",
-        [UNANSWERED],
-        |r| r.get(0),
-    )?;
+        .query_row(where_.params().as_slice(), |r| r.get(0))?;
+    let total_capped = fts.is_some() && total >= search::COUNT_CAP;
     Ok(InboxPage {
         items,
         total,
         total_capped,
-        unanswered,
+        unanswered: unanswered(conn)?,
     })
 }
 

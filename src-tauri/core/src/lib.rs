@@ -459,6 +459,16 @@ impl Core {
         self.store.run(move |c| inbox::list(c, &query)).await
     }
 
+    /// One page of the inbox grouped by listing or by buyer.
+    pub async fn inbox_groups(
+        &self,
+        query: inbox::groups::GroupQuery,
+    ) -> Result<inbox::groups::GroupPage> {
+        self.store
+            .run(move |c| inbox::groups::list(c, &query))
+            .await
+    }
+
     /// The detail pane's context of a question: the buyer's history and the listing's stock.
     pub async fn question_context(
         &self,
@@ -599,9 +609,14 @@ impl Core {
             .await
     }
 
-    /// The language the user sees (notifications, tray).
+    /// The language the user sees (notifications, tray): the one chosen in settings, else the
+    /// OS locale's. A one-row read of the settings table.
     pub fn language(&self) -> notify::Language {
-        self.config.locale.language
+        self.store
+            .conn()
+            .ok()
+            .and_then(|c| preferences::language_in(&c).ok().flatten())
+            .unwrap_or(self.config.locale.language)
     }
 
     /// What the tray shows now.

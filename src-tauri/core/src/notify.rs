@@ -33,8 +33,11 @@ const BODY_MAX_CHARS: usize = 240;
 /// The settings key of [`NotificationSettings`].
 pub const SETTINGS_KEY: &str = "notifications";
 
-/// The language notifications are written in (the OS locale's, chosen by the shell).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The language notifications and the tray are written in: the one chosen in settings
+/// ([`crate::preferences::AppPreferences::language`]), else the OS locale's (chosen by the shell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, export_to = "Language.ts")]
 pub enum Language {
     /// Español.
     #[default]
@@ -376,7 +379,7 @@ fn decide(
         return Ok(Vec::new());
     }
     let texts = Texts {
-        language: locale.language,
+        language: crate::preferences::language_in(conn)?.unwrap_or(locale.language),
         nickname: (accounts::list(conn)?.len() > 1).then(|| account.nickname.clone()),
     };
     let quiet = prefs.quiet_at(now, locale.utc_offset_minutes);
@@ -484,7 +487,7 @@ fn decide_messages(
         return Ok(Vec::new());
     }
     let texts = Texts {
-        language: locale.language,
+        language: crate::preferences::language_in(conn)?.unwrap_or(locale.language),
         nickname: (accounts::list(conn)?.len() > 1).then(|| account.nickname.clone()),
     };
     let note = |pack_id: i64, (summary, body): (String, String)| Notification {

@@ -1,6 +1,7 @@
 //! Inbox commands.
 
 use mostrador_core::error::UiError;
+use mostrador_core::inbox::groups::{GroupPage, GroupQuery};
 use mostrador_core::inbox::{InboxPage, InboxQuery};
 use tauri::State;
 
@@ -13,6 +14,19 @@ pub async fn inbox_list(
     query: InboxQuery,
 ) -> Result<InboxPage, UiError> {
     state.core.inbox(query).await.map_err(super::log_error)
+}
+
+/// One page of the inbox grouped by listing or by buyer.
+#[tauri::command]
+pub async fn inbox_groups(
+    state: State<'_, AppState>,
+    query: GroupQuery,
+) -> Result<GroupPage, UiError> {
+    state
+        .core
+        .inbox_groups(query)
+        .await
+        .map_err(super::log_error)
 }
 
 /// Queues an answer (returns the outbox id); the outbox worker sends it.

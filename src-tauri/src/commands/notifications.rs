@@ -49,7 +49,8 @@ pub async fn preferences_get(
     state.core.preferences().await.map_err(super::log_error)
 }
 
-/// Stores how the app starts and registers or removes the OS login item to match.
+/// Stores the app preferences, registers or removes the OS login item to match, and rewrites
+/// the tray in the chosen language.
 #[tauri::command]
 pub async fn preferences_set(
     app: tauri::AppHandle,
@@ -75,7 +76,9 @@ pub async fn preferences_set(
         .core
         .set_preferences(preferences)
         .await
-        .map_err(super::log_error)
+        .map_err(super::log_error)?;
+    crate::tray::relabel(&app, &state.core).await;
+    Ok(())
 }
 
 /// What the tray shows right now (count, age of the oldest question, tooltip).

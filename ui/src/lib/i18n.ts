@@ -1,5 +1,40 @@
-// UI strings in Spanish, Portuguese (Brazil) and English, following the OS/browser locale.
+// UI strings in Spanish, Portuguese (Brazil) and English: the language chosen in settings, else
+// the OS/browser locale's.
 const es = {
+  searchFor: 'Buscar',
+  commandPalette: 'Comandos',
+  palettePlaceholder: 'Escribí un comando: ir a, mostrar, agrupar, respuesta rápida…',
+  paletteNothing: 'Ningún comando coincide.',
+  goTo: 'Ir a',
+  questions: 'preguntas',
+  oldestWaiting: 'La más antigua sin responder',
+  unansweredLower: 'sin responder',
+  lastQuestion: 'Última pregunta hace',
+  noGrouping: 'Sin agrupar',
+  byListing: 'Por publicación',
+  byBuyer: 'Por comprador',
+  show: 'Mostrar',
+  grouping: 'Agrupar',
+  onlyAccount: 'Solo la cuenta',
+  clearFilters: 'Quitar filtros',
+  quickReply: 'Respuesta rápida',
+  keyGroup: 'Cambiar la agrupación',
+  keyBackToGroups: 'Volver a los grupos',
+  keyPalette: 'Comandos',
+  filters: 'Filtros',
+  listingsLower: 'publicaciones',
+  buyersLower: 'compradores',
+  account: 'Cuenta',
+  allAccounts: 'Todas las cuentas',
+  backToGroups: 'Volver a los grupos',
+  selectGroup: 'Elegí un grupo de la lista.',
+  listingQuestions: 'Todas sus preguntas',
+  appearance: 'Apariencia',
+  language: 'Idioma',
+  theme: 'Tema',
+  followSystem: 'Como el sistema',
+  themeLight: 'Claro',
+  themeDark: 'Oscuro',
   accounts: 'Cuentas',
   purchase: 'Compra',
   orderStatus: { paid: 'pagada', cancelled: 'cancelada', confirmed: 'confirmada', payment_required: 'pago pendiente' },
@@ -119,6 +154,40 @@ const es = {
 type Strings = typeof es;
 
 const pt: Strings = {
+  searchFor: 'Buscar',
+  commandPalette: 'Comandos',
+  palettePlaceholder: 'Digite um comando: ir para, mostrar, agrupar, resposta rápida…',
+  paletteNothing: 'Nenhum comando corresponde.',
+  goTo: 'Ir para',
+  questions: 'perguntas',
+  oldestWaiting: 'A mais antiga sem resposta',
+  unansweredLower: 'sem resposta',
+  lastQuestion: 'Última pergunta há',
+  noGrouping: 'Sem agrupar',
+  byListing: 'Por anúncio',
+  byBuyer: 'Por comprador',
+  show: 'Mostrar',
+  grouping: 'Agrupar',
+  onlyAccount: 'Só a conta',
+  clearFilters: 'Limpar filtros',
+  quickReply: 'Resposta rápida',
+  keyGroup: 'Mudar o agrupamento',
+  keyBackToGroups: 'Voltar aos grupos',
+  keyPalette: 'Comandos',
+  filters: 'Filtros',
+  listingsLower: 'anúncios',
+  buyersLower: 'compradores',
+  account: 'Conta',
+  allAccounts: 'Todas as contas',
+  backToGroups: 'Voltar aos grupos',
+  selectGroup: 'Escolha um grupo da lista.',
+  listingQuestions: 'Todas as perguntas dele',
+  appearance: 'Aparência',
+  language: 'Idioma',
+  theme: 'Tema',
+  followSystem: 'Como o sistema',
+  themeLight: 'Claro',
+  themeDark: 'Escuro',
   accounts: 'Contas',
   purchase: 'Compra',
   orderStatus: { paid: 'paga', cancelled: 'cancelada', confirmed: 'confirmada', payment_required: 'pagamento pendente' },
@@ -237,6 +306,40 @@ const pt: Strings = {
 };
 
 const en: Strings = {
+  searchFor: 'Search for',
+  commandPalette: 'Commands',
+  palettePlaceholder: 'Type a command: go to, show, group, quick reply…',
+  paletteNothing: 'No command matches.',
+  goTo: 'Go to',
+  questions: 'questions',
+  oldestWaiting: 'The oldest unanswered one',
+  unansweredLower: 'unanswered',
+  lastQuestion: 'Last question',
+  noGrouping: 'No grouping',
+  byListing: 'By listing',
+  byBuyer: 'By buyer',
+  show: 'Show',
+  grouping: 'Group',
+  onlyAccount: 'Only the account',
+  clearFilters: 'Clear filters',
+  quickReply: 'Quick reply',
+  keyGroup: 'Change the grouping',
+  keyBackToGroups: 'Back to the groups',
+  keyPalette: 'Commands',
+  filters: 'Filters',
+  listingsLower: 'listings',
+  buyersLower: 'buyers',
+  account: 'Account',
+  allAccounts: 'All accounts',
+  backToGroups: 'Back to the groups',
+  selectGroup: 'Pick a group from the list.',
+  listingQuestions: 'All its questions',
+  appearance: 'Appearance',
+  language: 'Language',
+  theme: 'Theme',
+  followSystem: 'Same as the system',
+  themeLight: 'Light',
+  themeDark: 'Dark',
   accounts: 'Accounts',
   purchase: 'Purchase',
   orderStatus: { paid: 'paid', cancelled: 'cancelled', confirmed: 'confirmed', payment_required: 'payment pending' },
@@ -364,4 +467,20 @@ export function detectLang(locale = typeof navigator !== 'undefined' ? navigator
   return 'es';
 }
 
-export const t: Strings = dictionaries[detectLang()];
+/** Where the language chosen in settings is kept for the next start (read before anything renders). */
+export const LANG_KEY = 'mostrador.language';
+
+/** The language chosen in settings, if any. */
+export function chosenLang(): Lang | null {
+  try {
+    const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(LANG_KEY) : null;
+    return saved === 'es' || saved === 'pt' || saved === 'en' ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The language the UI is shown in: the one chosen in settings, else the OS/browser locale's. */
+export const lang: Lang = chosenLang() ?? detectLang();
+
+export const t: Strings = dictionaries[lang];

@@ -31,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_covering_date_index",
         include_str!("../../migrations/0005_covering_date_index.sql"),
     ),
+    (
+        "0006_grouping_indexes",
+        include_str!("../../migrations/0006_grouping_indexes.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -123,7 +123,7 @@ describe('Inbox search', () => {
     const row = screen.getByTestId('question-row');
     const marks = Array.from(row.querySelectorAll('mark')).map((m) => m.textContent);
     expect(marks).toEqual(['envío', 'Córdoba']);
-    expect(screen.getByTestId('search-results').textContent).toContain('1');
+    expect(screen.getByTestId('list-count').textContent).toContain(`1 ${t.results}`);
 
     await fireEvent.input(screen.getByTestId('inbox-search'), { target: { value: 'onerror' } });
     await waitFor(() => expect(screen.getAllByTestId('question-row')[0]!.dataset.questionId).toBe('2'));
@@ -178,7 +178,8 @@ describe('Keyboard help', () => {
     await userEvent.keyboard('?');
     const help = await screen.findByTestId('key-help');
     expect(help.textContent).toContain('Ctrl+Enter');
-    expect(help.querySelectorAll('dt')).toHaveLength(9);
+    expect(help.textContent).toContain('Ctrl+K');
+    expect(help.querySelectorAll('dt')).toHaveLength(12);
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByTestId('key-help')).toBeNull());
   });

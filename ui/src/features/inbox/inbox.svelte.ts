@@ -1,30 +1,70 @@
-// The inbox's state: the current page fetched through the backend, the filter and the selection.
-// Core events only trigger a refetch; the page is never patched by hand.
+// The inbox's state: the filters, the list (read page by page from the core), the optional
+// grouping by listing or buyer, and the selection. Core events only trigger a refetch; rows are
+// never patched by hand.
 import type { Backend } from '../../lib/ipc/backend';
 import { BackendError } from '../../lib/ipc/backend';
+import type { GroupBy } from '../../lib/ipc/bindings/GroupBy';
+import type { InboxGroup } from '../../lib/ipc/bindings/InboxGroup';
+import type { InboxQuery } from '../../lib/ipc/bindings/InboxQuery';
 import type { InboxQuestion } from '../../lib/ipc/bindings/InboxQuestion';
 import type { StatusFilter } from '../../lib/ipc/bindings/StatusFilter';
+import { PagedRows } from '../../lib/paged.svelte';
 
-const PAGE_SIZE = 200;
+const PAGE_SIZE = 100;
+
+/** A group the user opened: its questions are listed under a header. */
+export interface OpenGroup {
+  by: GroupBy;
+  key: string;
+  label: string;
+}
+
+/** The start of a local calendar day `YYYY-MM-DD` (plus `days`), as RFC 3339. */
+export function dayStart(day: string, days = 0): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + days).toISOString();
+}
 
 export class InboxState {
   filter = $state<StatusFilter>('unanswered');
   /** Words to search for (the core folds accents; every word is a prefix). */
   search = $state('');
-  items = $state<InboxQuestion[]>([]);
-  total = $state(0);
+  accountId = $state<number | null>(null);
+  /** Local calendar days `YYYY-MM-DD`, both included; '' for open-ended. */
+  fromDay = $state('');
+  toDay = $state('');
+  /** Grouping of the list: none, or groups first and then the opened group's questions. */
+  groupBy = $state<GroupBy | null>(null);
+  group = $state<OpenGroup | null>(null);
+
   totalCapped = $state(false);
   unanswered = $state(0);
-  selectedId = $state<number | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
   sendError = $state<string | null>(null);
+  /** Bumped when the list starts over (new filter): the view scrolls to the top. */
+  resetToken = $state(0);
 
-  selected = $derived(this.items.find((q) => q.id === this.selectedId) ?? null);
-  /** Rows ticked for a bulk action. */
-  checked = $state<number[]>([]);
+  readonly rows = new PagedRows<InboxQuestion>((offset, limit) => this.fetchQuestions(offset, limit), PAGE_SIZE);
+  readonly groups = new PagedRows<InboxGroup>((offset, limit) => this.fetchGroups(offset, limit), PAGE_SIZE);
+
+  selectedId = $state<number | null>(null);
+  selectedIndex = $state(-1);
+  /** The open question (kept even when its page scrolls out of memory). */
+  selected = $state<InboxQuestion | null>(null);
+  groupIndex = $state(0);
+  /** Rows ticked for a bulk action, by id. */
+  checkedRows = $state<Record<number, InboxQuestion>>({});
+  checked = $derived(Object.keys(this.checkedRows).map(Number));
+
+  /** True while the list shows groups rather than questions. */
+  showingGroups = $derived(this.groupBy !== null && this.group === null);
+  total = $derived(this.rows.total);
+  /** Any filter beyond the status tabs is on. */
+  filtered = $derived(this.accountId !== null || this.fromDay !== '' || this.toDay !== '');
 
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
+  private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void) | null = null;
   private unsubscribeOpen: (() => void) | null = null;
 
@@ -33,13 +73,43 @@ export class InboxState {
   async start(): Promise<void> {
     this.unsubscribe = await this.backend.onCoreEvent(() => this.scheduleRefetch());
     this.unsubscribeOpen = await this.backend.onOpenQuestion((id) => void this.openQuestion(id));
-    await this.load();
+    await this.load(true);
   }
 
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribeOpen?.();
     if (this.refetchTimer) clearTimeout(this.refetchTimer);
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+  }
+
+  /** The core query for the current filters (without paging). */
+  query(): InboxQuery {
+    const search = this.search.trim();
+    return {
+      status: this.filter,
+      limit: PAGE_SIZE,
+      offset: 0,
+      ...(search ? { search } : {}),
+      ...(this.accountId !== null ? { account_id: this.accountId } : {}),
+      ...(this.fromDay ? { from: dayStart(this.fromDay) } : {}),
+      ...(this.toDay ? { to: dayStart(this.toDay, 1) } : {}),
+      ...(this.group?.by === 'listing' ? { item_id: this.group.key } : {}),
+      ...(this.group?.by === 'buyer' ? { buyer_id: Number(this.group.key) } : {}),
+    };
+  }
+
+  private async fetchQuestions(offset: number, limit: number): Promise<{ items: InboxQuestion[]; total: number }> {
+    const page = await this.backend.inboxList({ ...this.query(), offset, limit });
+    this.totalCapped = page.total_capped;
+    this.unanswered = page.unanswered;
+    return page;
+  }
+
+  private async fetchGroups(offset: number, limit: number): Promise<{ items: InboxGroup[]; total: number }> {
+    const page = await this.backend.inboxGroups({ by: this.groupBy ?? 'listing', query: { ...this.query(), offset, limit } });
+    this.unanswered = page.unanswered;
+    return page;
   }
 
   private scheduleRefetch(): void {
@@ -48,23 +118,19 @@ export class InboxState {
     this.refetchTimer = setTimeout(() => void this.load(), 60);
   }
 
-  async load(): Promise<void> {
+  /** Re-reads what is on screen; `fromTop` starts the list over (a new filter). */
+  async load(fromTop = false): Promise<void> {
     this.loading = true;
+    if (fromTop) this.resetToken++;
     try {
-      const search = this.search.trim();
-      const page = await this.backend.inboxList({
-        status: this.filter,
-        limit: PAGE_SIZE,
-        offset: 0,
-        ...(search ? { search } : {}),
-      });
-      this.items = page.items;
-      this.total = page.total;
-      this.totalCapped = page.total_capped;
-      this.unanswered = page.unanswered;
+      if (this.showingGroups) {
+        await this.groups.reset(fromTop);
+        if (fromTop) this.groupIndex = 0;
+        this.groupIndex = Math.min(this.groupIndex, Math.max(0, this.groups.total - 1));
+      } else {
+        await this.rows.reset(fromTop, () => this.reconcileSelection());
+      }
       this.error = null;
-      const stillThere = this.items.some((q) => q.id === this.selectedId);
-      if (!stillThere) this.selectedId = this.items[0]?.id ?? null;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     } finally {
@@ -72,58 +138,193 @@ export class InboxState {
     }
   }
 
-  private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * After a refetch: the open question keeps its place if it is still listed; otherwise the row
+   * now at its position is opened (answering moves on to the next question).
+   */
+  private reconcileSelection(): void {
+    if (this.selectedId !== null) {
+      for (const [index, row] of this.rows.loadedRows()) {
+        if (row.id === this.selectedId) {
+          this.selectedIndex = index;
+          this.selected = row;
+          return;
+        }
+      }
+      if (this.selectedIndex < 0) return; // opened from outside the list: keep it
+    }
+    const index = Math.min(Math.max(this.selectedIndex, 0), this.rows.total - 1);
+    const row = index >= 0 ? this.rows.at(index) : undefined;
+    if (row) this.selectRow(row, index);
+    else this.clearSelection();
+  }
+
+  private clearSelection(): void {
+    this.selectedId = null;
+    this.selectedIndex = -1;
+    this.selected = null;
+  }
 
   /** Searches as the user types (debounced). */
   setSearch(text: string): void {
     this.search = text;
     if (this.searchTimer) clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => {
-      this.selectedId = null;
-      void this.load();
-    }, 150);
+    this.searchTimer = setTimeout(() => void this.restart(), 150);
+  }
+
+  /** Applies changed filters: back to the top of the list, first row open. */
+  async restart(): Promise<void> {
+    this.clearSelection();
+    await this.load(true);
   }
 
   async setFilter(filter: StatusFilter): Promise<void> {
     this.filter = filter;
-    this.selectedId = null;
-    await this.load();
+    await this.restart();
+  }
+
+  async setAccount(accountId: number | null): Promise<void> {
+    this.accountId = accountId;
+    await this.restart();
+  }
+
+  async setDays(fromDay: string, toDay: string): Promise<void> {
+    this.fromDay = fromDay;
+    this.toDay = toDay;
+    await this.restart();
+  }
+
+  async clearFilters(): Promise<void> {
+    this.accountId = null;
+    this.fromDay = '';
+    this.toDay = '';
+    await this.restart();
+  }
+
+  /** Lists by listing or by buyer (null: one flat list). */
+  async setGroupBy(by: GroupBy | null): Promise<void> {
+    this.groupBy = by;
+    this.group = null;
+    await this.restart();
+  }
+
+  /** Opens a group: the list shows its questions. */
+  async openGroup(group: InboxGroup): Promise<void> {
+    if (!this.groupBy) return;
+    this.group = { by: this.groupBy, key: group.key, label: group.label ?? group.key };
+    await this.restart();
+  }
+
+  /** Shows only this listing's questions (from the detail pane). */
+  async showListing(itemId: string, title: string): Promise<void> {
+    this.groupBy = 'listing';
+    this.group = { by: 'listing', key: itemId, label: title };
+    await this.restart();
+  }
+
+  /** Back from an opened group to the groups. */
+  async closeGroup(): Promise<void> {
+    this.group = null;
+    this.clearSelection();
+    await this.load(true);
   }
 
   /** Opens a question from outside the list (a notification click): finds it, then selects it. */
   async openQuestion(id: number): Promise<void> {
+    this.search = '';
+    this.accountId = null;
+    this.fromDay = '';
+    this.toDay = '';
+    this.groupBy = null;
+    this.group = null;
     for (const filter of ['unanswered', 'all'] as const) {
-      if (this.items.some((q) => q.id === id)) break;
       this.filter = filter;
-      await this.load();
+      this.clearSelection();
+      await this.load(true);
+      for (const [index, row] of this.rows.loadedRows()) {
+        if (row.id === id) {
+          this.selectRow(row, index);
+          return;
+        }
+      }
     }
-    this.select(id);
+    // Further down than the first page: open it on its own.
+    const page = await this.backend.inboxList({ status: 'all', question_id: id, limit: 1, offset: 0 });
+    const row = page.items[0];
+    if (row) {
+      this.selectedId = row.id;
+      this.selectedIndex = -1;
+      this.selected = row;
+    }
   }
 
-  select(id: number): void {
-    this.selectedId = id;
+  private selectRow(row: InboxQuestion, index: number): void {
+    this.selectedId = row.id;
+    this.selectedIndex = index;
+    this.selected = row;
     this.sendError = null;
   }
 
-  move(delta: number): void {
-    if (this.items.length === 0) return;
-    const index = this.items.findIndex((q) => q.id === this.selectedId);
-    const next = Math.min(this.items.length - 1, Math.max(0, (index < 0 ? 0 : index) + delta));
-    this.select(this.items[next]!.id);
+  /** Opens the row at `index` of the list. */
+  async selectIndex(index: number): Promise<void> {
+    if (index < 0 || index >= this.rows.total) return;
+    let row = this.rows.at(index);
+    if (!row) {
+      await this.rows.ensure(index, index);
+      row = this.rows.at(index);
+    }
+    if (row) this.selectRow(row, index);
+  }
+
+  select(id: number): void {
+    for (const [index, row] of this.rows.loadedRows()) {
+      if (row.id === id) {
+        this.selectRow(row, index);
+        return;
+      }
+    }
+  }
+
+  /** j/k: the next or previous question (or group). */
+  async move(delta: number): Promise<void> {
+    if (this.showingGroups) {
+      const total = this.groups.total;
+      if (total > 0) this.groupIndex = Math.min(total - 1, Math.max(0, this.groupIndex + delta));
+      return;
+    }
+    if (this.rows.total === 0) return;
+    const from = this.selectedIndex < 0 ? (delta > 0 ? -1 : 0) : this.selectedIndex;
+    await this.selectIndex(Math.min(this.rows.total - 1, Math.max(0, from + delta)));
+  }
+
+  /** Enter on a group opens it. */
+  async openSelectedGroup(): Promise<void> {
+    const group = this.groups.at(this.groupIndex);
+    if (group) await this.openGroup(group);
   }
 
   toggleChecked(id: number): void {
-    this.checked = this.checked.includes(id) ? this.checked.filter((x) => x !== id) : [...this.checked, id];
+    if (this.checkedRows[id]) {
+      const { [id]: _, ...rest } = this.checkedRows;
+      this.checkedRows = rest;
+      return;
+    }
+    const row = this.selected?.id === id ? this.selected : [...this.rows.loadedRows()].find(([, r]) => r.id === id)?.[1];
+    if (row) this.checkedRows = { ...this.checkedRows, [id]: row };
+  }
+
+  isChecked(id: number): boolean {
+    return id in this.checkedRows;
   }
 
   clearChecked(): void {
-    this.checked = [];
+    this.checkedRows = {};
   }
 
   /** Deletes the ticked questions (through the outbox). */
   async deleteChecked(): Promise<void> {
     const ids = this.checked;
-    this.checked = [];
+    this.checkedRows = {};
     try {
       await this.backend.questionsDelete(ids);
     } catch (e) {
@@ -134,8 +335,8 @@ export class InboxState {
 
   /** Blocks the buyers of the ticked questions, per account (through the outbox). */
   async blockChecked(): Promise<void> {
-    const rows = this.items.filter((q) => this.checked.includes(q.id));
-    this.checked = [];
+    const rows = Object.values(this.checkedRows);
+    this.checkedRows = {};
     const byAccount = new Map<number, Set<number>>();
     for (const q of rows) {
       if (!byAccount.has(q.account_id)) byAccount.set(q.account_id, new Set());

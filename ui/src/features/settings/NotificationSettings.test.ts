@@ -30,7 +30,12 @@ describe('NotificationSettings', () => {
     expect((screen.getByTestId('start-minimized') as HTMLInputElement).checked).toBe(false);
     await fireEvent.click(login);
     await fireEvent.click(screen.getByTestId('settings-save'));
-    await waitFor(() => expect(backend.preferences).toEqual({ start_at_login: true, start_minimized: false }));
+    await waitFor(() => expect(backend.preferences).toEqual({
+        start_at_login: true,
+        start_minimized: false,
+        language: null,
+        theme: 'system',
+      }));
   });
 
   it('pauses notifications for an hour', async () => {

@@ -3,6 +3,8 @@
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { InboxPage } from './bindings/InboxPage';
+import type { GroupPage } from './bindings/GroupPage';
+import type { GroupQuery } from './bindings/GroupQuery';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
@@ -19,6 +21,8 @@ import type { QuestionContext } from './bindings/QuestionContext';
 
 export interface Backend {
   inboxList(query: InboxQuery): Promise<InboxPage>;
+  /** One page of the inbox grouped by listing or buyer. */
+  inboxGroups(query: GroupQuery): Promise<GroupPage>;
   /** Queues an answer; resolves with the outbox id once it is durably stored. */
   replySend(questionId: number, text: string): Promise<number>;
   syncNow(): Promise<void>;

@@ -9,5 +9,8 @@ export { BackendError } from './backend';
 
 export function detectBackend(): Backend {
   const inTauri = typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
-  return inTauri ? tauriBackend : new MockBackend();
+  if (inTauri) return tauriBackend;
+  // A plain browser: a seeded seller; `?rows=N` sets how many questions it has.
+  const rows = Number(new URLSearchParams(window.location.search).get('rows') ?? '') || 240;
+  return MockBackend.demo(rows);
 }

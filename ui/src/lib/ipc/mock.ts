@@ -4,9 +4,13 @@
 import type { Backend } from './backend';
 import { MARK_END, MARK_START, fold } from '../marked';
 import { BackendError } from './backend';
+import { demoQuestions, demoTemplates, demoVariations } from './mockData';
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
+import type { GroupPage } from './bindings/GroupPage';
+import type { GroupQuery } from './bindings/GroupQuery';
+import type { InboxGroup } from './bindings/InboxGroup';
 import type { InboxQuestion } from './bindings/InboxQuestion';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
@@ -73,7 +77,7 @@ export class MockBackend implements Backend {
   private listeners = new Set<Listener>();
   private openListeners = new Set<(id: number) => void>();
   settings: NotificationSettings = defaultNotificationSettings();
-  preferences: AppPreferences = { start_at_login: false, start_minimized: false };
+  preferences: AppPreferences = { start_at_login: false, start_minimized: false, language: null, theme: 'system' };
   accounts: AccountSummary[] = [{ id: 1, nickname: 'MATEANDO_SHOP', site_id: 'MLA', status: 'connected' }];
   private nextOutbox = 1;
 
@@ -81,12 +85,62 @@ export class MockBackend implements Backend {
     this.questions = questions ?? [1, 2, 3].map((id) => sampleQuestion(id));
   }
 
-  async inboxList(query: InboxQuery): Promise<InboxPage> {
-    const words = (query.search ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(fold);
-    const matches = this.questions
+  /** A seeded seller with `rows` questions, variations and quick replies (a plain browser). */
+  static demo(rows: number): MockBackend {
+    const backend = new MockBackend(demoQuestions(rows));
+    backend.variations = { ...demoVariations };
+    for (const draft of demoTemplates) void backend.templateSave(null, draft);
+    return backend;
+  }
+
+  /** The questions under a query's filters (not its search), like the core's `WHERE`. */
+  private filtered(query: InboxQuery): InboxQuestion[] {
+    return this.questions
       .filter((q) =>
         query.status === 'all' ? q.status !== 'DELETED' : query.status === 'answered' ? q.status === 'ANSWERED' : q.status === 'UNANSWERED',
       )
+      .filter((q) => query.account_id === undefined || q.account_id === query.account_id)
+      .filter((q) => query.item_id === undefined || q.item_id === query.item_id)
+      .filter((q) => query.buyer_id === undefined || q.buyer_id === query.buyer_id)
+      .filter((q) => query.question_id === undefined || q.id === query.question_id)
+      .filter((q) => query.from === undefined || Date.parse(q.date_created) >= Date.parse(query.from))
+      .filter((q) => query.to === undefined || Date.parse(q.date_created) < Date.parse(query.to));
+  }
+
+  async inboxGroups(request: GroupQuery): Promise<GroupPage> {
+    const { items } = await this.inboxList({ ...request.query, limit: 1_000_000, offset: 0 });
+    const groups = new Map<string, InboxGroup>();
+    for (const q of items) {
+      const key = request.by === 'listing' ? q.item_id : String(q.buyer_id);
+      const g = groups.get(key) ?? {
+        key,
+        label: request.by === 'listing' ? q.item_title : q.buyer_nickname,
+        thumbnail: null,
+        count: 0,
+        waiting: 0,
+        oldest: q.date_created,
+        newest: q.date_created,
+      };
+      g.count += 1;
+      g.waiting += q.status === 'UNANSWERED' ? 1 : 0;
+      if (q.date_created < g.oldest) g.oldest = q.date_created;
+      if (q.date_created > g.newest) g.newest = q.date_created;
+      groups.set(key, g);
+    }
+    const sorted = [...groups.values()].sort((a, b) =>
+      request.query.status === 'unanswered' ? a.oldest.localeCompare(b.oldest) : b.newest.localeCompare(a.newest),
+    );
+    const offset = request.query.offset ?? 0;
+    return {
+      items: sorted.slice(offset, offset + (request.query.limit ?? 100)),
+      total: sorted.length,
+      unanswered: this.questions.filter((q) => q.status === 'UNANSWERED').length,
+    };
+  }
+
+  async inboxList(query: InboxQuery): Promise<InboxPage> {
+    const words = (query.search ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(fold);
+    const matches = this.filtered(query)
       .filter((q) => {
         if (words.length === 0) return true;
         // Like the core: every word is a prefix of some word of the text, answer, title or buyer.
@@ -108,10 +162,10 @@ export class MockBackend implements Backend {
               },
             },
       );
+    // Plain comparisons: RFC 3339 UTC times sort as text (and localeCompare is slow on 100,000 rows).
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const sorted = [...matches].sort((a, b) =>
-      query.status === 'unanswered'
-        ? a.date_created.localeCompare(b.date_created)
-        : b.date_created.localeCompare(a.date_created),
+      query.status === 'unanswered' ? cmp(a.date_created, b.date_created) : cmp(b.date_created, a.date_created),
     );
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 100;
@@ -165,6 +219,7 @@ export class MockBackend implements Backend {
     return {
       earlier_questions: this.questions
         .filter((x) => x.buyer_id === q.buyer_id && x.id !== q.id && x.status !== 'DELETED')
+        .slice(0, 20) // the core's limit
         .map((x) => ({
           id: x.id,
           item_title: x.item_title ?? x.item_id,

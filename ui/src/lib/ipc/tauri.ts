@@ -5,6 +5,8 @@ import type { Backend } from './backend';
 import { toBackendError } from './backend';
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxPage } from './bindings/InboxPage';
+import type { GroupPage } from './bindings/GroupPage';
+import type { GroupQuery } from './bindings/GroupQuery';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { AccountSummary } from './bindings/AccountSummary';
 import type { NotificationSettings } from './bindings/NotificationSettings';
@@ -29,6 +31,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const tauriBackend: Backend = {
   inboxList: (query: InboxQuery) => call<InboxPage>('inbox_list', { query }),
+  inboxGroups: (query: GroupQuery) => call<GroupPage>('inbox_groups', { query }),
   replySend: (questionId: number, text: string) => call<number>('reply_send', { questionId, text }),
   syncNow: () => call<void>('sync_now'),
   async onOpenQuestion(handler) {

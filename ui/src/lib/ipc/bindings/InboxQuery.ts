@@ -31,6 +31,14 @@ account_id?: number,
  */
 item_id?: string, 
 /**
+ * Only this buyer's questions.
+ */
+buyer_id?: number, 
+/**
+ * Only this question (to open one from a notification, wherever it sits in the list).
+ */
+question_id?: number, 
+/**
  * Asked at or after this instant (RFC 3339).
  */
 from?: string, 
