@@ -544,6 +544,8 @@ async fn template_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
         .expect("template_save");
     assert!(saved.as_i64().is_some(), "template saved: {saved}");
     click(client, "[data-testid=nav-inbox]").await;
+    // The inbox kept the tab it was left on; the new question waits among the unanswered.
+    click(client, "[data-testid=filter-unanswered]").await;
     let marker = format!("tpl-{}", std::process::id());
     let injected: Value = http
         .post(format!("{sandbox}/_sandbox/questions"))
@@ -555,24 +557,25 @@ async fn template_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
         .await
         .unwrap();
     let id = injected["id"].as_i64().expect("question id");
-    let position = eventually(WAIT, "the new question in the list", || async {
-        let rows = row_ids(client, "[data-testid=question-row]").await?;
-        Ok(rows.iter().position(|(qid, _)| *qid == id))
-    })
-    .await
-    .unwrap();
-    // Keyboard only from here: the first row is selected; j moves down to the new question.
+    // Keyboard only from here: / to search, the marker, Enter back to the list (its only row
+    // opens once the question is synced), 1 for the quick reply, Ctrl+Enter to send.
     let body = client.find(Locator::Css("body")).await.unwrap();
-    // To the top first (the list here is short), then down to the new question.
-    body.send_keys(&"k".repeat(position + 40)).await.unwrap();
-    body.send_keys(&"j".repeat(position)).await.unwrap();
+    body.send_keys("/").await.unwrap();
+    let search = client
+        .find(Locator::Css("[data-testid=inbox-search]"))
+        .await
+        .unwrap();
+    search
+        .send_keys(&format!("{marker}\u{E007}"))
+        .await
+        .unwrap();
     let detail = format!("[data-testid=question-detail][data-question-id='{id}']");
     client
         .wait()
         .at_most(WAIT)
         .for_element(Locator::Css(&detail))
         .await
-        .expect("j selected the new question");
+        .expect("the search opened the new question");
     client
         .wait()
         .at_most(WAIT)
@@ -591,7 +594,16 @@ async fn template_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
     .await
     .unwrap();
     screenshot(client, "inbox-template.png").await;
-    // Ctrl+Enter: WebDriver's Control (U+E009) held while Enter (U+E007) is pressed.
+    // Ctrl+Enter: WebDriver's Control (U+E009) held while Enter (U+E007) is pressed, in the
+    // composer that holds the draft.
+    let input = client
+        .find(Locator::Css("[data-testid=answer-input]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        input.prop("value").await.unwrap().unwrap_or_default(),
+        filled
+    );
     input.send_keys("\u{E009}\u{E007}\u{E000}").await.unwrap();
     let received = eventually(WAIT, "the sandbox to receive the filled reply", || async {
         let list: Vec<Value> = http

@@ -34,6 +34,8 @@ pub const SESSION_PACKAGES: &[&str] = &[
     "x11-utils",
     "xdotool",
     "fonts-liberation",
+    // The UI's browser flows (Playwright drives the system's Chromium).
+    "chromium",
 ];
 
 /// The workspace root.

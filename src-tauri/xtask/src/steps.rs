@@ -147,6 +147,10 @@ pub fn test() -> anyhow::Result<()> {
     step("IPC bindings up to date", check_bindings)?;
     step("UI type-check", || run(&mut npm(&["run", "check"])))?;
     step("UI tests (vitest)", || run(&mut npm(&["test"])))?;
+    step(
+        "UI flows in Chromium (Playwright, built UI, mock backend)",
+        || run(&mut npm(&["run", "e2e"])),
+    )?;
     step("clippy", || {
         run(cargo().args([
             "clippy",

@@ -104,8 +104,10 @@ describe('Inbox and notifications', () => {
     await fireEvent.click(screen.getByTestId('filter-answered'));
     await waitFor(() => expect(rows()).toHaveLength(0));
     backend.clickNotification(2);
+    // The question shows at once; its row is marked once its tab is listed.
     await waitFor(() => expect(screen.getByTestId('question-detail').dataset.questionId).toBe('2'));
-    expect(rows().find((r) => r.classList.contains('selected'))?.dataset.questionId).toBe('2');
+    await waitFor(() => expect(rows().find((r) => r.classList.contains('selected'))?.dataset.questionId).toBe('2'));
+    expect(screen.getByTestId('filter-unanswered').getAttribute('aria-selected')).toBe('true');
   });
 });
 

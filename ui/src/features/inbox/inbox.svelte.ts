@@ -229,33 +229,26 @@ export class InboxState {
     await this.load(true);
   }
 
-  /** Opens a question from outside the list (a notification click): finds it, then selects it. */
+  /**
+   * Opens a question from outside the list (a notification click): shows it at once, then lists
+   * its tab (unanswered, else all) with the filters cleared and marks its row.
+   */
   async openQuestion(id: number): Promise<void> {
+    const page = await this.backend.inboxList({ status: 'all', question_id: id, limit: 1, offset: 0 });
+    const row = page.items[0];
+    if (!row) return;
     this.search = '';
     this.accountId = null;
     this.fromDay = '';
     this.toDay = '';
     this.groupBy = null;
     this.group = null;
-    for (const filter of ['unanswered', 'all'] as const) {
-      this.filter = filter;
-      this.clearSelection();
-      await this.load(true);
-      for (const [index, row] of this.rows.loadedRows()) {
-        if (row.id === id) {
-          this.selectRow(row, index);
-          return;
-        }
-      }
-    }
-    // Further down than the first page: open it on its own.
-    const page = await this.backend.inboxList({ status: 'all', question_id: id, limit: 1, offset: 0 });
-    const row = page.items[0];
-    if (row) {
-      this.selectedId = row.id;
-      this.selectedIndex = -1;
-      this.selected = row;
-    }
+    this.filter = row.status === 'UNANSWERED' ? 'unanswered' : 'all';
+    this.selectedId = row.id;
+    this.selectedIndex = -1;
+    this.selected = row;
+    this.sendError = null;
+    await this.load(true);
   }
 
   private selectRow(row: InboxQuestion, index: number): void {

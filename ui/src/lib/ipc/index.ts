@@ -10,7 +10,13 @@ export { BackendError } from './backend';
 export function detectBackend(): Backend {
   const inTauri = typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
   if (inTauri) return tauriBackend;
-  // A plain browser: a seeded seller; `?rows=N` sets how many questions it has.
-  const rows = Number(new URLSearchParams(window.location.search).get('rows') ?? '') || 240;
-  return MockBackend.demo(rows);
+  // A plain browser: a seeded seller; `?rows=N` sets how many questions it has and
+  // `?language=pt` the language saved in its settings.
+  const params = new URLSearchParams(window.location.search);
+  const mock = MockBackend.demo(Number(params.get('rows') ?? '') || 240);
+  const language = params.get('language');
+  if (language === 'es' || language === 'pt' || language === 'en') mock.preferences.language = language;
+  // Reachable from browser tests (Playwright), to inspect what was sent and inject questions.
+  (window as unknown as { mostradorMock: MockBackend }).mostradorMock = mock;
+  return mock;
 }
