@@ -311,8 +311,40 @@ impl Filter {
 /// Unanswered questions across all accounts (the count the UI always shows).
 pub(crate) fn unanswered(conn: &Connection) -> Result<i64> {
     Ok(conn
-        .prepare_cached("SELECT COUNT(*) FROM questions WHERE status = ?1")?
+        .prepare_cached("SELECT COALESCE(SUM(n), 0) FROM question_counts WHERE status = ?1")?
         .query_row([UNANSWERED], |r| r.get(0))?)
+}
+
+/// The list's total from the counts the store keeps (`question_counts`), when only the status
+/// and the account filter it; `None` when other filters need an actual count.
+fn kept_total(conn: &Connection, query: &InboxQuery) -> Result<Option<i64>> {
+    let searching = query
+        .search
+        .as_deref()
+        .and_then(search::fts_query)
+        .is_some();
+    if searching
+        || query.item_id.is_some()
+        || query.buyer_id.is_some()
+        || query.question_id.is_some()
+        || query.from.is_some()
+        || query.to.is_some()
+    {
+        return Ok(None);
+    }
+    let status = match query.status {
+        StatusFilter::Unanswered => format!("status = '{UNANSWERED}'"),
+        StatusFilter::Answered => format!("status = '{ANSWERED}'"),
+        StatusFilter::All => "status != 'DELETED'".to_owned(),
+    };
+    let sql = format!(
+        "SELECT COALESCE(SUM(n), 0) FROM question_counts
+         WHERE {status} AND (?1 IS NULL OR account_id = ?1)"
+    );
+    Ok(Some(
+        conn.prepare_cached(&sql)?
+            .query_row([query.account_id], |r| r.get(0))?,
+    ))
 }
 
 /// Lists one page of the inbox.
@@ -381,9 +413,12 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
         ),
         None => format!("SELECT COUNT(*) FROM {from} WHERE {filter}"),
     };
-    let total: i64 = conn
-        .prepare_cached(&count_sql)?
-        .query_row(where_.params().as_slice(), |r| r.get(0))?;
+    let total: i64 = match kept_total(conn, query)? {
+        Some(total) => total,
+        None => conn
+            .prepare_cached(&count_sql)?
+            .query_row(where_.params().as_slice(), |r| r.get(0))?,
+    };
     let total_capped = fts.is_some() && total >= search::COUNT_CAP;
     Ok(InboxPage {
         items,

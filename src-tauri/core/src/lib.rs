@@ -101,6 +101,7 @@ pub struct Core {
     focused: Arc<std::sync::atomic::AtomicBool>,
     pending: std::sync::Mutex<Option<PendingConnect>>,
     api_override: std::sync::Mutex<Option<String>>,
+    word_stats: Arc<replies::WordStats>,
 }
 
 /// Where background tasks are spawned while the core runs.
@@ -156,6 +157,7 @@ impl Core {
             focused: Arc::default(),
             pending: std::sync::Mutex::new(None),
             api_override: std::sync::Mutex::new(None),
+            word_stats: Arc::default(),
         })
     }
 
@@ -605,7 +607,10 @@ impl Core {
     /// The seller's past answers for a question, best first.
     pub async fn suggestions(&self, question_id: i64) -> Result<Vec<replies::Suggestion>> {
         self.store
-            .run(move |c| replies::suggestions(c, question_id, 5))
+            .run({
+                let stats = self.word_stats.clone();
+                move |c| replies::suggestions(c, &stats, question_id, 5)
+            })
             .await
     }
 

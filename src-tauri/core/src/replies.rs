@@ -3,15 +3,16 @@
 //! past answers (same listing first, then the most similar questions by FTS5 bm25). Nothing
 //! leaves the machine.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::inbox::search::{any_of, meaningful_words};
 use crate::outbox::ANSWER_MAX_CHARS;
 use crate::outbox::writes::MESSAGE_MAX_CHARS;
-use crate::store::questions;
+
+mod suggestions;
+pub use suggestions::{WordStats, suggestions};
 
 /// The variables a template may use.
 pub const VARIABLES: &[&str] = &[
@@ -289,82 +290,6 @@ pub struct Suggestion {
     pub question: String,
     /// Whether it was on the same listing.
     pub same_listing: bool,
-}
-
-/// Of `words`, the `n` that the fewest questions use (and at least one does): they say most
-/// about what is being asked, and keep the similarity search small.
-fn rarest(conn: &Connection, words: Vec<String>, n: usize) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT doc FROM questions_vocab WHERE col = 'text' AND term = ?1")?;
-    let mut counted = Vec::new();
-    for w in words {
-        use rusqlite::OptionalExtension;
-        let docs: Option<i64> = stmt.query_row([&w], |r| r.get(0)).optional()?;
-        if let Some(d) = docs.filter(|d| *d > 0) {
-            counted.push((d, w));
-        }
-    }
-    counted.sort();
-    Ok(counted.into_iter().take(n).map(|(_, w)| w).collect())
-}
-
-/// Up to `limit` past answers for `question_id`: answers on the same listing to similar
-/// questions first, then other listings' answers to similar questions, then the same
-/// listing's latest answers; the same text never twice.
-pub fn suggestions(conn: &Connection, question_id: i64, limit: usize) -> Result<Vec<Suggestion>> {
-    let q = questions::get(conn, question_id)?
-        .ok_or_else(|| Error::NotFound(format!("question {question_id}")))?;
-    let mut out: Vec<Suggestion> = Vec::new();
-    let mut push = |answer: String, question: String, same_listing: bool| {
-        if out.len() < limit && !out.iter().any(|s| s.answer == answer) {
-            out.push(Suggestion {
-                answer,
-                question,
-                same_listing,
-            });
-        }
-    };
-    if let Some(matched) = any_of(&rarest(conn, meaningful_words(&q.text), 3)?) {
-        // Ranked among the most recent 400 matches only: recent answers are the relevant
-        // ones, and the work stays bounded however common the words are.
-        let mut stmt = conn.prepare_cached(
-            "SELECT q.answer_text, q.text, q.item_id = ?3 AS same
-             FROM (SELECT rowid AS id, rank FROM questions_fts WHERE questions_fts MATCH ?1
-                   ORDER BY rowid DESC LIMIT 400) AS m
-             JOIN questions q ON q.id = m.id
-             WHERE q.account_id = ?2 AND q.id != ?4
-               AND q.answer_text IS NOT NULL AND q.answer_text != ''
-             ORDER BY same DESC, m.rank
-             LIMIT ?5",
-        )?;
-        let rows = stmt.query_map(
-            params![matched, q.account_id, q.item_id, q.id, (limit * 4) as i64],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                ))
-            },
-        )?;
-        for row in rows {
-            let (a, t, same) = row?;
-            push(a, t, same);
-        }
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT answer_text, text FROM questions
-         WHERE item_id = ?1 AND id != ?2 AND answer_text IS NOT NULL AND answer_text != ''
-         ORDER BY answer_date DESC LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![q.item_id, q.id, (limit * 2) as i64], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
-    for row in rows {
-        let (a, t) = row?;
-        push(a, t, true);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -291,6 +291,69 @@ mod store_tests {
             .is_err()
         );
     }
+
+    #[test]
+    fn totals_come_from_kept_counts_that_follow_every_change() {
+        let (_d, store) = seeded();
+        let conn = store.conn().expect("conn");
+        let total = |status| {
+            list(
+                &conn,
+                &InboxQuery {
+                    status,
+                    ..InboxQuery::default()
+                },
+            )
+            .expect("page")
+            .total
+        };
+        let counted = |clause: &str| -> i64 {
+            conn.query_row(
+                &format!("SELECT COUNT(*) FROM questions WHERE {clause}"),
+                [],
+                |r| r.get(0),
+            )
+            .expect("count")
+        };
+        let check = || {
+            assert_eq!(total(StatusFilter::All), counted("status != 'DELETED'"));
+            assert_eq!(
+                total(StatusFilter::Answered),
+                counted("status = 'ANSWERED'")
+            );
+            assert_eq!(
+                total(StatusFilter::Unanswered),
+                counted("status = 'UNANSWERED'")
+            );
+        };
+        check();
+        assert_eq!(total(StatusFilter::Unanswered), 2);
+        // An answer arrives, a question is deleted, one is removed, one is added.
+        let mut q = sample(1);
+        q.item_id = "MLA1".into();
+        q.status = "ANSWERED".into();
+        q.answer_text = Some("Sí.".into());
+        questions::upsert(&conn, &q, Utc::now()).expect("answered");
+        conn.execute("UPDATE questions SET status = 'DELETED' WHERE id = 4", [])
+            .expect("deleted");
+        conn.execute("DELETE FROM questions WHERE id = 2", [])
+            .expect("removed");
+        questions::upsert(&conn, &sample(9), Utc::now()).expect("new");
+        check();
+        assert_eq!(total(StatusFilter::Unanswered), 1);
+        assert_eq!(total(StatusFilter::All), 3);
+        // An account filter is counted from the kept counts too.
+        let other = list(
+            &conn,
+            &InboxQuery {
+                status: StatusFilter::All,
+                account_id: Some(12345),
+                ..InboxQuery::default()
+            },
+        )
+        .expect("other account");
+        assert_eq!((other.total, other.items.len()), (0, 0));
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 use chrono::{Duration, TimeZone, Utc};
 
 use super::*;
+use crate::store::questions;
 use crate::store::questions::tests::{sample, seed_account};
 use crate::store::testing::temp_store;
 
@@ -122,7 +123,7 @@ fn suggestions_rank_the_same_listing_first_then_similar_questions() {
     open.text = "Hola, ¿tienen el talle M azul?".into();
     questions::upsert(&conn, &open, Utc::now()).expect("open");
 
-    let s = suggestions(&conn, 20, 5).expect("suggestions");
+    let s = suggestions(&conn, &WordStats::default(), 20, 5).expect("suggestions");
     let answers: Vec<&str> = s.iter().map(|x| x.answer.as_str()).collect();
     assert_eq!(
         answers,
@@ -133,6 +134,11 @@ fn suggestions_rank_the_same_listing_first_then_similar_questions() {
         ]
     );
     assert!(s[0].same_listing && !s[1].same_listing && s[2].same_listing);
-    assert_eq!(suggestions(&conn, 20, 1).expect("one").len(), 1);
-    assert!(suggestions(&conn, 999, 3).is_err());
+    assert_eq!(
+        suggestions(&conn, &WordStats::default(), 20, 1)
+            .expect("one")
+            .len(),
+        1
+    );
+    assert!(suggestions(&conn, &WordStats::default(), 999, 3).is_err());
 }

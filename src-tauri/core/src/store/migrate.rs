@@ -35,6 +35,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_grouping_indexes",
         include_str!("../../migrations/0006_grouping_indexes.sql"),
     ),
+    (
+        "0007_question_counts",
+        include_str!("../../migrations/0007_question_counts.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
