@@ -124,11 +124,13 @@ pub fn suggestions(
             conn.query_row("SELECT COALESCE(SUM(n), 0) FROM question_counts", [], |r| {
                 r.get(0)
             })?;
+        // CROSS JOIN keeps the matches as the outer loop: left to itself the planner walks
+        // the account's questions and probes the index for each (about 50 ms on 100,000).
         let mut stmt = conn.prepare_cached(
             "SELECT q.answer_text, q.text, q.item_id = ?3
              FROM (SELECT rowid AS id FROM questions_fts WHERE questions_fts MATCH ?1
                    ORDER BY rowid DESC LIMIT ?5) AS m
-             JOIN questions q ON q.id = m.id
+             CROSS JOIN questions q ON q.id = m.id
              WHERE q.account_id = ?2 AND q.id != ?4
                AND q.answer_text IS NOT NULL AND q.answer_text != ''",
         )?;
