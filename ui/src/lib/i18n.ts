@@ -1,6 +1,8 @@
 // UI strings in Spanish, Portuguese (Brazil) and English: the language chosen in settings, else
 // the OS/browser locale's.
 const es = {
+  resultOne: 'resultado',
+  questionOne: 'pregunta',
   searchFor: 'Buscar',
   commandPalette: 'Comandos',
   palettePlaceholder: 'Escribí un comando: ir a, mostrar, agrupar, respuesta rápida…',
@@ -154,6 +156,8 @@ const es = {
 type Strings = typeof es;
 
 const pt: Strings = {
+  resultOne: 'resultado',
+  questionOne: 'pergunta',
   searchFor: 'Buscar',
   commandPalette: 'Comandos',
   palettePlaceholder: 'Digite um comando: ir para, mostrar, agrupar, resposta rápida…',
@@ -306,6 +310,8 @@ const pt: Strings = {
 };
 
 const en: Strings = {
+  resultOne: 'result',
+  questionOne: 'question',
   searchFor: 'Search for',
   commandPalette: 'Commands',
   palettePlaceholder: 'Type a command: go to, show, group, quick reply…',

@@ -125,7 +125,7 @@ describe('Inbox search', () => {
     const row = screen.getByTestId('question-row');
     const marks = Array.from(row.querySelectorAll('mark')).map((m) => m.textContent);
     expect(marks).toEqual(['envío', 'Córdoba']);
-    expect(screen.getByTestId('list-count').textContent).toContain(`1 ${t.results}`);
+    expect(screen.getByTestId('list-count').textContent).toContain(`1 ${t.resultOne}`);
 
     await fireEvent.input(screen.getByTestId('inbox-search'), { target: { value: 'onerror' } });
     await waitFor(() => expect(screen.getAllByTestId('question-row')[0]!.dataset.questionId).toBe('2'));
