@@ -28,6 +28,17 @@ pub enum StatusFilter {
     All,
 }
 
+impl StatusFilter {
+    /// The SQL condition on the status `column` (a constant; nothing from the user).
+    fn condition(self, column: &str) -> String {
+        match self {
+            Self::Unanswered => format!("{column} = '{UNANSWERED}'"),
+            Self::Answered => format!("{column} = '{ANSWERED}'"),
+            Self::All => format!("{column} != 'DELETED'"),
+        }
+    }
+}
+
 /// A page request.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "InboxQuery.ts")]
@@ -258,11 +269,7 @@ pub(crate) struct Filter {
 impl Filter {
     /// The filter of `query` (status, account, listing, buyer, question, dates, search).
     pub fn of(query: &InboxQuery) -> Result<Self> {
-        let mut clauses: Vec<String> = vec![match query.status {
-            StatusFilter::Unanswered => format!("q.status = '{UNANSWERED}'"),
-            StatusFilter::Answered => format!("q.status = '{ANSWERED}'"),
-            StatusFilter::All => "q.status != 'DELETED'".to_owned(),
-        }];
+        let mut clauses: Vec<String> = vec![query.status.condition("q.status")];
         let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         let mut bind = |clause: &str, value: Box<dyn rusqlite::ToSql>| {
             values.push(value);
@@ -332,11 +339,7 @@ fn kept_total(conn: &Connection, query: &InboxQuery) -> Result<Option<i64>> {
     {
         return Ok(None);
     }
-    let status = match query.status {
-        StatusFilter::Unanswered => format!("status = '{UNANSWERED}'"),
-        StatusFilter::Answered => format!("status = '{ANSWERED}'"),
-        StatusFilter::All => "status != 'DELETED'".to_owned(),
-    };
+    let status = query.status.condition("status");
     let sql = format!(
         "SELECT COALESCE(SUM(n), 0) FROM question_counts
          WHERE {status} AND (?1 IS NULL OR account_id = ?1)"

@@ -269,15 +269,6 @@ export class InboxState {
     if (row) this.selectRow(row, index);
   }
 
-  select(id: number): void {
-    for (const [index, row] of this.rows.loadedRows()) {
-      if (row.id === id) {
-        this.selectRow(row, index);
-        return;
-      }
-    }
-  }
-
   /** j/k: the next or previous question (or group). */
   async move(delta: number): Promise<void> {
     if (this.showingGroups) {
