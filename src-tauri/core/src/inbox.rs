@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub mod context;
+pub mod conversations;
 pub mod groups;
 pub mod search;
 

@@ -471,6 +471,27 @@ impl Core {
             .await
     }
 
+    /// One page of post-sale conversations.
+    pub async fn conversations(
+        &self,
+        query: inbox::conversations::ConversationQuery,
+    ) -> Result<inbox::conversations::ConversationPage> {
+        self.store
+            .run(move |c| inbox::conversations::list(c, &query))
+            .await
+    }
+
+    /// A post-sale conversation with all its messages.
+    pub async fn conversation(
+        &self,
+        account_id: i64,
+        pack_id: i64,
+    ) -> Result<inbox::conversations::ConversationThread> {
+        self.store
+            .run(move |c| inbox::conversations::thread(c, account_id, pack_id))
+            .await
+    }
+
     /// The detail pane's context of a question: the buyer's history and the listing's stock.
     pub async fn question_context(
         &self,

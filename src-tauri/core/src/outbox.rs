@@ -328,7 +328,13 @@ impl Outbox {
             Outcome::Failed { code, message } => {
                 tracing::warn!(outbox_id = id, %code, %message, "{what} refused");
                 self.store
-                    .run(move |c| table::mark_failed(c, id, &code, &message, now))
+                    .run(move |c| {
+                        let tx = c.transaction()?;
+                        table::mark_failed(&tx, id, &code, &message, now)?;
+                        writes::refused(&tx, id)?;
+                        tx.commit()?;
+                        Ok(())
+                    })
                     .await?;
             }
         }
@@ -343,7 +349,13 @@ impl Outbox {
         let now = self.clock.now();
         let msg = format!("unreadable outbox payload: {err}");
         self.store
-            .run(move |c| table::mark_failed(c, id, "internal", &msg, now))
+            .run(move |c| {
+                let tx = c.transaction()?;
+                table::mark_failed(&tx, id, "internal", &msg, now)?;
+                writes::refused(&tx, id)?;
+                tx.commit()?;
+                Ok(())
+            })
             .await
     }
 

@@ -1,6 +1,7 @@
 //! Thin `#[tauri::command]`s: one core call each, errors mapped to `{code, message}`.
 
 pub mod accounts;
+pub mod conversations;
 pub mod inbox;
 pub mod notifications;
 pub mod replies;

@@ -50,6 +50,43 @@ pub fn meaningful_words(text: &str) -> Vec<String> {
     words
 }
 
+/// `text` with every word that starts with one of the words of `input` (folded like the index
+/// folds them) between [`MARK_START`] and [`MARK_END`], as FTS5's `highlight()` marks prefix
+/// matches. For texts found by a query where `highlight()` cannot run (inside an aggregate).
+pub fn mark(text: &str, input: &str) -> String {
+    let wanted: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        let folded = fold(word);
+        if wanted.iter().any(|w| folded.starts_with(w.as_str())) {
+            out.push(MARK_START);
+            out.push_str(word);
+            out.push(MARK_END);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Lowercase without accents, as the index's tokenizer (unicode61, remove_diacritics 2) folds.
 pub fn fold(word: &str) -> String {
     word.to_lowercase()
@@ -76,6 +113,15 @@ pub fn any_of(words: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_prefix_matches_ignoring_accents_and_case() {
+        assert_eq!(
+            mark("¿Cuándo ENVÍAN el envío?", "envi cuan"),
+            "¿\u{E000}Cuándo\u{E001} \u{E000}ENVÍAN\u{E001} el \u{E000}envío\u{E001}?"
+        );
+        assert_eq!(mark("sin nada", "otra"), "sin nada");
+    }
 
     #[test]
     fn every_word_is_a_quoted_prefix_and_syntax_is_inert() {

@@ -188,9 +188,19 @@ impl Write {
     }
 }
 
+/// Marks the local copy of a refused message (if the row was one) as failed: the conversation
+/// shows it with the error and waits for the seller again.
+pub fn refused(conn: &Connection, outbox_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET status = 'failed' WHERE id = ?1",
+        [local_message_id(outbox_id)],
+    )?;
+    Ok(())
+}
+
 /// The id of the local copy of a queued message until the real one is synced.
 pub fn local_message_id(outbox_id: i64) -> String {
-    format!("outbox:{outbox_id}")
+    format!("{}{outbox_id}", crate::store::messages::LOCAL_PREFIX)
 }
 
 #[cfg(test)]

@@ -6,6 +6,9 @@ use rusqlite::{Connection, params};
 use super::ts;
 use crate::error::Result;
 
+/// Ids of local copies of queued messages start with this (see `crate::outbox::writes`).
+pub const LOCAL_PREFIX: &str = "outbox:";
+
 /// One post-sale message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -29,7 +32,9 @@ pub struct Message {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Inserts or updates a message. Returns true when it was new.
+/// Inserts or updates a message. Returns true when it was new. A seller's message arriving from
+/// Mercado Libre replaces the local copy the outbox made when it was queued (same conversation,
+/// same text), so the conversation does not show it twice.
 pub fn upsert(conn: &Connection, m: &Message) -> Result<bool> {
     let changed = conn
         .prepare_cached(
@@ -50,8 +55,20 @@ pub fn upsert(conn: &Connection, m: &Message) -> Result<bool> {
             m.read_at.map(ts)
         ])?;
     if changed == 0 {
-        conn.prepare_cached("UPDATE messages SET status = ?2, read_at = ?3 WHERE id = ?1")?
-            .execute(params![m.id, m.status, m.read_at.map(ts)])?;
+        conn.prepare_cached(
+            "UPDATE messages SET status = ?2, read_at = ?3
+             WHERE id = ?1 AND (status IS NOT ?2 OR read_at IS NOT ?3)",
+        )?
+        .execute(params![m.id, m.status, m.read_at.map(ts)])?;
+    } else if m.from_id == m.account_id && !m.id.starts_with(LOCAL_PREFIX) {
+        conn.prepare_cached(
+            "DELETE FROM messages WHERE id = (
+                 SELECT id FROM messages
+                 WHERE account_id = ?1 AND pack_id = ?2 AND from_id = ?1 AND text = ?3
+                   AND id LIKE 'outbox:%' AND status IS NOT 'failed'
+                 ORDER BY date_created LIMIT 1)",
+        )?
+        .execute(params![m.account_id, m.pack_id, m.text])?;
     }
     Ok(changed == 1)
 }

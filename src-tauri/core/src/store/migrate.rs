@@ -39,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_question_counts",
         include_str!("../../migrations/0007_question_counts.sql"),
     ),
+    (
+        "0008_conversations",
+        include_str!("../../migrations/0008_conversations.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -18,6 +18,9 @@ import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
 import type { QuestionContext } from './bindings/QuestionContext';
+import type { ConversationPage } from './bindings/ConversationPage';
+import type { ConversationQuery } from './bindings/ConversationQuery';
+import type { ConversationThread } from './bindings/ConversationThread';
 
 export interface Backend {
   inboxList(query: InboxQuery): Promise<InboxPage>;
@@ -52,6 +55,12 @@ export interface Backend {
   questionsDelete(questionIds: number[]): Promise<void>;
   /** Queues blocking buyers from asking an account questions. */
   buyersBlock(accountId: number, buyerIds: number[]): Promise<void>;
+  /** One page of post-sale conversations (one per pack). */
+  conversationsList(query: ConversationQuery): Promise<ConversationPage>;
+  /** A conversation with all its messages, its order lines and its shipment. */
+  conversationGet(accountId: number, packId: number): Promise<ConversationThread>;
+  /** Queues a post-sale message; resolves with the outbox id once it is durably stored. */
+  messageSend(accountId: number, packId: number, text: string): Promise<number>;
   notificationsGet(): Promise<NotificationSettings>;
   notificationsSet(settings: NotificationSettings): Promise<void>;
   notificationsPause(minutes: number): Promise<void>;

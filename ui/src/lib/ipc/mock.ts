@@ -4,7 +4,7 @@
 import type { Backend } from './backend';
 import { MARK_END, MARK_START, fold } from '../marked';
 import { BackendError } from './backend';
-import { demoQuestions, demoTemplates, demoVariations } from './mockData';
+import { demoQuestions, demoTemplates, demoThreads, demoVariations, type DemoThread } from './mockData';
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
@@ -24,6 +24,10 @@ import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
 import type { QuestionContext } from './bindings/QuestionContext';
+import type { Conversation } from './bindings/Conversation';
+import type { ConversationPage } from './bindings/ConversationPage';
+import type { ConversationQuery } from './bindings/ConversationQuery';
+import type { ConversationThread } from './bindings/ConversationThread';
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -85,9 +89,10 @@ export class MockBackend implements Backend {
     this.questions = questions ?? [1, 2, 3].map((id) => sampleQuestion(id));
   }
 
-  /** A seeded seller with `rows` questions, variations and quick replies (a plain browser). */
+  /** A seeded seller with `rows` questions, conversations, variations and quick replies (a plain browser). */
   static demo(rows: number): MockBackend {
     const backend = new MockBackend(demoQuestions(rows));
+    backend.threads = demoThreads(12);
     backend.variations = { ...demoVariations };
     for (const draft of demoTemplates) void backend.templateSave(null, draft);
     return backend;
@@ -208,6 +213,121 @@ export class MockBackend implements Backend {
   }
 
   async syncNow(): Promise<void> {}
+
+  /** Post-sale conversations (none unless a test or the demo adds them). */
+  threads: DemoThread[] = [];
+  /** Messages queued through `messageSend`. */
+  sentMessages: { accountId: number; packId: number; text: string }[] = [];
+
+  /** The summary row of a thread, as the core computes it. */
+  private summary(th: DemoThread): Conversation {
+    const live = th.messages.filter((m) => m.delivery !== 'failed');
+    const last = th.messages[th.messages.length - 1]!;
+    const lastSeller = [...live].reverse().find((m) => !m.from_buyer);
+    const waiting = th.messages.find((m) => m.from_buyer && (!lastSeller || m.date_created > lastSeller.date_created));
+    return {
+      account_id: th.accountId,
+      account_nickname: this.accounts.find((a) => a.id === th.accountId)?.nickname ?? 'MATEANDO_SHOP',
+      site_id: 'MLA',
+      pack_id: th.packId,
+      order_id: th.orderId,
+      order_status: 'paid',
+      order_total: th.total,
+      order_currency: 'ARS',
+      order_count: 1,
+      buyer_id: th.buyerId,
+      buyer_nickname: th.buyer,
+      item_id: th.itemId,
+      item_title: th.title,
+      last_text: last.text,
+      last_from_buyer: last.from_buyer,
+      last_at: last.date_created,
+      waiting_since: waiting?.date_created ?? null,
+      message_count: th.messages.length,
+      highlight: null,
+    };
+  }
+
+  async conversationsList(query: ConversationQuery): Promise<ConversationPage> {
+    const words = (query.search ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(fold);
+    const rows = this.threads
+      .filter((th) => query.account_id === undefined || th.accountId === query.account_id)
+      .map((th) => {
+        const c = this.summary(th);
+        if (words.length === 0) return c;
+        const hit = [...th.messages].reverse().find((m) => {
+          const tokens = m.text.split(/[^\p{L}\p{N}]+/u).map(fold);
+          return words.every((w) => tokens.some((x) => x.startsWith(w)));
+        });
+        const byBuyer = words.length === 1 && fold(th.buyer).startsWith(words[0]!);
+        const byNumber = [String(th.packId), String(th.orderId)].includes((query.search ?? '').trim().replace(/^#/, ''));
+        if (!hit && !byBuyer && !byNumber) return null;
+        return { ...c, highlight: hit ? mark(hit.text, words) : null };
+      })
+      .filter((c): c is Conversation => c !== null);
+    const waitingAll = this.threads.filter((th) => this.summary(th).waiting_since !== null).length;
+    const kept = rows.filter((c) =>
+      query.status === 'unanswered' ? c.waiting_since !== null : query.status === 'answered' ? c.waiting_since === null : true,
+    );
+    kept.sort((a, b) =>
+      query.status === 'unanswered'
+        ? a.waiting_since!.localeCompare(b.waiting_since!)
+        : b.last_at.localeCompare(a.last_at),
+    );
+    const offset = query.offset ?? 0;
+    return { items: kept.slice(offset, offset + (query.limit ?? 100)), total: kept.length, waiting: waitingAll };
+  }
+
+  async conversationGet(accountId: number, packId: number): Promise<ConversationThread> {
+    const th = this.threads.find((x) => x.accountId === accountId && x.packId === packId);
+    if (!th) throw new BackendError('not_found', `conversation about pack ${packId}`);
+    return {
+      conversation: this.summary(th),
+      messages: structuredClone(th.messages),
+      items: [{ order_id: th.orderId, item_id: th.itemId, title: th.title, quantity: 1, unit_price: th.total, permalink: null }],
+      shipment_status: th.shipment,
+      shipment_substatus: null,
+    };
+  }
+
+  async messageSend(accountId: number, packId: number, text: string): Promise<number> {
+    const trimmed = text.trim();
+    if (!trimmed) throw new BackendError('invalid_input', 'the message is empty');
+    if ([...trimmed].length > 350) throw new BackendError('invalid_input', 'too long');
+    const th = this.threads.find((x) => x.accountId === accountId && x.packId === packId);
+    if (!th) throw new BackendError('not_found', `no order with pack ${packId}`);
+    const id = this.nextOutbox++;
+    this.sentMessages.push({ accountId, packId, text: trimmed });
+    th.messages.push({
+      id: `outbox:${id}`,
+      from_buyer: false,
+      text: trimmed,
+      date_created: new Date().toISOString(),
+      read_at: null,
+      status: 'sending',
+      delivery: 'sending',
+      error_message: null,
+    });
+    this.emit({ kind: 'outbox_changed', outbox_ids: [id] });
+    return id;
+  }
+
+  /** A buyer writes in a conversation, as a poll would bring it. */
+  buyerWrites(packId: number, text: string): void {
+    const th = this.threads.find((x) => x.packId === packId);
+    if (!th) return;
+    th.messages.push({
+      id: `m${Date.now()}`,
+      from_buyer: true,
+      text,
+      date_created: new Date().toISOString(),
+      read_at: null,
+      status: 'available',
+      delivery: null,
+      error_message: null,
+    });
+    this.emit({ kind: 'messages_changed', account_id: th.accountId, pack_ids: [packId] });
+  }
 
   blocked: { accountId: number; buyerId: number }[] = [];
   /** Variations per listing id, for the detail pane. */

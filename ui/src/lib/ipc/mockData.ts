@@ -3,6 +3,7 @@
 import type { InboxQuestion } from './bindings/InboxQuestion';
 import type { QuestionContext } from './bindings/QuestionContext';
 import type { ReplyTemplateDraft } from './bindings/ReplyTemplateDraft';
+import type { ThreadMessage } from './bindings/ThreadMessage';
 
 const LISTINGS: [string, string, number][] = [
   ['MLA1400000001', 'Mate Imperial de Calabaza con Virola de Alpaca', 28990],
@@ -119,3 +120,67 @@ export const demoTemplates: ReplyTemplateDraft[] = [
   { title: 'Stock', text: '{site_greeting} {buyer}, hay {stock} unidades disponibles para entrega inmediata.', item_id: null, shortcut: null },
   { title: 'Factura A', text: 'Sí, emitimos factura A. Cargá tus datos fiscales al comprar. Saludos, {seller}.', item_id: null, shortcut: null },
 ];
+
+/** A post-sale conversation of the mock seller: what the core's thread read model returns. */
+export interface DemoThread {
+  accountId: number;
+  packId: number;
+  orderId: number;
+  buyerId: number;
+  buyer: string;
+  itemId: string;
+  title: string;
+  total: string;
+  shipment: string;
+  messages: ThreadMessage[];
+}
+
+const POST_SALE: [string, string | null][] = [
+  ['Hola! ¿Cuándo despachan mi compra?', 'Hola, sale hoy por la tarde. Te llega el código de seguimiento por Mercado Libre.'],
+  ['Buenas, ¿me pasan la factura por favor?', null],
+  ['¿Me confirman el color que me va a llegar?', 'Te llega en negro, como elegiste en la compra.'],
+  ['Hola, todavía no me llegó el paquete 😟', null],
+  ['¿Puedo cambiar la dirección de envío?', null],
+  ['Llegó perfecto, muchas gracias!', 'Gracias a vos por la compra. ¡Que lo disfrutes!'],
+];
+
+/** `count` conversations: the first `waiting` end with the buyer's message, the rest answered. */
+export function demoThreads(count: number, waiting = Math.min(count, 4), now = Date.now()): DemoThread[] {
+  const next = random(11);
+  const out: DemoThread[] = [];
+  for (let i = 0; i < count; i++) {
+    const [itemId, title, price] = LISTINGS[Math.floor(next() * LISTINGS.length)]!;
+    const buyer = Math.floor(next() * BUYERS.length);
+    const [ask, reply] = POST_SALE[i % POST_SALE.length]!;
+    const at = now - 9 * 60_000 * Math.pow(2.2, i);
+    const packId = 2_000_000_000 + i;
+    const messages: ThreadMessage[] = [
+      { id: `m${i}a`, from_buyer: true, text: ask, date_created: new Date(at).toISOString(), read_at: null, status: 'available', delivery: null, error_message: null },
+    ];
+    if (i >= waiting && reply) {
+      messages.push({
+        id: `m${i}b`,
+        from_buyer: false,
+        text: reply,
+        date_created: new Date(at + 25 * 60_000).toISOString(),
+        read_at: null,
+        status: 'available',
+        delivery: null,
+        error_message: null,
+      });
+    }
+    out.push({
+      accountId: 1,
+      packId,
+      orderId: 2_000_100_000 + i,
+      buyerId: 300_000 + buyer,
+      buyer: BUYERS[buyer]!,
+      itemId,
+      title,
+      total: String(price),
+      shipment: i < 2 ? 'ready_to_ship' : 'shipped',
+      messages,
+    });
+  }
+  return out;
+}

@@ -20,6 +20,9 @@ import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
 import type { QuestionContext } from './bindings/QuestionContext';
+import type { ConversationPage } from './bindings/ConversationPage';
+import type { ConversationQuery } from './bindings/ConversationQuery';
+import type { ConversationThread } from './bindings/ConversationThread';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -52,6 +55,11 @@ export const tauriBackend: Backend = {
   questionContext: (questionId: number) => call<QuestionContext>('question_context', { questionId }),
   questionsDelete: (questionIds: number[]) => call<void>('questions_delete', { questionIds }),
   buyersBlock: (accountId: number, buyerIds: number[]) => call<void>('buyers_block', { accountId, buyerIds }),
+  conversationsList: (query: ConversationQuery) => call<ConversationPage>('conversations_list', { query }),
+  conversationGet: (accountId: number, packId: number) =>
+    call<ConversationThread>('conversation_get', { accountId, packId }),
+  messageSend: (accountId: number, packId: number, text: string) =>
+    call<number>('message_send', { accountId, packId, text }),
   notificationsGet: () => call<NotificationSettings>('notifications_get'),
   notificationsSet: (settings: NotificationSettings) => call<void>('notifications_set', { settings }),
   notificationsPause: (minutes: number) => call<void>('notifications_pause', { minutes }),

@@ -1,0 +1,51 @@
+//! Post-sale conversation commands.
+
+use mostrador_core::error::UiError;
+use mostrador_core::inbox::conversations::{
+    ConversationPage, ConversationQuery, ConversationThread,
+};
+use tauri::State;
+
+use super::AppState;
+
+/// One page of post-sale conversations.
+#[tauri::command]
+pub async fn conversations_list(
+    state: State<'_, AppState>,
+    query: ConversationQuery,
+) -> Result<ConversationPage, UiError> {
+    state
+        .core
+        .conversations(query)
+        .await
+        .map_err(super::log_error)
+}
+
+/// A conversation with all its messages, its order lines and its shipment.
+#[tauri::command]
+pub async fn conversation_get(
+    state: State<'_, AppState>,
+    account_id: i64,
+    pack_id: i64,
+) -> Result<ConversationThread, UiError> {
+    state
+        .core
+        .conversation(account_id, pack_id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Queues a post-sale message to the pack's buyer (returns the outbox id).
+#[tauri::command]
+pub async fn message_send(
+    state: State<'_, AppState>,
+    account_id: i64,
+    pack_id: i64,
+    text: String,
+) -> Result<i64, UiError> {
+    state
+        .core
+        .send_message(account_id, pack_id, &text)
+        .await
+        .map_err(super::log_error)
+}
