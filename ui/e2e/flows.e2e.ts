@@ -114,6 +114,51 @@ describe('inbox flows', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-grouped-open.png') });
     await context.close();
   });
+
+  it('answers a post-sale message from the keyboard, linted against 350 characters', async () => {
+    const { context, page } = await open(session);
+    const waitingBefore = Number(await page.getByTestId('kind-messages-count').textContent());
+    expect(waitingBefore).toBeGreaterThan(1);
+    await page.keyboard.press('m');
+    await page.getByTestId('conversation-detail').waitFor();
+    expect(await page.getByTestId('conversations-waiting').textContent()).toBe(String(waitingBefore));
+    // The longest-waiting conversation opens first; j moves to the next.
+    const packOf = () => page.locator('[data-testid=conversation-row].selected').getAttribute('data-pack-id');
+    const first = await packOf();
+    await page.keyboard.press('j');
+    await expect.poll(packOf).not.toBe(first);
+    const pack = await packOf();
+    await expect.poll(() => page.getByTestId('conversation-detail').getAttribute('data-pack-id')).toBe(pack);
+    await page.keyboard.press('r');
+    // Over the limit: refused before anything is sent, with the count in red.
+    await page.keyboard.insertText('x'.repeat(351));
+    expect(await page.getByTestId('message-send').isDisabled()).toBe(true);
+    expect(await page.getByTestId('message-count').getAttribute('class')).toContain('over');
+    await page.getByTestId('message-input').fill('');
+    await page.keyboard.type('Hola! Te escribo al 11 5555-1234');
+    await page.getByTestId('lint-findings').waitFor();
+    await page.getByTestId('message-input').fill('');
+    await page.keyboard.type('¡Hola! Sale hoy, te llega el seguimiento.');
+    await page.keyboard.press('Control+Enter');
+    await expect
+      .poll(() => mock(page, (m) => (m as unknown as { sentMessages: unknown[] }).sentMessages))
+      .toEqual([{ accountId: 1, packId: Number(pack), text: '¡Hola! Sale hoy, te llega el seguimiento.' }]);
+    await page.getByTestId('message-sending').waitFor();
+    // Answered: it leaves the waiting list and the count drops, while it stays open.
+    await expect.poll(() => page.getByTestId('conversations-waiting').textContent()).toBe(String(waitingBefore - 1));
+    expect(await page.getByTestId('conversation-detail').getAttribute('data-pack-id')).toBe(pack);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-messages-sent.png') });
+    // Search across all conversations, accent-insensitive, highlighted.
+    await page.getByTestId('conversation-filter-all').click();
+    await page.keyboard.press('/');
+    await page.keyboard.type('cuando despachan');
+    await expect.poll(() => page.locator('[data-testid=conversation-row] mark').first().textContent()).toBe('Cuándo');
+    // And back to the questions with m.
+    await page.getByTestId('conversation-search').press('Enter');
+    await page.keyboard.press('m');
+    await page.getByTestId('question-list').waitFor();
+    await context.close();
+  });
 });
 
 describe('a long inbox', () => {
@@ -146,6 +191,13 @@ describe('languages and themes', () => {
         expect(await page.getByTestId('filter-unanswered').textContent()).toContain(t.unanswered);
         await page.getByTestId('question-detail').waitFor();
         await page.screenshot({ path: join(SCREENSHOTS, `ui-inbox-${lang}-${colorScheme}.png`) });
+        await page.getByTestId('kind-messages').click();
+        expect(await page.getByTestId('kind-messages').textContent()).toContain(t.kindMessages);
+        await page.getByTestId('thread-message').first().waitFor();
+        expect(await page.getByTestId('conversation-detail').textContent()).toContain(t.yourMessage);
+        expect((await page.locator('body').textContent()) ?? '').not.toMatch(/undefined|\[object Object\]|NaN/);
+        await page.screenshot({ path: join(SCREENSHOTS, `ui-messages-${lang}-${colorScheme}.png`) });
+        await page.getByTestId('kind-questions').click();
         for (const [nav, label] of [
           ['nav-replies', t.quickReplies],
           ['nav-accounts', t.accounts],
@@ -180,6 +232,23 @@ describe('untrusted buyer text', () => {
     await expect.poll(() => page.getByTestId('question-text').textContent()).toBe(payload);
     expect(await page.locator('[data-testid=question-detail] img, [data-testid=question-list] img').count()).toBe(0);
     expect(await page.locator('#app script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await context.close();
+  });
+
+  it('shows the same payload in a post-sale message as literal text', async () => {
+    const { context, page } = await open(session);
+    const payload = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> ¿y mi envío?`;
+    await page.getByTestId('kind-messages').click();
+    await page.getByTestId('conversation-detail').waitFor();
+    const pack = await page.getByTestId('conversation-detail').getAttribute('data-pack-id');
+    await page.evaluate(
+      ([text, id]) => (window as unknown as { mostradorMock: { buyerWrites: (p: number, t: string) => void } }).mostradorMock.buyerWrites(Number(id), text!),
+      [payload, pack],
+    );
+    await expect.poll(() => page.getByTestId('thread-message').last().locator('.bubble').textContent()).toBe(payload);
+    await expect.poll(() => page.locator('[data-testid=conversation-row].selected .text').textContent()).toContain('<script>');
+    expect(await page.locator('[data-testid=conversation-detail] img, [data-testid=conversation-list] img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await context.close();
   });

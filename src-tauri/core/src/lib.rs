@@ -513,16 +513,23 @@ impl Core {
             .store
             .run(move |c| {
                 use rusqlite::OptionalExtension;
+                // The order names the buyer; until it is synced, the buyer's own messages do.
                 Ok(c.query_row(
                     "SELECT buyer_id FROM orders WHERE account_id = ?1 AND (pack_id = ?2 OR id = ?2)
-                       AND buyer_id IS NOT NULL LIMIT 1",
+                       AND buyer_id IS NOT NULL
+                     UNION ALL
+                     SELECT from_id FROM messages WHERE account_id = ?1 AND pack_id = ?2
+                       AND from_id != ?1
+                     LIMIT 1",
                     rusqlite::params![account_id, pack_id],
                     |r| r.get::<_, i64>(0),
                 )
                 .optional()?)
             })
             .await?
-            .ok_or_else(|| Error::NotFound(format!("no order with pack {pack_id}")))?;
+            .ok_or_else(|| {
+                Error::NotFound(format!("no order or conversation with pack {pack_id}"))
+            })?;
         let write = outbox::Write::Message {
             pack_id,
             buyer_id,

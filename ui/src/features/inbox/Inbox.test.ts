@@ -181,7 +181,8 @@ describe('Keyboard help', () => {
     const help = await screen.findByTestId('key-help');
     expect(help.textContent).toContain('Ctrl+Enter');
     expect(help.textContent).toContain('Ctrl+K');
-    expect(help.querySelectorAll('dt')).toHaveLength(12);
+    expect(help.querySelectorAll('dt')).toHaveLength(13);
+    expect(help.textContent).toContain(t.keyKind);
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByTestId('key-help')).toBeNull());
   });

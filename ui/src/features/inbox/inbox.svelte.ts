@@ -9,6 +9,7 @@ import type { InboxQuery } from '../../lib/ipc/bindings/InboxQuery';
 import type { InboxQuestion } from '../../lib/ipc/bindings/InboxQuestion';
 import type { StatusFilter } from '../../lib/ipc/bindings/StatusFilter';
 import { PagedRows } from '../../lib/paged.svelte';
+import { ConversationsState } from './conversations.svelte';
 
 const PAGE_SIZE = 100;
 
@@ -25,7 +26,13 @@ export function dayStart(day: string, days = 0): string {
   return new Date(y, m - 1, d + days).toISOString();
 }
 
+/** What the inbox lists: pre-sale questions or post-sale conversations. */
+export type InboxKind = 'questions' | 'messages';
+
 export class InboxState {
+  kind = $state<InboxKind>('questions');
+  /** The post-sale side (its own filters, list and open conversation). */
+  readonly conversations: ConversationsState;
   filter = $state<StatusFilter>('unanswered');
   /** Words to search for (the core folds accents; every word is a prefix). */
   search = $state('');
@@ -68,15 +75,19 @@ export class InboxState {
   private unsubscribe: (() => void) | null = null;
   private unsubscribeOpen: (() => void) | null = null;
 
-  constructor(private backend: Backend) {}
+  constructor(private backend: Backend) {
+    this.conversations = new ConversationsState(backend);
+  }
 
   async start(): Promise<void> {
+    void this.conversations.start();
     this.unsubscribe = await this.backend.onCoreEvent(() => this.scheduleRefetch());
     this.unsubscribeOpen = await this.backend.onOpenQuestion((id) => void this.openQuestion(id));
     await this.load(true);
   }
 
   stop(): void {
+    this.conversations.stop();
     this.unsubscribe?.();
     this.unsubscribeOpen?.();
     if (this.refetchTimer) clearTimeout(this.refetchTimer);

@@ -157,11 +157,11 @@ export function demoThreads(count: number, waiting = Math.min(count, 4), now = D
     const messages: ThreadMessage[] = [
       { id: `m${i}a`, from_buyer: true, text: ask, date_created: new Date(at).toISOString(), read_at: null, status: 'available', delivery: null, error_message: null },
     ];
-    if (i >= waiting && reply) {
+    if (i >= waiting) {
       messages.push({
         id: `m${i}b`,
         from_buyer: false,
-        text: reply,
+        text: reply ?? 'Hola, ya lo estamos viendo y te escribimos en un rato.',
         date_created: new Date(at + 25 * 60_000).toISOString(),
         read_at: null,
         status: 'available',

@@ -1,0 +1,94 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { MockBackend } from '../../lib/ipc/mock';
+import { demoThreads } from '../../lib/ipc/mockData';
+import { t } from '../../lib/i18n';
+import Inbox from './Inbox.svelte';
+
+const rows = () => screen.queryAllByTestId('conversation-row');
+const packs = () => rows().map((r) => Number(r.dataset.packId));
+
+function seller(): MockBackend {
+  const backend = new MockBackend([]);
+  // Five conversations: the first three wait for the seller (oldest first), two were answered.
+  backend.threads = demoThreads(5, 3);
+  return backend;
+}
+
+async function showMessages(): Promise<void> {
+  await waitFor(() => expect(screen.getByTestId('kind-messages-count').textContent).toBe('3'));
+  await fireEvent.keyDown(window, { key: 'm' });
+  await waitFor(() => expect(rows().length).toBeGreaterThan(0));
+}
+
+describe('Post-sale conversations in the inbox', () => {
+  it('lists waiting conversations longest-waiting first with the count always visible', async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    const waiting = backend.threads.slice(0, 3).sort((a, b) => a.messages[0]!.date_created.localeCompare(b.messages[0]!.date_created));
+    expect(packs()).toEqual(waiting.map((th) => th.packId));
+    expect(screen.getByTestId('conversations-waiting').textContent).toBe('3');
+    expect(screen.getByTestId('conversation-count').textContent).toContain(`3 ${t.conversationsLower}`);
+    await fireEvent.click(screen.getByTestId('conversation-filter-answered'));
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(rows().every((r) => r.dataset.waiting === 'false')).toBe(true);
+    await fireEvent.click(screen.getByTestId('conversation-filter-all'));
+    await waitFor(() => expect(rows()).toHaveLength(5));
+  });
+
+  it('opens with j, writes with r and sends with Ctrl+Enter through the backend', async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    const second = packs()[1]!;
+    await fireEvent.keyDown(window, { key: 'j' });
+    await waitFor(() => expect(Number(screen.getByTestId('conversation-detail').dataset.packId)).toBe(second));
+    await waitFor(() => expect(screen.getAllByTestId('thread-message').length).toBeGreaterThan(0));
+    await fireEvent.keyDown(window, { key: 'r' });
+    const input = screen.getByTestId('message-input') as HTMLTextAreaElement;
+    expect(document.activeElement).toBe(input);
+    const user = userEvent.setup();
+    await user.type(input, 'Sale hoy');
+    await fireEvent.keyDown(input, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(backend.sentMessages).toEqual([{ accountId: 1, packId: second, text: 'Sale hoy' }]));
+    await waitFor(() => expect(screen.getByTestId('message-sending')).toBeTruthy());
+    // Answered: it leaves the waiting list (and the count), and stays open.
+    await waitFor(() => expect(screen.getByTestId('conversations-waiting').textContent).toBe('2'));
+    await waitFor(() => expect(packs()).not.toContain(second));
+    expect(Number(screen.getByTestId('conversation-detail').dataset.packId)).toBe(second);
+    expect(screen.queryByTestId('conversation-waiting')).toBeNull();
+    expect(input.value).toBe('');
+  });
+
+  it('refuses a message over 350 characters and flags a phone number', async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    const input = await screen.findByTestId('message-input');
+    await fireEvent.input(input, { target: { value: 'x'.repeat(351) } });
+    expect(screen.getByTestId('message-count').textContent).toContain('351 / 350');
+    expect((screen.getByTestId('message-send') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.keyDown(input, { key: 'Enter', ctrlKey: true });
+    await fireEvent.input(input, { target: { value: 'Llamame al 11 5555-1234' } });
+    await waitFor(() => expect(screen.getByTestId('lint-findings').textContent).toContain('5555-1234'));
+    expect((screen.getByTestId('message-send') as HTMLButtonElement).disabled).toBe(false);
+    expect(backend.sentMessages).toEqual([]);
+  });
+
+  it('searches messages and shows a new buyer message as text', async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    await fireEvent.click(screen.getByTestId('conversation-filter-all'));
+    await fireEvent.input(screen.getByTestId('conversation-search'), { target: { value: 'factura' } });
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(rows()[0]!.querySelector('mark')?.textContent).toBe('factura');
+    const pack = packs()[0]!;
+    backend.buyerWrites(pack, '<b>hola</b>');
+    await fireEvent.click(rows()[0]!);
+    await waitFor(() => expect(screen.getAllByTestId('thread-message').at(-1)!.textContent).toContain('<b>hola</b>'));
+    expect(screen.getByTestId('thread').querySelector('b')).toBeNull();
+  });
+});
