@@ -211,6 +211,7 @@ pub fn run() {
             commands::inbox::sync_now,
             commands::inbox::questions_delete,
             commands::inbox::question_context,
+            commands::inbox::listing_photo,
             commands::inbox::buyers_block,
             commands::conversations::conversations_list,
             commands::conversations::conversation_get,

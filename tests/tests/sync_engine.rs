@@ -424,3 +424,73 @@ async fn a_buyers_new_post_sale_message_is_announced_once() -> anyhow::Result<()
     assert_eq!(shown[0].pack_id, Some(pack));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_photo_is_fetched_once_checked_and_kept_in_the_store() -> anyhow::Result<()> {
+    let h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Tiny,
+            ..Options::default()
+        },
+        Arc::new(RecordingNotifier::default()),
+        Arc::new(RecordingNotifier::default()),
+    )
+    .await?;
+    h.core.sync_pass(h.seller_id).await?;
+    let items: Vec<(String, String)> = h
+        .core
+        .store()
+        .run(|c| {
+            let mut stmt = c.prepare("SELECT id, thumbnail FROM listings ORDER BY id LIMIT 2")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await?;
+    let [(item, url), (other, _)] = <[_; 2]>::try_from(items).expect("two listings");
+    assert!(
+        url.starts_with(&h.sandbox.url()),
+        "served by the sandbox: {url}"
+    );
+    let image_requests = |h: &Harness| -> u64 {
+        requests(h)
+            .iter()
+            .filter(|(k, _)| k.contains("/_sandbox/images/"))
+            .map(|(_, v)| *v)
+            .sum()
+    };
+
+    let photo = h.core.listing_photo(&item).await?.context("a photo")?;
+    let encoded = photo
+        .strip_prefix("data:image/png;base64,")
+        .context("a PNG data URL")?;
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded)?;
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert_eq!(image_requests(&h), 1);
+    // From the store from now on.
+    assert_eq!(h.core.listing_photo(&item).await?, Some(photo));
+    assert_eq!(image_requests(&h), 1);
+
+    // Something that is not an image is refused, and not asked for again on every view.
+    let not_an_image = format!("{}/_sandbox/writes", h.sandbox.url());
+    let (id, bad) = (other.clone(), not_an_image.clone());
+    h.core
+        .store()
+        .run(move |c| {
+            c.execute(
+                "UPDATE listings SET thumbnail = ?2 WHERE id = ?1",
+                rusqlite::params![id, bad],
+            )?;
+            Ok(())
+        })
+        .await?;
+    let before = requests(&h).get("GET /_sandbox/writes").copied();
+    assert_eq!(h.core.listing_photo(&other).await?, None);
+    assert_eq!(h.core.listing_photo(&other).await?, None);
+    let after = requests(&h).get("GET /_sandbox/writes").copied();
+    assert_eq!(after.unwrap_or(0) - before.unwrap_or(0), 1, "tried once");
+    Ok(())
+}

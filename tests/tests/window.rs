@@ -703,6 +703,23 @@ async fn template_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
         .for_element(Locator::Css("[data-testid=template-chip]"))
         .await
         .expect("the quick reply is offered");
+    // The listing's photo, fetched by the core from the sandbox's image host and shown from a
+    // data: URL (the CSP lets the window load nothing remote).
+    let photo = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=listing-photo]"))
+        .await
+        .expect("the listing photo shows")
+        .attr("src")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        photo.starts_with("data:image/png;base64,"),
+        "a local PNG: {}",
+        &photo[..photo.len().min(40)]
+    );
     body.send_keys("1").await.unwrap();
     let input = client
         .find(Locator::Css("[data-testid=answer-input]"))

@@ -230,7 +230,11 @@ describe('untrusted buyer text', () => {
     await row.waitFor();
     await row.click();
     await expect.poll(() => page.getByTestId('question-text').textContent()).toBe(payload);
-    expect(await page.locator('[data-testid=question-detail] img, [data-testid=question-list] img').count()).toBe(0);
+    // The only image is the listing's photo from the core, never one from the buyer's text.
+    const images = await page
+      .locator('[data-testid=question-detail] img, [data-testid=question-list] img')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-testid'), e.getAttribute('src')?.slice(0, 5)]));
+    expect(images.every(([id, src]) => id === 'listing-photo' && src === 'data:')).toBe(true);
     expect(await page.locator('#app script').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await context.close();

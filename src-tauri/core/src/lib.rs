@@ -24,6 +24,7 @@ pub mod inbox;
 pub mod marketplace;
 pub mod notify;
 pub mod outbox;
+pub mod photos;
 pub mod preferences;
 pub mod replies;
 pub mod secrets;
@@ -102,6 +103,7 @@ pub struct Core {
     pending: std::sync::Mutex<Option<PendingConnect>>,
     api_override: std::sync::Mutex<Option<String>>,
     word_stats: Arc<replies::WordStats>,
+    photos: photos::Photos,
 }
 
 /// Where background tasks are spawned while the core runs.
@@ -158,6 +160,7 @@ impl Core {
             pending: std::sync::Mutex::new(None),
             api_override: std::sync::Mutex::new(None),
             word_stats: Arc::default(),
+            photos: photos::Photos::new(),
         })
     }
 
@@ -489,6 +492,13 @@ impl Core {
     ) -> Result<inbox::conversations::ConversationThread> {
         self.store
             .run(move |c| inbox::conversations::thread(c, account_id, pack_id))
+            .await
+    }
+
+    /// A listing's photo as a `data:` URL (fetched once, then from the store).
+    pub async fn listing_photo(&self, item_id: &str) -> Result<Option<String>> {
+        self.photos
+            .for_listing(&self.store, item_id, self.clock.now())
             .await
     }
 

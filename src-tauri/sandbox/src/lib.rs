@@ -13,6 +13,7 @@
 pub mod activity;
 pub mod api_error;
 pub mod contract;
+pub mod images;
 pub mod reputation;
 pub mod routes;
 pub mod seed;
@@ -90,6 +91,7 @@ impl Sandbox {
         let world = Arc::new(Mutex::new(generated));
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
+        routes::lock(&world).image_base = Some(format!("http://{addr}/_sandbox/images"));
         let cancel = CancellationToken::new();
         let app = routes::router(world.clone());
         let stop = cancel.clone();

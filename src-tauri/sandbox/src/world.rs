@@ -372,6 +372,9 @@ pub struct World {
     pub clock_offset: Duration,
     /// Randomness for traffic and tokens (seeded).
     pub rng: SplitMix,
+    /// Where listing photos are served (the sandbox's own address once it listens); `None`
+    /// names Mercado Libre's image host, as the real API does.
+    pub image_base: Option<String>,
 }
 
 impl World {
@@ -403,6 +406,7 @@ impl World {
             faults: Faults::default(),
             clock_offset: Duration::zero(),
             rng,
+            image_base: None,
         }
     }
 

@@ -95,3 +95,16 @@ pub async fn question_context(
         .await
         .map_err(super::log_error)
 }
+
+/// A listing's photo as a `data:` URL, or null when it has none or it cannot be fetched now.
+#[tauri::command]
+pub async fn listing_photo(
+    state: State<'_, AppState>,
+    item_id: String,
+) -> Result<Option<String>, UiError> {
+    state
+        .core
+        .listing_photo(&item_id)
+        .await
+        .map_err(super::log_error)
+}

@@ -43,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_conversations",
         include_str!("../../migrations/0008_conversations.sql"),
     ),
+    (
+        "0009_listing_photos",
+        include_str!("../../migrations/0009_listing_photos.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

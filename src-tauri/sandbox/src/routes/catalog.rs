@@ -72,8 +72,14 @@ pub fn item_json(world: &World, i: &Item) -> Value {
         "listing_type_id": "gold_special",
         "condition": "new",
         "permalink": format!("https://articulo.mercadolibre.com.ar/{site}-{number}-{slug}-_JM"),
-        "thumbnail": format!("http://http2.mlstatic.com/D_{number}-I.jpg"),
-        "secure_thumbnail": format!("https://http2.mlstatic.com/D_{number}-I.jpg"),
+        "thumbnail": match &world.image_base {
+            Some(base) => format!("{base}/D_{number}-I.png"),
+            None => format!("http://http2.mlstatic.com/D_{number}-I.jpg"),
+        },
+        "secure_thumbnail": match &world.image_base {
+            Some(base) => format!("{base}/D_{number}-I.png"),
+            None => format!("https://http2.mlstatic.com/D_{number}-I.jpg"),
+        },
         "pictures": [],
         "status": i.status,
         "sub_status": i.sub_status,

@@ -3,7 +3,7 @@
 //! request counters, inject faults. They are not part of the Mercado Libre API.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -151,6 +151,15 @@ pub async fn advance_clock(
     let mut world = lock(&shared);
     world.clock_offset += chrono::Duration::seconds(req.advance_seconds);
     Json(json!({"now": world.now().to_rfc3339()})).into_response()
+}
+
+/// `GET /_sandbox/images/D_{number}-I.png` → a listing's photo (a PNG drawn from the number),
+/// standing in for Mercado Libre's image host.
+pub async fn image(Path(name): Path<String>) -> Response {
+    match crate::images::listing_photo(&name) {
+        Some(png) => ([(axum::http::header::CONTENT_TYPE, "image/png")], png).into_response(),
+        None => api_error(StatusCode::NOT_FOUND, "not_found", "no such image"),
+    }
 }
 
 /// `GET /_sandbox/writes` → every accepted write other than answers (deletions, stock, blocks).

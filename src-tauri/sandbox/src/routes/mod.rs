@@ -117,6 +117,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/_sandbox/clock", post(control::advance_clock))
         .route("/_sandbox/revoke", post(control::revoke))
         .route("/_sandbox/writes", get(control::writes))
+        .route("/_sandbox/images/{name}", get(control::image))
         .route("/_sandbox/orders", post(control::inject_order))
         .route("/_sandbox/messages", post(control::inject_message))
         .route("/_sandbox/claims", post(control::inject_claim))

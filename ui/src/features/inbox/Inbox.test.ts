@@ -231,3 +231,17 @@ describe('Detail pane context', () => {
     expect(screen.getByTestId('variations').textContent).toContain('Color: Rojo · Talle: L: 0');
   });
 });
+
+describe('Listing photo', () => {
+  it('shows the photo the core hands over, and nothing when there is none', async () => {
+    const backend = new MockBackend([sampleQuestion(1), sampleQuestion(2, { item_id: 'MLA2' })]);
+    backend.listingPhoto = async (itemId) => (itemId === 'MLA2' ? 'data:image/png;base64,AAAA' : null);
+    render(Inbox, { backend });
+    // Question 2 waited longest: it opens first.
+    const img = await screen.findByTestId('listing-photo');
+    expect(img.getAttribute('src')).toBe('data:image/png;base64,AAAA');
+    await fireEvent.keyDown(window, { key: 'j' });
+    await waitFor(() => expect(screen.getByTestId('question-detail').dataset.questionId).toBe('1'));
+    await waitFor(() => expect(screen.queryByTestId('listing-photo')).toBeNull());
+  });
+});

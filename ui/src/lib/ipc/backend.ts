@@ -51,6 +51,8 @@ export interface Backend {
   replySuggestions(questionId: number): Promise<Suggestion[]>;
   /** The buyer's earlier questions and orders, and the listing's stock per variation. */
   questionContext(questionId: number): Promise<QuestionContext>;
+  /** A listing's photo as a `data:` URL (fetched once by the core), or null. */
+  listingPhoto(itemId: string): Promise<string | null>;
   /** Queues deleting questions (spam); resolves once every deletion is durably queued. */
   questionsDelete(questionIds: number[]): Promise<void>;
   /** Queues blocking buyers from asking an account questions. */

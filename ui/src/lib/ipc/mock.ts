@@ -93,6 +93,7 @@ export class MockBackend implements Backend {
   static demo(rows: number): MockBackend {
     const backend = new MockBackend(demoQuestions(rows));
     backend.threads = demoThreads(12);
+    backend.photos = true;
     backend.variations = { ...demoVariations };
     for (const draft of demoTemplates) void backend.templateSave(null, draft);
     return backend;
@@ -352,6 +353,19 @@ export class MockBackend implements Backend {
       variations: this.variations[q.item_id] ?? [],
       listing_status: 'active',
     };
+  }
+
+  /** Listings with a photo (the demo seller's); others have none, like a listing without pictures. */
+  photos = false;
+
+  async listingPhoto(itemId: string): Promise<string | null> {
+    if (!this.photos) return null;
+    // A tinted tile per listing, like the sandbox's image host draws.
+    let hash = 0;
+    for (const ch of itemId) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+    const hue = hash % 360;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="90" height="90"><rect width="90" height="90" fill="hsl(${hue},45%,78%)"/><circle cx="45" cy="50" r="27" fill="hsl(${hue},40%,38%)"/></svg>`;
+    return `data:image/svg+xml;base64,${btoa(svg)}`;
   }
 
   async questionsDelete(questionIds: number[]): Promise<void> {

@@ -53,6 +53,7 @@ export const tauriBackend: Backend = {
   textLint: (text: string, kind: TextKind) => call<Lint>('text_lint', { text, kind }),
   replySuggestions: (questionId: number) => call<Suggestion[]>('reply_suggestions', { questionId }),
   questionContext: (questionId: number) => call<QuestionContext>('question_context', { questionId }),
+  listingPhoto: (itemId: string) => call<string | null>('listing_photo', { itemId }),
   questionsDelete: (questionIds: number[]) => call<void>('questions_delete', { questionIds }),
   buyersBlock: (accountId: number, buyerIds: number[]) => call<void>('buyers_block', { accountId, buyerIds }),
   conversationsList: (query: ConversationQuery) => call<ConversationPage>('conversations_list', { query }),
