@@ -10,6 +10,17 @@ use tauri::{AppHandle, Emitter};
 
 /// Event the window receives to open a question: its id.
 pub const OPEN_QUESTION: &str = "notification://open";
+/// Event the window receives to open a post-sale conversation: a [`ConversationTarget`].
+pub const OPEN_CONVERSATION: &str = "notification://open-conversation";
+
+/// The conversation a message notification is about (no pack when several were grouped).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct ConversationTarget {
+    /// The seller's account.
+    pub account_id: i64,
+    /// The pack, when the notification is about one conversation.
+    pub pack_id: Option<i64>,
+}
 
 /// Shows native notifications.
 pub struct DesktopNotifier {
@@ -40,6 +51,13 @@ pub fn escape_markup(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+fn open_conversation(app: &AppHandle, target: ConversationTarget) {
+    crate::tray::show_main(app);
+    if let Err(e) = app.emit(OPEN_CONVERSATION, target) {
+        tracing::warn!(error = %e, "could not route a notification click");
+    }
 }
 
 fn open_question(app: &AppHandle, question_id: i64) {
@@ -86,8 +104,11 @@ impl Notifier for DesktopNotifier {
                 Ok(handle) => handle.wait_for_action(|action| {
                     if action == "default" {
                         if n.kind == mostrador_core::notify::NotificationKind::NewMessage {
-                            // Conversations have no screen of their own yet: bring the app up.
-                            crate::tray::show_main(&app);
+                            let target = ConversationTarget {
+                                account_id: n.account_id,
+                                pack_id: n.pack_id,
+                            };
+                            open_conversation(&app, target);
                         } else {
                             open_question(&app, n.question_id);
                         }
@@ -96,7 +117,7 @@ impl Notifier for DesktopNotifier {
                 #[cfg(not(all(unix, not(target_os = "macos"))))]
                 Ok(_) => {
                     let _ = &app;
-                    let _ = open_question;
+                    let _ = (open_question, open_conversation);
                 }
                 Err(e) => {
                     tracing::warn!(question_id = n.question_id, error = %e, "notification not shown")

@@ -237,18 +237,13 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .click()
         .await
         .unwrap();
-    let clicked = Command::new("dunstctl")
-        .args(["action", "0"])
-        .status()
-        .expect("dunstctl runs");
-    assert!(clicked.success());
     let detail = format!("[data-testid=question-detail][data-question-id='{id}']");
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&detail))
-        .await
-        .expect("the notification click opened the question");
+    click_notification(
+        &client,
+        &detail,
+        "the notification click opened the question",
+    )
+    .await;
 
     // What the tray shows before answering: the question is counted.
     let unanswered_before = tray_unanswered(&client).await;
@@ -359,7 +354,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     screenshot(&client, "settings.png").await;
 
     template_flow(&client, &http, &sandbox).await;
-    message_flow(&client, &http, &sandbox).await;
+    message_flow(&client, &http, &sandbox, &monitor).await;
     accounts_flow(&client, &http, &sandbox).await;
 
     // Closing the window hides it to the tray: the app keeps syncing and notifying.
@@ -394,6 +389,22 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     let _ = client.close().await;
 }
 
+/// Invokes the default action of the notification on top in the daemon (the D-Bus
+/// `ActionInvoked` signal), then waits for `opened` in the window.
+async fn click_notification(client: &Client, opened: &str, what: &str) {
+    let clicked = Command::new("dunstctl")
+        .args(["action", "0"])
+        .status()
+        .expect("dunstctl runs");
+    assert!(clicked.success());
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(opened))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+}
+
 async fn click(client: &Client, css: &str) {
     client
         .wait()
@@ -417,9 +428,15 @@ async fn type_into(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.expect("type");
 }
 
-/// A buyer writes after a purchase; the seller finds the conversation among the messages and
-/// answers from the keyboard; the sandbox receives exactly that message for that pack.
-async fn message_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
+/// A buyer writes after a purchase; the seller clicks the notification, which opens that
+/// conversation, and answers from the keyboard; the sandbox receives exactly that message for
+/// that pack.
+async fn message_flow(
+    client: &Client,
+    http: &reqwest::Client,
+    sandbox: &str,
+    monitor: &BusMonitor,
+) {
     let order: Value = http
         .post(format!("{sandbox}/_sandbox/orders"))
         .json(&json!({}))
@@ -441,42 +458,42 @@ async fn message_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
         .unwrap()
         .error_for_status()
         .unwrap();
-    click(client, "[data-testid=kind-messages]").await;
-    let body = client.find(Locator::Css("body")).await.unwrap();
-    body.send_keys("/").await.unwrap();
-    let search = client
-        .find(Locator::Css("[data-testid=conversation-search]"))
-        .await
-        .unwrap();
-    search
-        .send_keys(&format!("{marker}\u{E007}"))
-        .await
-        .unwrap();
+    // Earlier notifications out of the way: the message's is then the only one on screen.
+    let closed = Command::new("dunstctl")
+        .arg("close-all")
+        .status()
+        .expect("dunstctl runs");
+    assert!(closed.success());
     // Orders and messages come with the bulk pass: ask for one now rather than wait a minute
-    // (again while none shows it: a request during a running pass only wakes idle loops).
-    let detail = format!("[data-testid=conversation-detail][data-pack-id='{pack}']");
-    let opened = eventually(
-        WAIT,
-        "the search to open the buyer's conversation",
-        || async {
-            if !client.find_all(Locator::Css(&detail)).await?.is_empty() {
-                return Ok(Some(()));
-            }
-            client
-                .execute(
-                    "return window.__TAURI_INTERNALS__.invoke('sync_now')",
-                    vec![],
-                )
-                .await?;
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            Ok(None)
-        },
-    )
+    // (again until it shows: a request during a running pass only wakes idle loops).
+    let announced = eventually(WAIT, "the message's notification", || async {
+        if monitor.notify_calls().iter().any(|c| c.contains(&marker)) {
+            return Ok(Some(()));
+        }
+        client
+            .execute(
+                "return window.__TAURI_INTERNALS__.invoke('sync_now')",
+                vec![],
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Ok(None)
+    })
     .await;
-    if let Err(e) = opened {
+    if let Err(e) = announced {
         screenshot(client, "inbox-message-missing.png").await;
         panic!("{e}");
     }
+    // The seller is looking at the questions; the click brings up that conversation.
+    click(client, "[data-testid=kind-questions]").await;
+    let detail = format!("[data-testid=conversation-detail][data-pack-id='{pack}']");
+    click_notification(
+        client,
+        &detail,
+        "the notification click opened the buyer's conversation",
+    )
+    .await;
+    let body = client.find(Locator::Css("body")).await.unwrap();
     let shown = eventually(WAIT, "the buyer's message in the thread", || async {
         let texts: Vec<String> = client
             .execute(

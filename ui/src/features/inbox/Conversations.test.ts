@@ -91,4 +91,18 @@ describe('Post-sale conversations in the inbox', () => {
     await waitFor(() => expect(screen.getAllByTestId('thread-message').at(-1)!.textContent).toContain('<b>hola</b>'));
     expect(screen.getByTestId('thread').querySelector('b')).toBeNull();
   });
+
+  it('opens the conversation of a clicked message notification, even one already answered', async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await screen.findAllByTestId('kind-questions');
+    const answered = backend.threads[4]!;
+    backend.clickMessageNotification(1, answered.packId);
+    await waitFor(() => expect(Number(screen.getByTestId('conversation-detail').dataset.packId)).toBe(answered.packId));
+    expect(screen.getByTestId('kind-messages').getAttribute('aria-selected')).toBe('true');
+    // The waiting list is shown beside it; the answered conversation is not in it.
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    expect(packs()).not.toContain(answered.packId);
+    await waitFor(() => expect(screen.getAllByTestId('thread-message')).toHaveLength(2));
+  });
 });

@@ -191,6 +191,32 @@ export class ConversationsState {
     }, 150);
   }
 
+  /**
+   * Opens a conversation from outside the list (a notification): shown at once, then the
+   * waiting list with its filters cleared; `packId` null only shows the waiting list.
+   */
+  async openConversation(accountId: number, packId: number | null): Promise<void> {
+    this.search = '';
+    this.accountId = null;
+    this.filter = 'unanswered';
+    if (packId !== null) {
+      try {
+        const thread = await this.backend.conversationGet(accountId, packId);
+        this.selected = thread.conversation;
+        this.selectedKey = conversationKey(thread.conversation);
+        this.thread = thread;
+        this.sendError = null;
+        this.selectedIndex = -1;
+      } catch (e) {
+        this.error = e instanceof Error ? e.message : String(e);
+      }
+    } else {
+      this.selectedKey = null;
+      this.selectedIndex = -1;
+    }
+    await this.load(true);
+  }
+
   /** Queues a message to the open conversation's buyer; true once it is durably queued. */
   async send(text: string): Promise<boolean> {
     const c = this.selected;

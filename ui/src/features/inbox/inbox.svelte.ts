@@ -74,6 +74,7 @@ export class InboxState {
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void) | null = null;
   private unsubscribeOpen: (() => void) | null = null;
+  private unsubscribeConversation: (() => void) | null = null;
 
   constructor(private backend: Backend) {
     this.conversations = new ConversationsState(backend);
@@ -83,6 +84,10 @@ export class InboxState {
     void this.conversations.start();
     this.unsubscribe = await this.backend.onCoreEvent(() => this.scheduleRefetch());
     this.unsubscribeOpen = await this.backend.onOpenQuestion((id) => void this.openQuestion(id));
+    this.unsubscribeConversation = await this.backend.onOpenConversation((target) => {
+      this.kind = 'messages';
+      void this.conversations.openConversation(target.account_id, target.pack_id);
+    });
     await this.load(true);
   }
 
@@ -90,6 +95,7 @@ export class InboxState {
     this.conversations.stop();
     this.unsubscribe?.();
     this.unsubscribeOpen?.();
+    this.unsubscribeConversation?.();
     if (this.refetchTimer) clearTimeout(this.refetchTimer);
     if (this.searchTimer) clearTimeout(this.searchTimer);
   }
@@ -248,6 +254,7 @@ export class InboxState {
     const page = await this.backend.inboxList({ status: 'all', question_id: id, limit: 1, offset: 0 });
     const row = page.items[0];
     if (!row) return;
+    this.kind = 'questions';
     this.search = '';
     this.accountId = null;
     this.fromDay = '';

@@ -22,6 +22,12 @@ import type { ConversationPage } from './bindings/ConversationPage';
 import type { ConversationQuery } from './bindings/ConversationQuery';
 import type { ConversationThread } from './bindings/ConversationThread';
 
+/** The conversation a message notification is about (no pack when several were grouped). */
+export interface ConversationTarget {
+  account_id: number;
+  pack_id: number | null;
+}
+
 export interface Backend {
   inboxList(query: InboxQuery): Promise<InboxPage>;
   /** One page of the inbox grouped by listing or buyer. */
@@ -33,6 +39,8 @@ export interface Backend {
   onCoreEvent(handler: (event: CoreEvent | { kind: 'resync' }) => void): Promise<() => void>;
   /** A notification was clicked: open that question. Returns an unsubscribe. */
   onOpenQuestion(handler: (questionId: number) => void): Promise<() => void>;
+  /** A message notification was clicked: open that conversation. Returns an unsubscribe. */
+  onOpenConversation(handler: (target: ConversationTarget) => void): Promise<() => void>;
   accountList(): Promise<AccountSummary[]>;
   /** Starts connecting an account; resolves with the authorization address (also opened in the browser). */
   connectBegin(request: ConnectRequest): Promise<string>;

@@ -1,7 +1,7 @@
 // An in-memory Backend with a small seeded inbox, for component tests and a plain browser.
 // It follows the core's rules that the UI relies on (validation, answered moves out of the
 // unanswered filter) so tests exercise real UI behaviour, not a shortcut.
-import type { Backend } from './backend';
+import type { Backend, ConversationTarget } from './backend';
 import { MARK_END, MARK_START, fold } from '../marked';
 import { BackendError } from './backend';
 import { demoQuestions, demoTemplates, demoThreads, demoVariations, type DemoThread } from './mockData';
@@ -545,6 +545,18 @@ export class MockBackend implements Backend {
   async onOpenQuestion(handler: (id: number) => void): Promise<() => void> {
     this.openListeners.add(handler);
     return () => this.openListeners.delete(handler);
+  }
+
+  private conversationListeners = new Set<(target: ConversationTarget) => void>();
+
+  async onOpenConversation(handler: (target: ConversationTarget) => void): Promise<() => void> {
+    this.conversationListeners.add(handler);
+    return () => this.conversationListeners.delete(handler);
+  }
+
+  /** Simulates a click on a message notification. */
+  clickMessageNotification(accountId: number, packId: number | null): void {
+    for (const l of this.conversationListeners) l({ account_id: accountId, pack_id: packId });
   }
 
   /** Simulates a click on a notification. */

@@ -1,7 +1,7 @@
 // The Tauri implementation of Backend: the only module that imports @tauri-apps/api.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { Backend } from './backend';
+import type { Backend, ConversationTarget } from './backend';
 import { toBackendError } from './backend';
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxPage } from './bindings/InboxPage';
@@ -39,6 +39,9 @@ export const tauriBackend: Backend = {
   syncNow: () => call<void>('sync_now'),
   async onOpenQuestion(handler) {
     return listen<number>('notification://open', (e) => handler(e.payload));
+  },
+  async onOpenConversation(handler) {
+    return listen<ConversationTarget>('notification://open-conversation', (e) => handler(e.payload));
   },
   accountList: () => call<AccountSummary[]>('account_list'),
   connectBegin: (request: ConnectRequest) => call<string>('connect_begin', { request }),
