@@ -245,3 +245,28 @@ describe('Listing photo', () => {
     await waitFor(() => expect(screen.queryByTestId('listing-photo')).toBeNull());
   });
 });
+
+describe('Refining a search', () => {
+  it('keeps the open question and its draft while the results still list it', async () => {
+    const backend = new MockBackend([
+      sampleQuestion(1, { text: '¿Hacen envío a Córdoba?' }),
+      sampleQuestion(2, { text: '¿Hacen envío a Salta?' }),
+    ]);
+    render(Inbox, { backend });
+    await waitFor(() => expect(screen.getAllByTestId('question-row')).toHaveLength(2));
+    await fireEvent.click(screen.getAllByTestId('question-row').find((r) => r.dataset.questionId === '1')!);
+    await waitFor(() => expect(screen.getByTestId('question-detail').dataset.questionId).toBe('1'));
+    const draft = screen.getByTestId('answer-input') as HTMLTextAreaElement;
+    await fireEvent.input(draft, { target: { value: 'Sí, llega en 48 h' } });
+    const search = screen.getByTestId('inbox-search');
+    await fireEvent.input(search, { target: { value: 'envi' } });
+    await waitFor(() => expect(screen.getByTestId('list-count').textContent).toContain('2'));
+    await fireEvent.input(search, { target: { value: 'envio cord' } });
+    await waitFor(() => expect(screen.getAllByTestId('question-row')).toHaveLength(1));
+    expect(screen.getByTestId('question-detail').dataset.questionId).toBe('1');
+    expect((screen.getByTestId('answer-input') as HTMLTextAreaElement).value).toBe('Sí, llega en 48 h');
+    // A search that no longer lists it opens its first result.
+    await fireEvent.input(search, { target: { value: 'salta' } });
+    await waitFor(() => expect(screen.getByTestId('question-detail').dataset.questionId).toBe('2'));
+  });
+});

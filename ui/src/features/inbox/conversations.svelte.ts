@@ -36,6 +36,8 @@ export class ConversationsState {
   /** The open conversation's messages and order. */
   thread = $state<ConversationThread | null>(null);
 
+  /** The next reconciliation follows a new filter or search. */
+  private restarting = false;
   /** The open conversation is no longer in the list (see `reconcileSelection`). */
   private detached = false;
   private started = false;
@@ -100,9 +102,12 @@ export class ConversationsState {
   /**
    * The open conversation keeps its place if it is still listed. One that left the list (the
    * seller answered it) stays open until the seller moves on; `j` then goes to the row that took
-   * its place. With nothing open, the first row opens.
+   * its place. With nothing open, or after a new filter or search that no longer lists it, the
+   * first row opens.
    */
   private reconcileSelection(): void {
+    const restarting = this.restarting;
+    this.restarting = false;
     if (this.selectedKey !== null) {
       for (const [index, row] of this.rows.loadedRows()) {
         if (conversationKey(row) === this.selectedKey) {
@@ -112,17 +117,26 @@ export class ConversationsState {
           return;
         }
       }
-      this.detached = true;
-      return;
+      if (!restarting) {
+        this.detached = true;
+        return;
+      }
     }
     const first = this.rows.at(0);
     if (first) {
       this.open(first, 0);
     } else {
       this.selected = null;
+      this.selectedKey = null;
       this.thread = null;
       this.selectedIndex = -1;
     }
+  }
+
+  /** A new filter or search: back to the top (the open conversation stays if still listed). */
+  private async restart(): Promise<void> {
+    this.restarting = true;
+    await this.load(true);
   }
 
   private open(row: Conversation, index: number): void {
@@ -169,26 +183,18 @@ export class ConversationsState {
 
   async setFilter(filter: StatusFilter): Promise<void> {
     this.filter = filter;
-    this.selectedKey = null;
-    this.selectedIndex = -1;
-    await this.load(true);
+    await this.restart();
   }
 
   async setAccount(accountId: number | null): Promise<void> {
     this.accountId = accountId;
-    this.selectedKey = null;
-    this.selectedIndex = -1;
-    await this.load(true);
+    await this.restart();
   }
 
   setSearch(text: string): void {
     this.search = text;
     if (this.searchTimer) clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => {
-      this.selectedKey = null;
-      this.selectedIndex = -1;
-      void this.load(true);
-    }, 150);
+    this.searchTimer = setTimeout(() => void this.restart(), 150);
   }
 
   /**

@@ -70,6 +70,8 @@ export class InboxState {
   /** Any filter beyond the status tabs is on. */
   filtered = $derived(this.accountId !== null || this.fromDay !== '' || this.toDay !== '');
 
+  /** The next reconciliation follows a restart (see `reconcileSelection`). */
+  private restarting = false;
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -157,9 +159,12 @@ export class InboxState {
 
   /**
    * After a refetch: the open question keeps its place if it is still listed; otherwise the row
-   * now at its position is opened (answering moves on to the next question).
+   * now at its position is opened (answering moves on to the next question). After a restart
+   * (new filter or search) the first row opens unless the open question is still listed.
    */
   private reconcileSelection(): void {
+    const restarting = this.restarting;
+    this.restarting = false;
     if (this.selectedId !== null) {
       for (const [index, row] of this.rows.loadedRows()) {
         if (row.id === this.selectedId) {
@@ -168,9 +173,9 @@ export class InboxState {
           return;
         }
       }
-      if (this.selectedIndex < 0) return; // opened from outside the list: keep it
+      if (this.selectedIndex < 0 && !restarting) return; // opened from outside the list: keep it
     }
-    const index = Math.min(Math.max(this.selectedIndex, 0), this.rows.total - 1);
+    const index = restarting ? 0 : Math.min(Math.max(this.selectedIndex, 0), this.rows.total - 1);
     const row = index >= 0 ? this.rows.at(index) : undefined;
     if (row) this.selectRow(row, index);
     else this.clearSelection();
@@ -189,9 +194,12 @@ export class InboxState {
     this.searchTimer = setTimeout(() => void this.restart(), 150);
   }
 
-  /** Applies changed filters: back to the top of the list, first row open. */
+  /** Applies changed filters: back to the top of the list, the first row open (or the open
+   * question, when the new list still has it). */
   async restart(): Promise<void> {
-    this.clearSelection();
+    // The open question stays open (and its draft with it) while it is still listed: a search
+    // refined letter by letter must not close and reopen it.
+    this.restarting = true;
     await this.load(true);
   }
 
