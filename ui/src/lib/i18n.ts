@@ -1,6 +1,7 @@
 // UI strings in Spanish, Portuguese (Brazil) and English: the language chosen in settings, else
 // the OS/browser locale's.
 const es = {
+  listingStatus: { active: 'Activa', paused: 'Pausada', closed: 'Finalizada', under_review: 'En revisión', inactive: 'Inactiva' },
   kindQuestions: 'Preguntas',
   kindMessages: 'Mensajes',
   keyKind: 'Preguntas ⇄ mensajes de ventas',
@@ -177,6 +178,7 @@ const es = {
 type Strings = typeof es;
 
 const pt: Strings = {
+  listingStatus: { active: 'Ativo', paused: 'Pausado', closed: 'Finalizado', under_review: 'Em revisão', inactive: 'Inativo' },
   kindQuestions: 'Perguntas',
   kindMessages: 'Mensagens',
   keyKind: 'Perguntas ⇄ mensagens de vendas',
@@ -352,6 +354,7 @@ const pt: Strings = {
 };
 
 const en: Strings = {
+  listingStatus: { active: 'Active', paused: 'Paused', closed: 'Closed', under_review: 'Under review', inactive: 'Inactive' },
   kindQuestions: 'Questions',
   kindMessages: 'Messages',
   keyKind: 'Questions ⇄ sales messages',

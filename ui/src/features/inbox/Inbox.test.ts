@@ -232,14 +232,15 @@ describe('Detail pane context', () => {
   });
 });
 
-describe('Listing photo', () => {
-  it('shows the photo the core hands over, and nothing when there is none', async () => {
+describe('Listing photo and status', () => {
+  it('shows the photo the core hands over (nothing when there is none) and the status', async () => {
     const backend = new MockBackend([sampleQuestion(1), sampleQuestion(2, { item_id: 'MLA2' })]);
     backend.listingPhoto = async (itemId) => (itemId === 'MLA2' ? 'data:image/png;base64,AAAA' : null);
     render(Inbox, { backend });
     // Question 2 waited longest: it opens first.
     const img = await screen.findByTestId('listing-photo');
     expect(img.getAttribute('src')).toBe('data:image/png;base64,AAAA');
+    expect((await screen.findByTestId('listing-status')).textContent).toBe(t.listingStatus.active);
     await fireEvent.keyDown(window, { key: 'j' });
     await waitFor(() => expect(screen.getByTestId('question-detail').dataset.questionId).toBe('1'));
     await waitFor(() => expect(screen.queryByTestId('listing-photo')).toBeNull());
