@@ -216,6 +216,7 @@ pub fn run() {
             commands::conversations::conversations_list,
             commands::conversations::conversation_get,
             commands::conversations::message_send,
+            commands::conversations::waiting_list,
             commands::notifications::notifications_get,
             commands::notifications::notifications_set,
             commands::notifications::notifications_pause,

@@ -153,8 +153,16 @@ describe('inbox flows', () => {
     await page.keyboard.press('/');
     await page.keyboard.type('cuando despachan');
     await expect.poll(() => page.locator('[data-testid=conversation-row] mark').first().textContent()).toBe('Cuándo');
-    // And back to the questions with m.
+    // m goes on to everything waiting (questions and conversations in one list), then back to
+    // the questions.
     await page.getByTestId('conversation-search').press('Enter');
+    await page.keyboard.press('m');
+    await page.getByTestId('waiting-list').waitFor();
+    await expect
+      .poll(() => page.locator('[data-testid=waiting-list] [data-testid=conversation-row]').count())
+      .toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=waiting-list] [data-testid=question-row]').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-waiting.png') });
     await page.keyboard.press('m');
     await page.getByTestId('question-list').waitFor();
     await context.close();
@@ -197,6 +205,11 @@ describe('languages and themes', () => {
         expect(await page.getByTestId('conversation-detail').textContent()).toContain(t.yourMessage);
         expect((await page.locator('body').textContent()) ?? '').not.toMatch(/undefined|\[object Object\]|NaN/);
         await page.screenshot({ path: join(SCREENSHOTS, `ui-messages-${lang}-${colorScheme}.png`) });
+        await page.getByTestId('kind-waiting').click();
+        expect(await page.getByTestId('kind-waiting').textContent()).toContain(t.kindWaiting);
+        await page.getByTestId('waiting-list').waitFor();
+        expect((await page.locator('body').textContent()) ?? '').not.toMatch(/undefined|\[object Object\]|NaN/);
+        await page.screenshot({ path: join(SCREENSHOTS, `ui-waiting-${lang}-${colorScheme}.png`) });
         await page.getByTestId('kind-questions').click();
         for (const [nav, label] of [
           ['nav-replies', t.quickReplies],

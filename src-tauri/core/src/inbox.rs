@@ -10,6 +10,7 @@ pub mod context;
 pub mod conversations;
 pub mod groups;
 pub mod search;
+pub mod waiting;
 
 use crate::error::Result;
 use crate::store::outbox::{FAILED, IN_FLIGHT, PENDING};

@@ -474,6 +474,16 @@ impl Core {
             .await
     }
 
+    /// One page of everything waiting for the seller: questions and conversations.
+    pub async fn waiting(
+        &self,
+        query: inbox::waiting::WaitingQuery,
+    ) -> Result<inbox::waiting::WaitingPage> {
+        self.store
+            .run(move |c| inbox::waiting::list(c, &query))
+            .await
+    }
+
     /// One page of post-sale conversations.
     pub async fn conversations(
         &self,

@@ -4,6 +4,7 @@ use mostrador_core::error::UiError;
 use mostrador_core::inbox::conversations::{
     ConversationPage, ConversationQuery, ConversationThread,
 };
+use mostrador_core::inbox::waiting::{WaitingPage, WaitingQuery};
 use tauri::State;
 
 use super::AppState;
@@ -48,4 +49,13 @@ pub async fn message_send(
         .send_message(account_id, pack_id, &text)
         .await
         .map_err(super::log_error)
+}
+
+/// One page of everything waiting for the seller: questions and conversations, longest first.
+#[tauri::command]
+pub async fn waiting_list(
+    state: State<'_, AppState>,
+    query: WaitingQuery,
+) -> Result<WaitingPage, UiError> {
+    state.core.waiting(query).await.map_err(super::log_error)
 }

@@ -19,7 +19,8 @@
 //!   fast poll and bulk passes included.
 //! - `inbox_page_ms`, `fts_search_p95_ms`, `suggest_ms` (p95 each) with the `huge` seller
 //!   (100,000 questions) synced into the store: a page of 100 rows at offsets across the whole
-//!   list, searches for common words, and answer suggestions for questions across listings.
+//!   list, searches for common words, and answer suggestions for questions across listings;
+//!   `waiting_page_ms` (p95), a page of the merged waiting list (questions and conversations).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -397,6 +398,7 @@ struct InboxFigures {
     page_ms: f64,
     search_ms: f64,
     suggest_ms: f64,
+    waiting_ms: f64,
 }
 
 /// Inbox queries against a store holding the huge seller.
@@ -501,11 +503,25 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
         h.core.suggestions(id).await?;
         suggest.push(start.elapsed().as_secs_f64() * 1000.0);
     }
+    // Everything waiting (questions and conversations merged), pages across it.
+    let mut waiting = Vec::new();
+    for n in 0..20u32 {
+        let start = Instant::now();
+        h.core
+            .waiting(mostrador_core::inbox::waiting::WaitingQuery {
+                limit: Some(100),
+                offset: Some((n % 4) * 100),
+                ..Default::default()
+            })
+            .await?;
+        waiting.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
     Ok(InboxFigures {
         questions: all,
         page_ms: p95(page),
         search_ms: p95(search),
         suggest_ms: p95(suggest),
+        waiting_ms: p95(waiting),
     })
 }
 
@@ -520,6 +536,7 @@ async fn main() -> anyhow::Result<()> {
         println!("bench inbox_page_ms {:.2} ms", inbox.page_ms);
         println!("bench fts_search_p95_ms {:.2} ms", inbox.search_ms);
         println!("bench suggest_ms {:.2} ms", inbox.suggest_ms);
+        println!("bench waiting_page_ms {:.2} ms", inbox.waiting_ms);
     }
     if run("sync") {
         let sync = sync_figures().await?;

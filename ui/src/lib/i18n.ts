@@ -1,10 +1,13 @@
 // UI strings in Spanish, Portuguese (Brazil) and English: the language chosen in settings, else
 // the OS/browser locale's.
 const es = {
+  kindWaiting: 'Pendientes',
+  waitingLead: 'Preguntas y mensajes sin responder, el que más espera primero',
+  waitingEmpty: 'Nada espera respuesta. ¡Al día!',
   listingStatus: { active: 'Activa', paused: 'Pausada', closed: 'Finalizada', under_review: 'En revisión', inactive: 'Inactiva' },
   kindQuestions: 'Preguntas',
   kindMessages: 'Mensajes',
-  keyKind: 'Preguntas ⇄ mensajes de ventas',
+  keyKind: 'Pendientes → preguntas → mensajes',
   conversationOne: 'conversación',
   conversationsLower: 'conversaciones',
   messageSearchPlaceholder: 'Buscar en mensajes, comprador o n.º de venta',
@@ -178,10 +181,13 @@ const es = {
 type Strings = typeof es;
 
 const pt: Strings = {
+  kindWaiting: 'Pendentes',
+  waitingLead: 'Perguntas e mensagens sem resposta, quem espera há mais tempo primeiro',
+  waitingEmpty: 'Nada aguardando resposta. Tudo em dia!',
   listingStatus: { active: 'Ativo', paused: 'Pausado', closed: 'Finalizado', under_review: 'Em revisão', inactive: 'Inativo' },
   kindQuestions: 'Perguntas',
   kindMessages: 'Mensagens',
-  keyKind: 'Perguntas ⇄ mensagens de vendas',
+  keyKind: 'Pendentes → perguntas → mensagens',
   conversationOne: 'conversa',
   conversationsLower: 'conversas',
   messageSearchPlaceholder: 'Buscar nas mensagens, comprador ou n.º da venda',
@@ -354,10 +360,13 @@ const pt: Strings = {
 };
 
 const en: Strings = {
+  kindWaiting: 'Waiting',
+  waitingLead: 'Unanswered questions and messages, longest waiting first',
+  waitingEmpty: 'Nothing is waiting for an answer. All caught up!',
   listingStatus: { active: 'Active', paused: 'Paused', closed: 'Closed', under_review: 'Under review', inactive: 'Inactive' },
   kindQuestions: 'Questions',
   kindMessages: 'Messages',
-  keyKind: 'Questions ⇄ sales messages',
+  keyKind: 'Waiting → questions → messages',
   conversationOne: 'conversation',
   conversationsLower: 'conversations',
   messageSearchPlaceholder: 'Search messages, buyer or sale number',

@@ -25,6 +25,7 @@ export function inboxCommands(inbox: InboxState, accounts: AccountSummary[], sho
     return f();
   };
   return [
+    { id: 'kind-waiting', label: t.kindWaiting, section: t.show, key: 'm', run: then(async () => void (inbox.kind = 'waiting')) },
     { id: 'kind-questions', label: t.kindQuestions, section: t.show, key: 'm', run: then(async () => void (inbox.kind = 'questions')) },
     { id: 'kind-messages', label: t.salesMessages, section: t.show, key: 'm', run: then(async () => void (inbox.kind = 'messages')) },
     ...STATUS_FILTERS.map((f) => ({ id: `filter-${f.id}`, label: f.label, section: t.show, run: then(() => inbox.setFilter(f.id)) })),

@@ -10,6 +10,7 @@ import type { InboxQuestion } from '../../lib/ipc/bindings/InboxQuestion';
 import type { StatusFilter } from '../../lib/ipc/bindings/StatusFilter';
 import { PagedRows } from '../../lib/paged.svelte';
 import { ConversationsState } from './conversations.svelte';
+import { WaitingState } from './waiting.svelte';
 
 const PAGE_SIZE = 100;
 
@@ -26,13 +27,18 @@ export function dayStart(day: string, days = 0): string {
   return new Date(y, m - 1, d + days).toISOString();
 }
 
-/** What the inbox lists: pre-sale questions or post-sale conversations. */
-export type InboxKind = 'questions' | 'messages';
+/** What the inbox lists: everything waiting, pre-sale questions, or post-sale conversations. */
+export type InboxKind = 'waiting' | 'questions' | 'messages';
+
+/** The kinds in the order the switch shows them (and `m` goes through them). */
+export const KINDS: InboxKind[] = ['waiting', 'questions', 'messages'];
 
 export class InboxState {
   kind = $state<InboxKind>('questions');
   /** The post-sale side (its own filters, list and open conversation). */
   readonly conversations: ConversationsState;
+  /** Questions and conversations waiting, merged. */
+  readonly waiting: WaitingState;
   filter = $state<StatusFilter>('unanswered');
   /** Words to search for (the core folds accents; every word is a prefix). */
   search = $state('');
@@ -80,10 +86,12 @@ export class InboxState {
 
   constructor(private backend: Backend) {
     this.conversations = new ConversationsState(backend);
+    this.waiting = new WaitingState(backend);
   }
 
   async start(): Promise<void> {
     void this.conversations.start();
+    void this.waiting.start();
     this.unsubscribe = await this.backend.onCoreEvent(() => this.scheduleRefetch());
     this.unsubscribeOpen = await this.backend.onOpenQuestion((id) => void this.openQuestion(id));
     this.unsubscribeConversation = await this.backend.onOpenConversation((target) => {
@@ -95,6 +103,7 @@ export class InboxState {
 
   stop(): void {
     this.conversations.stop();
+    this.waiting.stop();
     this.unsubscribe?.();
     this.unsubscribeOpen?.();
     this.unsubscribeConversation?.();
@@ -360,6 +369,11 @@ export class InboxState {
   }
 
   /** Queues the answer; true when it was accepted by the core. */
+  /** The next kind in the switch (`m`). */
+  nextKind(): void {
+    this.kind = KINDS[(KINDS.indexOf(this.kind) + 1) % KINDS.length]!;
+  }
+
   async send(questionId: number, text: string): Promise<boolean> {
     this.sendError = null;
     try {

@@ -21,6 +21,8 @@ import type { QuestionContext } from './bindings/QuestionContext';
 import type { ConversationPage } from './bindings/ConversationPage';
 import type { ConversationQuery } from './bindings/ConversationQuery';
 import type { ConversationThread } from './bindings/ConversationThread';
+import type { WaitingPage } from './bindings/WaitingPage';
+import type { WaitingQuery } from './bindings/WaitingQuery';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -65,6 +67,8 @@ export interface Backend {
   questionsDelete(questionIds: number[]): Promise<void>;
   /** Queues blocking buyers from asking an account questions. */
   buyersBlock(accountId: number, buyerIds: number[]): Promise<void>;
+  /** Everything waiting for the seller (questions and conversations), longest waiting first. */
+  waitingList(query: WaitingQuery): Promise<WaitingPage>;
   /** One page of post-sale conversations (one per pack). */
   conversationsList(query: ConversationQuery): Promise<ConversationPage>;
   /** A conversation with all its messages, its order lines and its shipment. */

@@ -28,6 +28,9 @@ import type { Conversation } from './bindings/Conversation';
 import type { ConversationPage } from './bindings/ConversationPage';
 import type { ConversationQuery } from './bindings/ConversationQuery';
 import type { ConversationThread } from './bindings/ConversationThread';
+import type { WaitingItem } from './bindings/WaitingItem';
+import type { WaitingPage } from './bindings/WaitingPage';
+import type { WaitingQuery } from './bindings/WaitingQuery';
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -277,6 +280,22 @@ export class MockBackend implements Backend {
     );
     const offset = query.offset ?? 0;
     return { items: kept.slice(offset, offset + (query.limit ?? 100)), total: kept.length, waiting: waitingAll };
+  }
+
+  async waitingList(query: WaitingQuery): Promise<WaitingPage> {
+    const mine = (accountId: number) => query.account_id === undefined || accountId === query.account_id;
+    const rows: [string, WaitingItem][] = [
+      ...this.questions
+        .filter((q) => q.status === 'UNANSWERED' && mine(q.account_id))
+        .map((q): [string, WaitingItem] => [q.date_created, { question: q, conversation: null }]),
+      ...this.threads
+        .map((th) => this.summary(th))
+        .filter((c) => c.waiting_since !== null && mine(c.account_id))
+        .map((c): [string, WaitingItem] => [c.waiting_since!, { question: null, conversation: c }]),
+    ];
+    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const offset = query.offset ?? 0;
+    return { items: rows.slice(offset, offset + (query.limit ?? 100)).map(([, item]) => item), total: rows.length };
   }
 
   async conversationGet(accountId: number, packId: number): Promise<ConversationThread> {

@@ -23,6 +23,8 @@ import type { QuestionContext } from './bindings/QuestionContext';
 import type { ConversationPage } from './bindings/ConversationPage';
 import type { ConversationQuery } from './bindings/ConversationQuery';
 import type { ConversationThread } from './bindings/ConversationThread';
+import type { WaitingPage } from './bindings/WaitingPage';
+import type { WaitingQuery } from './bindings/WaitingQuery';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -59,6 +61,7 @@ export const tauriBackend: Backend = {
   listingPhoto: (itemId: string) => call<string | null>('listing_photo', { itemId }),
   questionsDelete: (questionIds: number[]) => call<void>('questions_delete', { questionIds }),
   buyersBlock: (accountId: number, buyerIds: number[]) => call<void>('buyers_block', { accountId, buyerIds }),
+  waitingList: (query: WaitingQuery) => call<WaitingPage>('waiting_list', { query }),
   conversationsList: (query: ConversationQuery) => call<ConversationPage>('conversations_list', { query }),
   conversationGet: (accountId: number, packId: number) =>
     call<ConversationThread>('conversation_get', { accountId, packId }),
