@@ -12,7 +12,7 @@ pub mod groups;
 pub mod search;
 pub mod waiting;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::outbox::{FAILED, IN_FLIGHT, PENDING};
 use crate::store::questions::{ANSWERED, UNANSWERED};
 
@@ -431,6 +431,33 @@ pub fn list(conn: &Connection, query: &InboxQuery) -> Result<InboxPage> {
         total_capped,
         unanswered: unanswered(conn)?,
     })
+}
+
+/// The questions with these ids as inbox rows (any status), in one query; missing ids are left
+/// out.
+pub(crate) fn by_ids(
+    conn: &Connection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, InboxQuestion>> {
+    let ids_json = serde_json::to_string(ids).map_err(|e| Error::Internal(e.to_string()))?;
+    let sql = SELECT
+        .replace(
+            "{highlight}",
+            "NULL AS h_text, NULL AS h_answer, NULL AS h_title, NULL AS h_buyer,",
+        )
+        .replace(
+            "{from}",
+            "json_each(?1) AS page JOIN questions q ON q.id = page.value",
+        )
+        .replace("{states}", "?2, ?3, ?4");
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(
+            rusqlite::params![ids_json, PENDING, IN_FLIGHT, FAILED],
+            from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().map(|q| (q.id, q)).collect())
 }
 
 fn normalize_time(text: &str) -> Result<String> {

@@ -535,7 +535,7 @@ impl Core {
                 use rusqlite::OptionalExtension;
                 // The order names the buyer; until it is synced, the buyer's own messages do.
                 Ok(c.query_row(
-                    "SELECT buyer_id FROM orders WHERE account_id = ?1 AND (pack_id = ?2 OR id = ?2)
+                    "SELECT buyer_id FROM orders WHERE +account_id = ?1 AND (pack_id = ?2 OR id = ?2)
                        AND buyer_id IS NOT NULL
                      UNION ALL
                      SELECT from_id FROM messages WHERE account_id = ?1 AND pack_id = ?2

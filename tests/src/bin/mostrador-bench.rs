@@ -20,7 +20,8 @@
 //! - `inbox_page_ms`, `fts_search_p95_ms`, `suggest_ms` (p95 each) with the `huge` seller
 //!   (100,000 questions) synced into the store: a page of 100 rows at offsets across the whole
 //!   list, searches for common words, and answer suggestions for questions across listings;
-//!   `waiting_page_ms` (p95), a page of the merged waiting list (questions and conversations).
+//!   `waiting_page_ms` (p95), a page of the merged waiting list (questions and conversations);
+//!   `conversations_page_ms` (p95), a page of post-sale conversations.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -398,7 +399,10 @@ struct InboxFigures {
     page_ms: f64,
     search_ms: f64,
     suggest_ms: f64,
+    waiting: i64,
     waiting_ms: f64,
+    conversations: i64,
+    conversations_ms: f64,
 }
 
 /// Inbox queries against a store holding the huge seller.
@@ -503,15 +507,78 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
         h.core.suggestions(id).await?;
         suggest.push(start.elapsed().as_secs_f64() * 1000.0);
     }
-    // Everything waiting (questions and conversations merged), pages across it.
-    let mut waiting = Vec::new();
-    for n in 0..20u32 {
+    // Conversations: the sandbox's seller has few unread threads, so a thread is written
+    // straight into the store for 20,000 of the synced orders (the buyer asks; every other one
+    // has the seller's reply), through the same triggers the sync feeds.
+    use mostrador_core::inbox::conversations::ConversationQuery;
+    h.core
+        .store()
+        .run(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO messages (id, account_id, pack_id, from_id, to_id, text, status,
+                                       date_created)
+                 SELECT 'bench-b-' || o.id, o.account_id, COALESCE(o.pack_id, o.id), o.buyer_id,
+                        o.account_id, 'Hola, ¿cuándo despachan mi compra?', 'available',
+                        o.date_created
+                 FROM orders o WHERE o.account_id = ?1 AND o.buyer_id IS NOT NULL
+                 ORDER BY o.id LIMIT 20000",
+                [seller],
+            )?;
+            tx.execute(
+                "INSERT INTO messages (id, account_id, pack_id, from_id, to_id, text, status,
+                                       date_created)
+                 SELECT 'bench-s-' || substr(m.id, 9), m.account_id, m.pack_id, m.account_id,
+                        m.from_id, 'Sale hoy, te llega el seguimiento.', 'available',
+                        strftime('%Y-%m-%dT%H:%M:%fZ', m.date_created, '+1 hour')
+                 FROM messages m WHERE m.id LIKE 'bench-b-%' AND (rowid % 2) = 0",
+                [],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    let conversations = h
+        .core
+        .conversations(ConversationQuery {
+            status: StatusFilter::All,
+            limit: Some(1),
+            ..ConversationQuery::default()
+        })
+        .await?
+        .total;
+    let mut conversation_pages = Vec::new();
+    for n in 0..30u32 {
+        let status = [StatusFilter::Unanswered, StatusFilter::All][n as usize % 2];
         let start = Instant::now();
         h.core
-            .waiting(mostrador_core::inbox::waiting::WaitingQuery {
+            .conversations(ConversationQuery {
+                status,
                 limit: Some(100),
-                offset: Some((n % 4) * 100),
-                ..Default::default()
+                offset: Some((n * 97) % (conversations as u32).max(1)),
+                ..ConversationQuery::default()
+            })
+            .await?;
+        conversation_pages.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    // Everything waiting (questions and conversations merged), pages across it.
+    use mostrador_core::inbox::waiting::WaitingQuery;
+    let waiting_total = h
+        .core
+        .waiting(WaitingQuery {
+            limit: Some(1),
+            ..WaitingQuery::default()
+        })
+        .await?
+        .total;
+    let mut waiting = Vec::new();
+    for n in 0..30u32 {
+        let start = Instant::now();
+        h.core
+            .waiting(WaitingQuery {
+                limit: Some(100),
+                offset: Some((n * 499) % (waiting_total as u32).max(1)),
+                ..WaitingQuery::default()
             })
             .await?;
         waiting.push(start.elapsed().as_secs_f64() * 1000.0);
@@ -521,7 +588,10 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
         page_ms: p95(page),
         search_ms: p95(search),
         suggest_ms: p95(suggest),
+        waiting: waiting_total,
         waiting_ms: p95(waiting),
+        conversations,
+        conversations_ms: p95(conversation_pages),
     })
 }
 
@@ -536,7 +606,16 @@ async fn main() -> anyhow::Result<()> {
         println!("bench inbox_page_ms {:.2} ms", inbox.page_ms);
         println!("bench fts_search_p95_ms {:.2} ms", inbox.search_ms);
         println!("bench suggest_ms {:.2} ms", inbox.suggest_ms);
+        println!("bench inbox_waiting {} rows", inbox.waiting);
         println!("bench waiting_page_ms {:.2} ms", inbox.waiting_ms);
+        println!(
+            "bench inbox_conversations {} conversations",
+            inbox.conversations
+        );
+        println!(
+            "bench conversations_page_ms {:.2} ms",
+            inbox.conversations_ms
+        );
     }
     if run("sync") {
         let sync = sync_figures().await?;

@@ -158,12 +158,14 @@ pub struct ConversationThread {
 }
 
 /// The summary columns; `{page}` yields `account_id`, `pack_id` and `h` (the highlight).
+/// Orders are found by pack or id (`+account_id` keeps SQLite on those two indexes rather than
+/// walking every order of the account).
 const SELECT: &str = "
     SELECT c.account_id, a.nickname AS account_nickname, a.site_id, c.pack_id,
            o.id AS order_id, o.status AS order_status, o.total_amount AS order_total,
            o.currency_id AS order_currency,
            (SELECT COUNT(*) FROM orders p
-             WHERE p.account_id = c.account_id AND (p.pack_id = c.pack_id OR p.id = c.pack_id))
+             WHERE +p.account_id = c.account_id AND (p.pack_id = c.pack_id OR p.id = c.pack_id))
                AS order_count,
            COALESCE(o.buyer_id, (SELECT from_id FROM messages x
              WHERE x.account_id = c.account_id AND x.pack_id = c.pack_id
@@ -177,7 +179,7 @@ const SELECT: &str = "
     JOIN accounts a ON a.id = c.account_id
     JOIN messages m ON m.id = c.last_message_id
     LEFT JOIN orders o ON o.id = (
-        SELECT id FROM orders WHERE account_id = c.account_id
+        SELECT id FROM orders WHERE +account_id = c.account_id
           AND (pack_id = c.pack_id OR id = c.pack_id) ORDER BY id LIMIT 1)
     LEFT JOIN buyers b ON b.id = COALESCE(o.buyer_id, (SELECT from_id FROM messages x
              WHERE x.account_id = c.account_id AND x.pack_id = c.pack_id
@@ -267,7 +269,7 @@ const FOUND: &str = "
         GROUP BY m.account_id, m.pack_id
         UNION ALL
         SELECT c.account_id, c.pack_id, NULL, NULL FROM conversations c
-        JOIN orders o ON o.account_id = c.account_id AND (o.pack_id = c.pack_id OR o.id = c.pack_id)
+        JOIN orders o ON +o.account_id = c.account_id AND (o.pack_id = c.pack_id OR o.id = c.pack_id)
         LEFT JOIN buyers b ON b.id = o.buyer_id
         WHERE b.nickname LIKE ?2 ESCAPE '\\' OR o.id = ?3 OR c.pack_id = ?3
      ) GROUP BY account_id, pack_id)";
@@ -392,7 +394,7 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
                     oi.unit_price, l.permalink
              FROM orders o JOIN order_items oi ON oi.order_id = o.id
              LEFT JOIN listings l ON l.id = oi.item_id
-             WHERE o.account_id = ?1 AND (o.pack_id = ?2 OR o.id = ?2)
+             WHERE +o.account_id = ?1 AND (o.pack_id = ?2 OR o.id = ?2)
              ORDER BY o.id, oi.line",
         )?
         .query_map(params![account_id, pack_id], |r| {
@@ -409,7 +411,7 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
     let shipment = conn
         .prepare_cached(
             "SELECT s.status, s.substatus FROM shipments s JOIN orders o ON o.id = s.order_id
-             WHERE o.account_id = ?1 AND (o.pack_id = ?2 OR o.id = ?2)
+             WHERE +o.account_id = ?1 AND (o.pack_id = ?2 OR o.id = ?2)
              ORDER BY s.last_updated DESC LIMIT 1",
         )?
         .query_row(params![account_id, pack_id], |r| Ok((r.get(0)?, r.get(1)?)))
