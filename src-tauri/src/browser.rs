@@ -1,45 +1,14 @@
-//! Opens an address in the user's default browser, with each platform's own launcher.
+//! Opens an address in the user's default browser through Tauri's opener plugin (each
+//! platform's own launcher, with the address passed as one argument).
 
-use std::process::{Command, Stdio};
+use tauri::AppHandle;
+use tauri_plugin_opener::OpenerExt;
 
-/// Opens `url` (only `http`/`https` addresses) without waiting for the browser.
-pub fn open(url: &str) -> std::io::Result<()> {
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(std::io::Error::other("only web addresses are opened"));
+/// Opens `url` without waiting for the browser; a failure is logged (the UI also shows the
+/// address, so the user can open it by hand).
+pub fn open(app: &AppHandle, url: &str) {
+    tracing::info!(url, "opening in the system browser");
+    if let Err(e) = app.opener().open_url(url, None::<&str>) {
+        tracing::warn!(error = %e, "could not open the system browser");
     }
-    let mut cmd = launcher(url);
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map(|_| ())
-}
-
-#[cfg(target_os = "linux")]
-fn launcher(url: &str) -> Command {
-    let mut c = Command::new("xdg-open");
-    c.arg(url);
-    c
-}
-
-#[cfg(target_os = "macos")]
-fn launcher(url: &str) -> Command {
-    let mut c = Command::new("open");
-    c.arg(url);
-    c
-}
-
-#[cfg(target_os = "windows")]
-fn launcher(url: &str) -> Command {
-    // `start` treats the first quoted argument as a window title: pass an empty one.
-    let mut c = Command::new("cmd");
-    c.args(["/C", "start", ""]).arg(url);
-    c
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-fn launcher(url: &str) -> Command {
-    let mut c = Command::new("xdg-open");
-    c.arg(url);
-    c
 }

@@ -1,6 +1,7 @@
 //! Command-line options of the desktop app.
 //!
-//! `mostrador [--demo] [--minimized] [--data-dir DIR] [--sandbox-port N] [--question-every SECS] [--poll-ms N]`
+//! `mostrador [--demo] [--minimized] [--data-dir DIR] [--sandbox-port N] [--question-every SECS]
+//! [--order-every SECS] [--message-every SECS] [--claim-every SECS] [--delay-every SECS] [--poll-ms N]`
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,8 +9,36 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 const USAGE: &str = "mostrador [--demo] [--minimized] [--data-dir DIR] [--sandbox-port N] \
-                     [--question-every SECS (0 = off)] [--poll-ms N] \
-                     [--demo-profile tiny|small|large|huge] [--demo-latency-ms N]";
+                     [--question-every SECS] [--order-every SECS] [--message-every SECS] \
+                     [--claim-every SECS] [--delay-every SECS] (demo traffic; 0 = off) \
+                     [--poll-ms N] [--demo-profile tiny|small|large|huge] [--demo-latency-ms N]\n\
+                     Environment: MOSTRADOR_API_BASE and MOSTRADOR_AUTH_BASE replace Mercado \
+                     Libre's API and authorization addresses for real accounts (staging, tests).";
+
+/// How often the demo's simulated buyers do each thing after the sale (`None`: never).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traffic {
+    /// A purchase (stock goes down).
+    pub order_every: Option<Duration>,
+    /// A post-sale message from a buyer.
+    pub message_every: Option<Duration>,
+    /// A claim.
+    pub claim_every: Option<Duration>,
+    /// A shipment passing its dispatch deadline.
+    pub delay_every: Option<Duration>,
+}
+
+impl Default for Traffic {
+    /// A pace at which every screen of the demo changes within a minute or two.
+    fn default() -> Self {
+        Self {
+            order_every: Some(Duration::from_secs(30)),
+            message_every: Some(Duration::from_secs(45)),
+            claim_every: Some(Duration::from_secs(150)),
+            delay_every: Some(Duration::from_secs(120)),
+        }
+    }
+}
 
 /// Parsed options.
 #[derive(Debug, Clone)]
@@ -20,8 +49,10 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
     /// Port of the demo sandbox (0: any free one).
     pub sandbox_port: u16,
-    /// Simulated buyers ask this often in demo mode (`None`: no traffic).
+    /// Simulated buyers ask this often in demo mode (`None`: no questions).
     pub question_every: Option<Duration>,
+    /// The rest of the demo's simulated traffic.
+    pub traffic: Traffic,
     /// Time between polls for new questions while the window is focused or a question arrived
     /// recently.
     pub poll_interval: Duration,
@@ -42,6 +73,7 @@ impl Default for Options {
             data_dir: None,
             sandbox_port: 0,
             question_every: Some(Duration::from_secs(25)),
+            traffic: Traffic::default(),
             poll_interval: Duration::from_secs(5),
             idle_poll_interval: Duration::from_secs(10),
             minimized: false,
@@ -49,6 +81,15 @@ impl Default for Options {
             demo_latency_ms: 0,
         }
     }
+}
+
+/// A traffic interval in seconds; 0 turns that traffic off.
+fn every(value: &str, arg: &str) -> anyhow::Result<Option<Duration>> {
+    let secs: f64 = value.parse().with_context(|| arg.to_owned())?;
+    if !secs.is_finite() || secs < 0.0 {
+        bail!("{arg} must be 0 or a positive number of seconds");
+    }
+    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
 }
 
 /// Parses `args` (without the program name).
@@ -62,10 +103,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Options> 
             "--minimized" => o.minimized = true,
             "--data-dir" => o.data_dir = Some(PathBuf::from(value()?)),
             "--sandbox-port" => o.sandbox_port = value()?.parse().context("--sandbox-port")?,
-            "--question-every" => {
-                let secs: f64 = value()?.parse().context("--question-every")?;
-                o.question_every = (secs > 0.0).then(|| Duration::from_secs_f64(secs));
-            }
+            "--question-every" => o.question_every = every(&value()?, &arg)?,
+            "--order-every" => o.traffic.order_every = every(&value()?, &arg)?,
+            "--message-every" => o.traffic.message_every = every(&value()?, &arg)?,
+            "--claim-every" => o.traffic.claim_every = every(&value()?, &arg)?,
+            "--delay-every" => o.traffic.delay_every = every(&value()?, &arg)?,
             "--poll-ms" => {
                 let ms: u64 = value()?.parse().context("--poll-ms")?;
                 // An explicit interval holds whether or not the window has the focus.
@@ -109,8 +151,15 @@ mod tests {
             "large",
             "--demo-latency-ms",
             "30",
+            "--message-every",
+            "0",
+            "--order-every",
+            "2.5",
         ]))
         .unwrap();
+        assert_eq!(o.traffic.message_every, None);
+        assert_eq!(o.traffic.order_every, Some(Duration::from_millis(2500)));
+        assert_eq!(o.traffic.claim_every, Traffic::default().claim_every);
         assert_eq!(o.demo_profile, mostrador_sandbox::seed::Profile::Large);
         assert_eq!(o.demo_latency_ms, 30);
         assert!(o.demo && o.minimized);
@@ -126,6 +175,7 @@ mod tests {
     fn refuses_unknown_or_incomplete_arguments() {
         assert!(parse(args(&["--nope"])).is_err());
         assert!(parse(args(&["--demo-profile", "gigantic"])).is_err());
+        assert!(parse(args(&["--claim-every", "-1"])).is_err());
         assert!(
             parse(args(&["--data-dir"]))
                 .unwrap_err()

@@ -1,4 +1,5 @@
-//! Demo mode: the sandbox runs in process with a seeded seller and simulated buyers, and the app
+//! Demo mode: the sandbox runs in process with a seeded seller and simulated buyers asking,
+//! buying, writing after the sale, opening claims and waiting on late shipments, and the app
 //! connects to it through the same OAuth code exchange (with PKCE) a real account uses.
 
 use std::sync::Arc;
@@ -11,11 +12,19 @@ use mostrador_sandbox::{Sandbox, SandboxConfig};
 
 use crate::cli::Options;
 
-/// Starts the sandbox and connects its demo seller.
-pub async fn start(core: &Arc<Core>, options: &Options) -> anyhow::Result<Sandbox> {
+/// Open post-sale conversations the demo seller starts with, so the messages screen has some.
+const OPEN_CONVERSATIONS: usize = 3;
+
+/// Starts the sandbox with the demo's traffic.
+pub async fn start_sandbox(options: &Options) -> anyhow::Result<Sandbox> {
     let sandbox = Sandbox::start(SandboxConfig {
         port: options.sandbox_port,
         question_every: options.question_every,
+        order_every: options.traffic.order_every,
+        message_every: options.traffic.message_every,
+        claim_every: options.traffic.claim_every,
+        delay_every: options.traffic.delay_every,
+        open_conversations: OPEN_CONVERSATIONS,
         profile: options.demo_profile,
         faults: mostrador_sandbox::world::Faults {
             latency_ms: options.demo_latency_ms,
@@ -24,6 +33,12 @@ pub async fn start(core: &Arc<Core>, options: &Options) -> anyhow::Result<Sandbo
         ..SandboxConfig::default()
     })
     .await?;
+    tracing::info!(url = %sandbox.url(), "demo sandbox running");
+    Ok(sandbox)
+}
+
+/// Connects the sandbox's demo seller to `core`.
+pub async fn connect(core: &Arc<Core>, sandbox: &Sandbox) -> anyhow::Result<()> {
     let verifier = format!(
         "demo-{:032x}-{:016x}",
         std::process::id() as u128 * 7919,
@@ -42,6 +57,5 @@ pub async fn start(core: &Arc<Core>, options: &Options) -> anyhow::Result<Sandbo
         pkce: Some(pkce),
     })
     .await?;
-    tracing::info!(url = %sandbox.url(), "demo sandbox running");
-    Ok(sandbox)
+    Ok(())
 }

@@ -2,14 +2,14 @@
 //! title/tooltip, an alert variant of the icon while anything waits, and a menu (open, pause
 //! notifications for an hour, sync now, quit). Closing the window hides it here; sync goes on.
 
-use std::sync::Arc;
-
 use mostrador_core::Core;
 use mostrador_core::badge::{self, TrayStatus};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager};
+
+use crate::commands::AppState;
 
 const TRAY_ID: &str = "main";
 
@@ -45,8 +45,9 @@ pub async fn relabel(app: &AppHandle, core: &Core) {
     refresh(app, core).await;
 }
 
-/// Builds the tray icon and its menu.
-pub fn build(app: &AppHandle, core: Arc<Core>) -> tauri::Result<TrayIcon> {
+/// Builds the tray icon and its menu. Menu actions reach the core of the active mode.
+pub fn build(app: &AppHandle) -> tauri::Result<TrayIcon> {
+    let core = app.state::<AppState>().core();
     let menu = menu(app, &core)?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(include_bytes!("../../icons/tray.png"))?)
@@ -56,14 +57,14 @@ pub fn build(app: &AppHandle, core: Arc<Core>) -> tauri::Result<TrayIcon> {
         .on_menu_event(move |app, event| match event.id.as_ref() {
             "open" => show_main(app),
             "pause" => {
-                let core = core.clone();
+                let core = app.state::<AppState>().core();
                 tauri::async_runtime::spawn(async move {
                     if let Err(e) = core.pause_notifications(60).await {
                         tracing::warn!(error = %e, "could not pause notifications");
                     }
                 });
             }
-            "sync" => core.sync_now(),
+            "sync" => app.state::<AppState>().core().sync_now(),
             "quit" => app.exit(0),
             _ => {}
         })

@@ -5,6 +5,8 @@
 //! [`require_desktop_session`] first: `cargo xtask test` provides that session, and without it
 //! those tests fail with a message that says so rather than passing vacuously.
 
+pub mod window;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -149,6 +151,7 @@ impl Harness {
                 idle_poll_interval: options.poll_interval,
                 bulk_interval: options.bulk_interval,
                 requests_per_second: options.requests_per_second,
+                endpoints: mostrador_core::launch::Endpoints::all_at(&sandbox.url()),
                 ..CoreConfig::new(dir.path().join("mostrador.db"))
             },
             secrets,

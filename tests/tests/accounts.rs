@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
+use mostrador_core::Event;
 use mostrador_core::accounts::{ConnectRequest, Connection, Credentials};
 use mostrador_core::clock::ManualClock;
 use mostrador_core::connect::Authorization;
@@ -14,7 +15,6 @@ use mostrador_core::marketplace::budget::Budget;
 use mostrador_core::marketplace::oauth::{ClientCredentials, Pkce};
 use mostrador_core::marketplace::{Api, Session, metrics};
 use mostrador_core::secrets::{KeyringStore, MemoryStore, SecretStore, Sensitive};
-use mostrador_core::{Error, Event};
 use mostrador_tests::{Harness, eventually, require_desktop_session};
 
 fn client() -> ClientCredentials {
@@ -76,7 +76,7 @@ async fn connecting_through_the_authorization_page_checks_state_and_verifier() -
         mostrador_sandbox::REDIRECT_URI,
     )?;
     match other.code_from_redirect(&landed) {
-        Err(Error::InvalidInput(m)) => assert!(m.contains("state"), "{m}"),
+        Err(e) => assert_eq!(e.code(), mostrador_core::ErrorCode::StateMismatch, "{e}"),
         other => bail!("a foreign state was accepted: {other:?}"),
     }
 
@@ -84,7 +84,7 @@ async fn connecting_through_the_authorization_page_checks_state_and_verifier() -
     let code = attempt.code_from_redirect(&landed)?;
     let wrong = Pkce::from_verifier("a-verifier-that-was-never-sent-0123456789-abcdefghij".into());
     match h.core.connect(connection(code, wrong)).await {
-        Err(Error::Api { code, .. }) => assert_eq!(code, "invalid_grant"),
+        Err(e) => assert_eq!(e.code(), mostrador_core::ErrorCode::InvalidGrant, "{e}"),
         other => bail!("a wrong verifier was accepted: {other:?}"),
     }
 
@@ -227,7 +227,6 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
 -> anyhow::Result<()> {
     let secrets = Arc::new(MemoryStore::default());
     let h = Harness::start(secrets.clone(), Duration::from_secs(3600)).await?;
-    h.core.set_api_override(Some(h.sandbox.url()));
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -240,20 +239,21 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
 
     // Pasting an address from another attempt is refused.
     h.core
-        .begin_connect(request("https://example.com/mostrador"))?;
+        .begin_connect(request("https://example.com/mostrador"))
+        .await?;
     match h
         .core
         .finish_connect("https://example.com/mostrador?code=TG-1&state=forged")
         .await
     {
-        Err(Error::InvalidInput(m)) => assert!(m.contains("state"), "{m}"),
+        Err(e) => assert_eq!(e.code(), mostrador_core::ErrorCode::StateMismatch, "{e}"),
         other => bail!("a forged redirect was accepted: {other:?}"),
     }
 
     // With a loopback redirect URI the browser's return is caught by itself.
     let mut events = h.core.subscribe();
     let redirect = format!("http://127.0.0.1:{port}/callback");
-    let url = h.core.begin_connect(request(&redirect))?;
+    let url = h.core.begin_connect(request(&redirect)).await?;
     let attempt_page = h.http.get(&url).send().await?.text().await?;
     let start = attempt_page
         .find("id=allow href=\"")
@@ -286,6 +286,35 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
     let accounts = h.core.account_summaries().await?;
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0].status, "connected");
+
+    // The application is remembered for the site: the next account needs only the browser step.
+    let saved = h
+        .core
+        .saved_application("MLA")
+        .await?
+        .context("remembered")?;
+    assert_eq!(saved.client_id, mostrador_sandbox::CLIENT_ID);
+    assert_eq!(saved.redirect_uri, redirect);
+    let again = ConnectRequest {
+        client_secret: String::new(),
+        ..request("https://example.com/mostrador")
+    };
+    h.core.begin_connect(again).await?;
+    let other_app = ConnectRequest {
+        client_id: "999".into(),
+        client_secret: String::new(),
+        ..request("https://example.com/mostrador")
+    };
+    assert_eq!(
+        h.core
+            .begin_connect(other_app)
+            .await
+            .map_err(|e| e.code())
+            .err(),
+        Some(mostrador_core::ErrorCode::InvalidInput),
+        "another application's secret is never borrowed"
+    );
+    assert!(h.core.saved_application("MLB").await?.is_none());
 
     // Disconnecting removes the account and its secrets.
     h.core.disconnect(h.seller_id).await?;

@@ -70,6 +70,14 @@ pub enum Error {
         /// What was wrong.
         detail: String,
     },
+    /// Mercado Libre (or the connection attempt itself) refused to connect an account.
+    #[error("the connection was refused: {refusal:?} {detail}")]
+    Authorization {
+        /// Which documented refusal.
+        refusal: AuthRefusal,
+        /// Mercado Libre's own words, for the log.
+        detail: String,
+    },
     /// The caller passed something the operation refuses.
     #[error("{0}")]
     InvalidInput(String),
@@ -79,6 +87,44 @@ pub enum Error {
     /// A background task died unexpectedly.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why connecting an account was refused: Mercado Libre's documented OAuth errors, plus the
+/// checks the app makes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthRefusal {
+    /// `invalid_client`: the application id or secret is wrong.
+    InvalidClient,
+    /// `invalid_grant`: the code expired, was used already, or belongs to another application.
+    InvalidGrant,
+    /// `redirect_uri_mismatch`: the redirect address differs from the registered one.
+    RedirectUriMismatch,
+    /// `unauthorized_application`: Mercado Libre blocked the application.
+    UnauthorizedApplication,
+    /// `unauthorized_client`: the application lacks the grant or the scopes.
+    UnauthorizedClient,
+    /// `invalid_operator_user_id`: a collaborator tried; only the account's owner can connect.
+    OperatorUser,
+    /// The seller declined on the authorization page (`access_denied`).
+    Denied,
+    /// The address pasted or caught does not belong to this attempt (`state` differs).
+    StateMismatch,
+}
+
+impl AuthRefusal {
+    /// The refusal named by an OAuth `error` value, if it is one of the documented ones.
+    pub fn from_oauth_error(error: &str) -> Option<Self> {
+        Some(match error {
+            "invalid_client" => Self::InvalidClient,
+            "invalid_grant" => Self::InvalidGrant,
+            "redirect_uri_mismatch" => Self::RedirectUriMismatch,
+            "unauthorized_application" => Self::UnauthorizedApplication,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "invalid_operator_user_id" => Self::OperatorUser,
+            "access_denied" => Self::Denied,
+            _ => return None,
+        })
+    }
 }
 
 /// Stable error codes sent to the UI.
@@ -100,6 +146,22 @@ pub enum ErrorCode {
     RateLimited,
     /// The account needs to be connected again.
     ReconnectRequired,
+    /// Connecting: the application id or secret is wrong.
+    InvalidClient,
+    /// Connecting: the authorization code expired or was already used.
+    InvalidGrant,
+    /// Connecting: the redirect address is not the registered one.
+    RedirectUriMismatch,
+    /// Connecting: Mercado Libre blocked the application.
+    UnauthorizedApplication,
+    /// Connecting: the application lacks the grant or the scopes.
+    UnauthorizedClient,
+    /// Connecting: a collaborator cannot connect; the account's owner must.
+    OperatorCannotConnect,
+    /// Connecting: the seller declined on Mercado Libre's page.
+    AuthorizationDenied,
+    /// Connecting: the address is not from this attempt.
+    StateMismatch,
     /// Input refused (empty answer, too long, ...).
     InvalidInput,
     /// Unknown id.
@@ -119,6 +181,16 @@ impl Error {
             Error::Api { .. } | Error::Malformed { .. } => ErrorCode::MarketplaceRejected,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::ReconnectRequired { .. } => ErrorCode::ReconnectRequired,
+            Error::Authorization { refusal, .. } => match refusal {
+                AuthRefusal::InvalidClient => ErrorCode::InvalidClient,
+                AuthRefusal::InvalidGrant => ErrorCode::InvalidGrant,
+                AuthRefusal::RedirectUriMismatch => ErrorCode::RedirectUriMismatch,
+                AuthRefusal::UnauthorizedApplication => ErrorCode::UnauthorizedApplication,
+                AuthRefusal::UnauthorizedClient => ErrorCode::UnauthorizedClient,
+                AuthRefusal::OperatorUser => ErrorCode::OperatorCannotConnect,
+                AuthRefusal::Denied => ErrorCode::AuthorizationDenied,
+                AuthRefusal::StateMismatch => ErrorCode::StateMismatch,
+            },
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Internal(_) => ErrorCode::Internal,

@@ -52,6 +52,11 @@ pub enum Event {
     },
     /// An account was connected, reconnected or disconnected.
     AccountsChanged,
+    /// Connecting an account from the redirect the app caught itself failed.
+    ConnectionFailed {
+        /// Why, as the stable code the UI translates.
+        code: crate::error::ErrorCode,
+    },
     /// An account's sync state changed.
     SyncStatus {
         /// The account.

@@ -15,12 +15,15 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod applications;
 pub mod badge;
 pub mod clock;
 pub mod connect;
 pub mod error;
 pub mod events;
 pub mod inbox;
+pub mod launch;
+pub mod links;
 pub mod marketplace;
 pub mod notify;
 pub mod outbox;
@@ -70,6 +73,9 @@ pub struct CoreConfig {
     /// Time between two bulk passes (orders, listings, messages, ...); `None` runs only the
     /// new-questions poll in the background.
     pub bulk_interval: Option<Duration>,
+    /// Where new connections go: Mercado Libre, or the addresses given here (the demo's
+    /// sandbox, a staging server).
+    pub endpoints: launch::Endpoints,
 }
 
 impl CoreConfig {
@@ -83,6 +89,7 @@ impl CoreConfig {
             locale: notify::Locale::default(),
             requests_per_second: marketplace::budget::DEFAULT_REQUESTS_PER_SECOND,
             bulk_interval: Some(Duration::from_secs(60)),
+            endpoints: launch::Endpoints::default(),
         }
     }
 }
@@ -101,7 +108,6 @@ pub struct Core {
     runner: std::sync::Mutex<Option<Runner>>,
     focused: Arc<std::sync::atomic::AtomicBool>,
     pending: std::sync::Mutex<Option<PendingConnect>>,
-    api_override: std::sync::Mutex<Option<String>>,
     word_stats: Arc<replies::WordStats>,
     photos: photos::Photos,
 }
@@ -118,6 +124,7 @@ struct Runner {
 struct PendingConnect {
     authorization: connect::Authorization,
     api_base: String,
+    site_id: String,
     client: marketplace::oauth::ClientCredentials,
     listener: Option<tokio::task::AbortHandle>,
 }
@@ -158,7 +165,6 @@ impl Core {
             runner: std::sync::Mutex::new(None),
             focused: Arc::default(),
             pending: std::sync::Mutex::new(None),
-            api_override: std::sync::Mutex::new(None),
             word_stats: Arc::default(),
             photos: photos::Photos::new(),
         })
@@ -176,20 +182,25 @@ impl Core {
         }
     }
 
-    /// Sends every new connection to `api_base` (authorization page and API) instead of
-    /// Mercado Libre: demo mode points it at the sandbox.
-    pub fn set_api_override(&self, api_base: Option<String>) {
-        *locked(&self.api_override) = api_base;
-    }
-
     /// Starts connecting an account: returns the authorization address to open in the browser.
     /// When the redirect URI is a loopback `http://` address, a listener catches the redirect
     /// and finishes by itself; otherwise (and always as a fallback) the user pastes the address
     /// they landed on into [`Core::finish_connect`].
-    pub fn begin_connect(self: &Arc<Self>, request: accounts::ConnectRequest) -> Result<String> {
+    /// An empty secret means "the one remembered for this site and application id".
+    pub async fn begin_connect(
+        self: &Arc<Self>,
+        request: accounts::ConnectRequest,
+    ) -> Result<String> {
         let client_id = request.client_id.trim().to_owned();
         let redirect_uri = request.redirect_uri.trim().to_owned();
-        if client_id.is_empty() || request.client_secret.trim().is_empty() {
+        let mut client_secret = request.client_secret.trim().to_owned();
+        if client_secret.is_empty()
+            && let Some(saved) = applications::load(self.secrets.clone(), &request.site_id).await?
+            && saved.client.client_id == client_id
+        {
+            client_secret = saved.client.client_secret.expose().clone();
+        }
+        if client_id.is_empty() || client_secret.is_empty() {
             return Err(Error::InvalidInput(
                 "the application id and secret are required".into(),
             ));
@@ -199,28 +210,30 @@ impl Core {
                 "the redirect URI must be a full address (https://…)".into(),
             ));
         }
-        let (auth_base, api_base) = match locked(&self.api_override).clone() {
-            Some(base) => (base.clone(), base),
-            None => (
-                connect::auth_host(&request.site_id)
-                    .ok_or_else(|| {
-                        Error::InvalidInput(format!("unknown site {}", request.site_id))
-                    })?
-                    .to_owned(),
-                marketplace::MERCADO_LIBRE_API.to_owned(),
-            ),
+        let endpoints = &self.config.endpoints;
+        let auth_base = match &endpoints.auth_base {
+            Some(base) => base.clone(),
+            None => connect::auth_host(&request.site_id)
+                .ok_or_else(|| Error::InvalidInput(format!("unknown site {}", request.site_id)))?
+                .to_owned(),
         };
+        let api_base = endpoints
+            .api_base
+            .clone()
+            .unwrap_or_else(|| marketplace::MERCADO_LIBRE_API.to_owned());
         let authorization = connect::Authorization::begin(&auth_base, &client_id, &redirect_uri)?;
         let url = authorization.url.clone();
         // A new attempt replaces (and stops listening for) the previous one.
         *locked(&self.pending) = None;
-        let listener = connect::catch_redirect(&redirect_uri).map(|catcher| {
+        let listener = authorization.catch_redirect().map(|catcher| {
             let core = Arc::clone(self);
             tokio::spawn(async move {
                 match catcher.await {
                     Ok(landed) => {
                         if let Err(e) = core.finish_connect(&landed).await {
                             tracing::warn!(error = %e, "connecting from the caught redirect failed");
+                            core.events
+                                .publish(Event::ConnectionFailed { code: e.code() });
                         }
                     }
                     Err(e) => tracing::info!(error = %e, "no redirect caught; waiting for a paste"),
@@ -231,9 +244,10 @@ impl Core {
         *locked(&self.pending) = Some(PendingConnect {
             authorization,
             api_base,
+            site_id: request.site_id,
             client: marketplace::oauth::ClientCredentials {
                 client_id,
-                client_secret: secrets::Sensitive::new(request.client_secret),
+                client_secret: secrets::Sensitive::new(client_secret),
             },
             listener,
         });
@@ -244,21 +258,29 @@ impl Core {
     /// exchanges the code (with the PKCE verifier), stores the tokens in the keyring, and starts
     /// syncing the account.
     pub async fn finish_connect(&self, landed: &str) -> Result<accounts::AccountSummary> {
-        let connection = {
+        let (connection, site_id) = {
             let pending = locked(&self.pending);
             let p = pending.as_ref().ok_or_else(|| {
                 Error::InvalidInput("no connection is in progress; start again".into())
             })?;
             let code = p.authorization.code_from_redirect(landed)?;
-            accounts::Connection {
+            let connection = accounts::Connection {
                 api_base: p.api_base.clone(),
                 client: p.client.clone(),
                 code,
                 redirect_uri: p.authorization.redirect_uri.clone(),
                 pkce: Some(p.authorization.pkce().clone()),
-            }
+            };
+            (connection, p.site_id.clone())
         };
+        let (client, redirect_uri) = (connection.client.clone(), connection.redirect_uri.clone());
         let account = self.connect(connection).await?;
+        // The next account of this site needs only the browser step.
+        if let Err(e) =
+            applications::remember(self.secrets.clone(), &site_id, &client, &redirect_uri).await
+        {
+            tracing::warn!(error = %e, "could not remember the application");
+        }
         tracing::info!(
             account_id = account.id,
             "account connected from the browser"
@@ -272,6 +294,14 @@ impl Core {
         self.spawn_account(&account)?;
         self.events.publish(Event::AccountsChanged);
         Ok(account.into())
+    }
+
+    /// The application remembered for `site_id` (no secret), to prefill the connect form.
+    pub async fn saved_application(
+        &self,
+        site_id: &str,
+    ) -> Result<Option<applications::ApplicationInfo>> {
+        applications::info(self.secrets.clone(), site_id).await
     }
 
     /// Disconnects an account: stops its sync, removes its secrets from the keyring and its

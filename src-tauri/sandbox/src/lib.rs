@@ -53,6 +53,9 @@ pub struct SandboxConfig {
     pub claim_every: Option<Duration>,
     /// A shipment passes its dispatch deadline this often.
     pub delay_every: Option<Duration>,
+    /// Post-sale conversations the main seller starts with, each waiting on a buyer's
+    /// unread message (recent orders).
+    pub open_conversations: usize,
     /// Size of the demo seller.
     pub profile: seed::Profile,
     /// Latency, rate limit and faults from the start.
@@ -69,6 +72,7 @@ impl Default for SandboxConfig {
             message_every: None,
             claim_every: None,
             delay_every: None,
+            open_conversations: 0,
             profile: seed::Profile::Tiny,
             faults: world::Faults::default(),
         }
@@ -88,6 +92,11 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig) -> anyhow::Result<Self> {
         let mut generated = seed::world(config.profile, config.seed, chrono::Utc::now());
         generated.faults = config.faults.clone();
+        seed::open_conversations(
+            &mut generated,
+            config.open_conversations,
+            chrono::Utc::now(),
+        );
         let world = Arc::new(Mutex::new(generated));
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;

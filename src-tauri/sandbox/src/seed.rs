@@ -569,3 +569,37 @@ pub fn post_sale(world: &mut World, rng: &mut SplitMix, order_id: i64, now: Date
         });
     }
 }
+
+/// Gives the main seller `count` conversations waiting on the buyer's unread message: one on
+/// each of its most recent paid orders that has none yet, written in the last hours.
+pub fn open_conversations(world: &mut World, count: usize, now: DateTime<Utc>) {
+    let seller = world.seller_id;
+    let mut recent: Vec<Order> = world
+        .orders
+        .values()
+        .filter(|o| o.seller_id == seller && o.status == "paid")
+        .cloned()
+        .collect();
+    recent.sort_by_key(|o| std::cmp::Reverse(o.date_created));
+    let mut opened = 0;
+    for order in recent {
+        if opened == count {
+            break;
+        }
+        let pack = order.pack_id.unwrap_or(order.id);
+        let thread = world.messages.entry(pack).or_default();
+        if thread.iter().any(|m| m.read.is_none()) {
+            continue;
+        }
+        let at = now - Duration::minutes(25 + 70 * opened as i64);
+        thread.push(Message {
+            id: format!("{:032x}", 0x0de0_u128 << 96 | order.id as u128),
+            from: order.buyer_id,
+            to: order.seller_id,
+            text: BUYER_MESSAGES[opened % BUYER_MESSAGES.len()].into(),
+            date: at.max(order.date_created),
+            read: None,
+        });
+        opened += 1;
+    }
+}

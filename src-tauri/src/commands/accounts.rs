@@ -11,7 +11,7 @@ use super::AppState;
 #[tauri::command]
 pub async fn account_list(state: State<'_, AppState>) -> Result<Vec<AccountSummary>, UiError> {
     state
-        .core
+        .core()
         .account_summaries()
         .await
         .map_err(super::log_error)
@@ -21,16 +21,16 @@ pub async fn account_list(state: State<'_, AppState>) -> Result<Vec<AccountSumma
 /// Returns the page's address so the UI can show it when no browser opens.
 #[tauri::command]
 pub async fn connect_begin(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     request: ConnectRequest,
 ) -> Result<String, UiError> {
     let url = state
-        .core
+        .core()
         .begin_connect(request)
+        .await
         .map_err(super::log_error)?;
-    if let Err(e) = crate::browser::open(&url) {
-        tracing::warn!(error = %e, "could not open the system browser");
-    }
+    crate::browser::open(&app, &url);
     Ok(url)
 }
 
@@ -41,7 +41,7 @@ pub async fn connect_finish(
     landed: String,
 ) -> Result<AccountSummary, UiError> {
     state
-        .core
+        .core()
         .finish_connect(&landed)
         .await
         .map_err(super::log_error)
@@ -54,7 +54,7 @@ pub async fn account_disconnect(
     account_id: i64,
 ) -> Result<(), UiError> {
     state
-        .core
+        .core()
         .disconnect(account_id)
         .await
         .map_err(super::log_error)
@@ -67,7 +67,7 @@ pub async fn sync_progress(
     account_id: i64,
 ) -> Result<Vec<ResourceProgress>, UiError> {
     state
-        .core
+        .core()
         .sync_progress(account_id)
         .await
         .map_err(super::log_error)

@@ -16,7 +16,7 @@ pub async fn conversations_list(
     query: ConversationQuery,
 ) -> Result<ConversationPage, UiError> {
     state
-        .core
+        .core()
         .conversations(query)
         .await
         .map_err(super::log_error)
@@ -30,7 +30,7 @@ pub async fn conversation_get(
     pack_id: i64,
 ) -> Result<ConversationThread, UiError> {
     state
-        .core
+        .core()
         .conversation(account_id, pack_id)
         .await
         .map_err(super::log_error)
@@ -45,7 +45,7 @@ pub async fn message_send(
     text: String,
 ) -> Result<i64, UiError> {
     state
-        .core
+        .core()
         .send_message(account_id, pack_id, &text)
         .await
         .map_err(super::log_error)
@@ -57,5 +57,5 @@ pub async fn waiting_list(
     state: State<'_, AppState>,
     query: WaitingQuery,
 ) -> Result<WaitingPage, UiError> {
-    state.core.waiting(query).await.map_err(super::log_error)
+    state.core().waiting(query).await.map_err(super::log_error)
 }

@@ -13,7 +13,7 @@ pub async fn inbox_list(
     state: State<'_, AppState>,
     query: InboxQuery,
 ) -> Result<InboxPage, UiError> {
-    state.core.inbox(query).await.map_err(super::log_error)
+    state.core().inbox(query).await.map_err(super::log_error)
 }
 
 /// One page of the inbox grouped by listing or by buyer.
@@ -23,7 +23,7 @@ pub async fn inbox_groups(
     query: GroupQuery,
 ) -> Result<GroupPage, UiError> {
     state
-        .core
+        .core()
         .inbox_groups(query)
         .await
         .map_err(super::log_error)
@@ -37,7 +37,7 @@ pub async fn reply_send(
     text: String,
 ) -> Result<i64, UiError> {
     state
-        .core
+        .core()
         .answer(question_id, &text)
         .await
         .map_err(super::log_error)
@@ -46,7 +46,7 @@ pub async fn reply_send(
 /// Polls every account now.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<(), UiError> {
-    state.core.sync_now();
+    state.core().sync_now();
     Ok(())
 }
 
@@ -58,7 +58,7 @@ pub async fn questions_delete(
 ) -> Result<(), UiError> {
     for id in question_ids {
         state
-            .core
+            .core()
             .delete_question(id)
             .await
             .map_err(super::log_error)?;
@@ -75,7 +75,7 @@ pub async fn buyers_block(
 ) -> Result<(), UiError> {
     for buyer in buyer_ids {
         state
-            .core
+            .core()
             .block_buyer(account_id, buyer)
             .await
             .map_err(super::log_error)?;
@@ -90,7 +90,7 @@ pub async fn question_context(
     question_id: i64,
 ) -> Result<mostrador_core::inbox::context::QuestionContext, UiError> {
     state
-        .core
+        .core()
         .question_context(question_id)
         .await
         .map_err(super::log_error)
@@ -103,7 +103,7 @@ pub async fn listing_photo(
     item_id: String,
 ) -> Result<Option<String>, UiError> {
     state
-        .core
+        .core()
         .listing_photo(&item_id)
         .await
         .map_err(super::log_error)

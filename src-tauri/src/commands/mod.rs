@@ -1,6 +1,7 @@
 //! Thin `#[tauri::command]`s: one core call each, errors mapped to `{code, message}`.
 
 pub mod accounts;
+pub mod app;
 pub mod conversations;
 pub mod inbox;
 pub mod notifications;
@@ -10,10 +11,19 @@ use std::sync::Arc;
 
 use mostrador_core::Core;
 
+use crate::mode::Modes;
+
 /// What commands reach through `State`.
 pub struct AppState {
-    /// The running core.
-    pub core: Arc<Core>,
+    /// The demo or the real accounts, whichever is active.
+    pub modes: Modes,
+}
+
+impl AppState {
+    /// The core of the active mode.
+    pub fn core(&self) -> Arc<Core> {
+        self.modes.core()
+    }
 }
 
 /// Logs a failed command with its full error and maps it to what the UI receives.

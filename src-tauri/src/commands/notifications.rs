@@ -12,7 +12,7 @@ pub async fn notifications_get(
     state: State<'_, AppState>,
 ) -> Result<NotificationSettings, UiError> {
     state
-        .core
+        .core()
         .notification_settings()
         .await
         .map_err(super::log_error)
@@ -25,7 +25,7 @@ pub async fn notifications_set(
     settings: NotificationSettings,
 ) -> Result<(), UiError> {
     state
-        .core
+        .core()
         .set_notification_settings(settings)
         .await
         .map_err(super::log_error)
@@ -35,7 +35,7 @@ pub async fn notifications_set(
 #[tauri::command]
 pub async fn notifications_pause(state: State<'_, AppState>, minutes: u32) -> Result<(), UiError> {
     state
-        .core
+        .core()
         .pause_notifications(minutes)
         .await
         .map_err(super::log_error)
@@ -46,7 +46,7 @@ pub async fn notifications_pause(state: State<'_, AppState>, minutes: u32) -> Re
 pub async fn preferences_get(
     state: State<'_, AppState>,
 ) -> Result<mostrador_core::preferences::AppPreferences, UiError> {
-    state.core.preferences().await.map_err(super::log_error)
+    state.core().preferences().await.map_err(super::log_error)
 }
 
 /// Stores the app preferences, registers or removes the OS login item to match, and rewrites
@@ -73,11 +73,11 @@ pub async fn preferences_set(
         }
     }
     state
-        .core
+        .core()
         .set_preferences(preferences)
         .await
         .map_err(super::log_error)?;
-    crate::tray::relabel(&app, &state.core).await;
+    crate::tray::relabel(&app, &state.core()).await;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ pub async fn templates_list(
     item_id: Option<String>,
 ) -> Result<Vec<Template>, UiError> {
     state
-        .core
+        .core()
         .templates(item_id)
         .await
         .map_err(super::log_error)
@@ -28,7 +28,7 @@ pub async fn template_save(
     draft: Draft,
 ) -> Result<i64, UiError> {
     state
-        .core
+        .core()
         .save_template(id, draft)
         .await
         .map_err(super::log_error)
@@ -38,7 +38,7 @@ pub async fn template_save(
 #[tauri::command]
 pub async fn template_delete(state: State<'_, AppState>, id: i64) -> Result<(), UiError> {
     state
-        .core
+        .core()
         .delete_template(id)
         .await
         .map_err(super::log_error)
@@ -52,7 +52,7 @@ pub async fn template_render(
     question_id: i64,
 ) -> Result<Rendered, UiError> {
     state
-        .core
+        .core()
         .render_template(text, question_id)
         .await
         .map_err(super::log_error)
@@ -61,13 +61,17 @@ pub async fn template_render(
 /// Counts one use of a quick reply.
 #[tauri::command]
 pub async fn template_used(state: State<'_, AppState>, id: i64) -> Result<(), UiError> {
-    state.core.template_used(id).await.map_err(super::log_error)
+    state
+        .core()
+        .template_used(id)
+        .await
+        .map_err(super::log_error)
 }
 
 /// Checks a text being typed.
 #[tauri::command]
 pub fn text_lint(state: State<'_, AppState>, text: String, kind: TextKind) -> Lint {
-    state.core.lint(&text, kind)
+    state.core().lint(&text, kind)
 }
 
 /// Past answers for a question, best first.
@@ -77,7 +81,7 @@ pub async fn reply_suggestions(
     question_id: i64,
 ) -> Result<Vec<Suggestion>, UiError> {
     state
-        .core
+        .core()
         .suggestions(question_id)
         .await
         .map_err(super::log_error)

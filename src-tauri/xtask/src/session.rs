@@ -29,8 +29,26 @@ for n in $(seq "$XTASK_DISPLAY" $((XTASK_DISPLAY + 40))); do
   done
   xdpyinfo >/dev/null 2>&1 && break
 done
-# The app under test opens web addresses with xdg-open; no browser is wanted in the session.
-export BROWSER=true
+# The session's default web browser (xdg-open's x-scheme-handler) is a script that records the
+# addresses it is given: tests read the file, and no real browser starts in the session.
+export MOSTRADOR_OPENED_URLS="$XDG_RUNTIME_DIR/opened-urls"
+cat > "$XDG_RUNTIME_DIR/browser" <<'EOS'
+#!/bin/sh
+printf '%s\n' "$1" >> "$MOSTRADOR_OPENED_URLS"
+EOS
+chmod +x "$XDG_RUNTIME_DIR/browser"
+mkdir -p "$XDG_DATA_HOME/applications"
+cat > "$XDG_DATA_HOME/applications/mostrador-test-browser.desktop" <<EOS
+[Desktop Entry]
+Type=Application
+Name=Recording browser
+Exec=$XDG_RUNTIME_DIR/browser %u
+MimeType=x-scheme-handler/http;x-scheme-handler/https;
+NoDisplay=true
+EOS
+printf '[Default Applications]\nx-scheme-handler/http=mostrador-test-browser.desktop\nx-scheme-handler/https=mostrador-test-browser.desktop\n' \
+  > "$XDG_CONFIG_HOME/mimeapps.list"
+export BROWSER="$XDG_RUNTIME_DIR/browser"
 xdpyinfo >/dev/null 2>&1 || { echo "Xvfb did not start"; exit 1; }
 
 # Unlock a fresh keyring before anything asks for it (a locked one makes calls hang).
@@ -84,6 +102,10 @@ pub fn run_in_session(driver: &Path, command: &str) -> anyhow::Result<()> {
         .env("XTASK_DISPLAY", display.to_string())
         .env("XTASK_TAURI_DRIVER", driver)
         .env("MOSTRADOR_APP", target_dir().join("debug/mostrador"))
+        .env(
+            "MOSTRADOR_SANDBOX",
+            target_dir().join("debug/mostrador-sandbox"),
+        )
         .env("MOSTRADOR_SCREENSHOTS", screenshots)
         .env("WEBDRIVER_URL", "http://127.0.0.1:4444")
         .env("XTASK_COMMAND", command))

@@ -45,8 +45,10 @@ fn build_ui() -> anyhow::Result<()> {
     run(&mut npm(&["run", "build"]))
 }
 
+/// The app, and the simulator's own binary (the real-window tests run it as a stand-in for
+/// Mercado Libre in a separate process).
 fn build_app() -> anyhow::Result<()> {
-    run(cargo().args(["build", "-p", "mostrador"]))
+    run(cargo().args(["build", "-p", "mostrador", "-p", "mostrador-sandbox"]))
 }
 
 /// `cargo xtask demo [args…]`: build everything and launch the app in demo mode.

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectLang, dictionaries } from './i18n';
-
-/** Every key path of a dictionary, with its value. */
-function flatten(o: Record<string, unknown>, prefix = ''): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const [k, v] of Object.entries(o)) {
-    if (v && typeof v === 'object') {
-      for (const [kk, vv] of flatten(v as Record<string, unknown>, `${prefix}${k}.`)) out.set(kk, vv);
-    } else {
-      out.set(`${prefix}${k}`, v);
-    }
-  }
-  return out;
-}
+import { keyPaths as flatten } from './keyPaths';
 
 describe('translations', () => {
   const es = flatten(dictionaries.es);

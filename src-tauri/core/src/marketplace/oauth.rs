@@ -7,7 +7,7 @@ use reqwest::Method;
 use sha2::{Digest, Sha256};
 
 use super::{Api, dto, send_json};
-use crate::error::{Error, Result};
+use crate::error::{AuthRefusal, Error, Result};
 use crate::secrets::Sensitive;
 
 /// The tokens of one account. Never serialized except into the OS keyring.
@@ -82,7 +82,26 @@ pub async fn exchange_code(
         form.push(("code_verifier", p.verifier.expose().as_str()));
     }
     let req = api.request(Method::POST, "/oauth/token")?.form(&form);
-    Ok(token_set(send_json(req, "oauth token").await?, now))
+    match send_json(req, "oauth token").await {
+        Ok(resp) => Ok(token_set(resp, now)),
+        // The documented refusals become typed ones the seller gets a sentence for.
+        Err(Error::Api {
+            status,
+            code,
+            message,
+        }) => Err(match AuthRefusal::from_oauth_error(&code) {
+            Some(refusal) => Error::Authorization {
+                refusal,
+                detail: format!("{code}: {message}"),
+            },
+            None => Error::Api {
+                status,
+                code,
+                message,
+            },
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 /// Uses a refresh token; the response carries a NEW refresh token that replaces it.

@@ -5,8 +5,15 @@ import type { Backend } from '../../lib/ipc/backend';
 import type { AccountSummary } from '../../lib/ipc/bindings/AccountSummary';
 import type { ConnectRequest } from '../../lib/ipc/bindings/ConnectRequest';
 import type { ResourceProgress } from '../../lib/ipc/bindings/ResourceProgress';
+import { BackendError } from '../../lib/ipc/backend';
+import { connectError } from '../welcome/strings';
 
-export type ConnectStep = { kind: 'idle' } | { kind: 'waiting'; url: string };
+/** The seller's sentence for a failed call: translated by the core's stable code. */
+function sentence(e: unknown): string {
+  return connectError(e instanceof BackendError ? e.code : 'other');
+}
+
+export type ConnectStep = { kind: 'idle' } | { kind: 'waiting'; url: string } | { kind: 'connected' };
 
 export class AccountsState {
   accounts = $state<AccountSummary[]>([]);
@@ -53,7 +60,7 @@ export class AccountsState {
       const url = await this.backend.connectBegin(request);
       this.step = { kind: 'waiting', url };
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = sentence(e);
     }
   }
 
@@ -62,15 +69,25 @@ export class AccountsState {
     this.busy = true;
     try {
       await this.backend.connectFinish(landed);
-      this.step = { kind: 'idle' };
+      this.step = { kind: 'connected' };
       await this.load();
       return true;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = sentence(e);
       return false;
     } finally {
       this.busy = false;
     }
+  }
+
+  /** An account arrived while waiting (the redirect was caught by the core itself). */
+  arrived(): void {
+    if (this.step.kind === 'waiting') this.step = { kind: 'connected' };
+  }
+
+  /** Connecting from the caught redirect failed in the core. */
+  failed(code: string): void {
+    this.error = connectError(code);
   }
 
   cancel(): void {

@@ -23,6 +23,9 @@ import type { ConversationQuery } from './bindings/ConversationQuery';
 import type { ConversationThread } from './bindings/ConversationThread';
 import type { WaitingPage } from './bindings/WaitingPage';
 import type { WaitingQuery } from './bindings/WaitingQuery';
+import type { AppMode } from './bindings/AppMode';
+import type { Mode } from './bindings/Mode';
+import type { ApplicationInfo } from './bindings/ApplicationInfo';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -31,6 +34,16 @@ export interface ConversationTarget {
 }
 
 export interface Backend {
+  /** Demo or the seller's own accounts, and whether the welcome screen comes first. */
+  appMode(): Promise<AppMode>;
+  /** The seller's choice: remembered, and switched to at once (no restart). */
+  appModeSet(mode: Mode): Promise<AppMode>;
+  /** The mode changed (from any window action): refetch everything. Returns an unsubscribe. */
+  onModeChanged(handler: (mode: AppMode) => void): Promise<() => void>;
+  /** Opens a Mercado Libre page in the system browser; anything else is refused by the core. */
+  linkOpen(url: string): Promise<void>;
+  /** The application remembered for a site (no secret), to prefill the connect form. */
+  applicationSaved(siteId: string): Promise<ApplicationInfo | null>;
   inboxList(query: InboxQuery): Promise<InboxPage>;
   /** One page of the inbox grouped by listing or buyer. */
   inboxGroups(query: GroupQuery): Promise<GroupPage>;

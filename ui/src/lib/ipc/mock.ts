@@ -31,6 +31,10 @@ import type { ConversationThread } from './bindings/ConversationThread';
 import type { WaitingItem } from './bindings/WaitingItem';
 import type { WaitingPage } from './bindings/WaitingPage';
 import type { WaitingQuery } from './bindings/WaitingQuery';
+import type { AppMode } from './bindings/AppMode';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { Mode } from './bindings/Mode';
+import type { ApplicationInfo } from './bindings/ApplicationInfo';
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -76,6 +80,47 @@ function mark(text: string, words: string[]): string {
   return text.replace(/[\p{L}\p{N}]+/gu, (w) =>
     words.some((p) => fold(w).startsWith(p)) ? `${MARK_START}${w}${MARK_END}` : w,
   );
+}
+
+/** Mercado Libre's registrable domains (the core's `links` module has the same list). */
+const MARKETPLACE_DOMAINS = [
+  'mercadolibre.com',
+  'mercadolibre.com.ar',
+  'mercadolivre.com.br',
+  'mercadolibre.com.mx',
+  'mercadolibre.cl',
+  'mercadolibre.com.co',
+  'mercadolibre.com.uy',
+  'mercadolibre.com.pe',
+  'mercadolibre.com.ec',
+  'mercadolibre.com.ve',
+];
+
+/** The core's rule for `link_open`: https, no credentials or port, a Mercado Libre host. */
+export function isMarketplacePage(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'https:' || u.username || u.password || u.port) return false;
+  const host = u.hostname.toLowerCase();
+  return MARKETPLACE_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`));
+}
+
+/** The error code the core gives an OAuth refusal in the landed address. */
+function oauthErrorCode(error: string): ErrorCode {
+  const codes: Record<string, ErrorCode> = {
+    invalid_client: 'invalid_client',
+    invalid_grant: 'invalid_grant',
+    redirect_uri_mismatch: 'redirect_uri_mismatch',
+    unauthorized_application: 'unauthorized_application',
+    unauthorized_client: 'unauthorized_client',
+    invalid_operator_user_id: 'operator_cannot_connect',
+    access_denied: 'authorization_denied',
+  };
+  return codes[error] ?? 'invalid_input';
 }
 
 export class MockBackend implements Backend {
@@ -489,10 +534,53 @@ export class MockBackend implements Backend {
   /** The pending connection attempt: its state and requested site. */
   pendingConnect: { state: string; request: ConnectRequest } | null = null;
 
+  /** Demo (the seeded seller) or real (an empty shop until an account is connected). */
+  mode: AppMode = { mode: 'demo', welcome: false, api_override: null, auth_override: null };
+  private modeListeners = new Set<(mode: AppMode) => void>();
+  /** The other mode's data while this one is shown (the core keeps them in separate stores). */
+  private parked: { questions: InboxQuestion[]; accounts: AccountSummary[] } = { questions: [], accounts: [] };
+  /** Addresses handed to the system browser. */
+  opened: string[] = [];
+  /** Applications remembered per site after a connection (the secret stays in the "keyring"). */
+  savedApps: Record<string, ApplicationInfo & { secret: string }> = {};
+
+  async appMode(): Promise<AppMode> {
+    return { ...this.mode };
+  }
+
+  async appModeSet(mode: Mode): Promise<AppMode> {
+    if (mode !== this.mode.mode) {
+      const shown = { questions: this.questions, accounts: this.accounts };
+      ({ questions: this.questions, accounts: this.accounts } = this.parked);
+      this.parked = shown;
+    }
+    this.mode = { ...this.mode, mode, welcome: false };
+    for (const l of this.modeListeners) l({ ...this.mode });
+    return { ...this.mode };
+  }
+
+  async onModeChanged(handler: (mode: AppMode) => void): Promise<() => void> {
+    this.modeListeners.add(handler);
+    return () => this.modeListeners.delete(handler);
+  }
+
+  async linkOpen(url: string): Promise<void> {
+    if (!isMarketplacePage(url)) throw new BackendError('invalid_input', `only Mercado Libre pages are opened: ${url}`);
+    this.opened.push(url);
+  }
+
+  async applicationSaved(siteId: string): Promise<ApplicationInfo | null> {
+    const app = this.savedApps[siteId];
+    return app ? { client_id: app.client_id, redirect_uri: app.redirect_uri } : null;
+  }
+
   async connectBegin(request: ConnectRequest): Promise<string> {
-    if (!request.client_id.trim() || !request.client_secret.trim()) {
+    const saved = this.savedApps[request.site_id];
+    const secret = request.client_secret.trim() || (saved?.client_id === request.client_id.trim() ? saved.secret : '');
+    if (!request.client_id.trim() || !secret) {
       throw new BackendError('invalid_input', 'the application id and secret are required');
     }
+    request = { ...request, client_secret: secret };
     const state = `st${Math.random().toString(36).slice(2)}`;
     this.pendingConnect = { state, request };
     const q = new URLSearchParams({
@@ -514,14 +602,18 @@ export class MockBackend implements Backend {
     } catch {
       throw new BackendError('invalid_input', 'that is not the address you landed on');
     }
+    const refusal = params.get('error');
+    if (refusal) throw new BackendError(oauthErrorCode(refusal), `Mercado Libre refused the authorization (${refusal})`);
     if (params.get('state') !== pending.state) {
-      throw new BackendError('invalid_input', 'the address does not belong to this connection attempt (state mismatch)');
+      throw new BackendError('state_mismatch', 'the address does not belong to this connection attempt');
     }
     if (!params.get('code')) throw new BackendError('invalid_input', 'the address has no authorization code');
     const id = 100 + this.accounts.length;
     const account: AccountSummary = { id, nickname: `VENDEDOR_${id}`, site_id: pending.request.site_id, status: 'connected' };
     this.accounts = [...this.accounts.filter((a) => a.id !== id), account];
     this.progress[id] = [];
+    const { site_id, client_id, client_secret, redirect_uri } = pending.request;
+    this.savedApps[site_id] = { client_id, redirect_uri, secret: client_secret };
     this.pendingConnect = null;
     this.emit({ kind: 'accounts_changed' });
     return account;

@@ -25,6 +25,9 @@ import type { ConversationQuery } from './bindings/ConversationQuery';
 import type { ConversationThread } from './bindings/ConversationThread';
 import type { WaitingPage } from './bindings/WaitingPage';
 import type { WaitingQuery } from './bindings/WaitingQuery';
+import type { AppMode } from './bindings/AppMode';
+import type { Mode } from './bindings/Mode';
+import type { ApplicationInfo } from './bindings/ApplicationInfo';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -35,6 +38,13 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const tauriBackend: Backend = {
+  appMode: () => call<AppMode>('app_mode'),
+  appModeSet: (mode: Mode) => call<AppMode>('app_mode_set', { mode }),
+  async onModeChanged(handler) {
+    return listen<AppMode>('app://mode', (e) => handler(e.payload));
+  },
+  linkOpen: (url: string) => call<void>('link_open', { url }),
+  applicationSaved: (siteId: string) => call<ApplicationInfo | null>('application_saved', { siteId }),
   inboxList: (query: InboxQuery) => call<InboxPage>('inbox_list', { query }),
   inboxGroups: (query: GroupQuery) => call<GroupPage>('inbox_groups', { query }),
   replySend: (questionId: number, text: string) => call<number>('reply_send', { questionId, text }),

@@ -1,0 +1,147 @@
+//! Helpers for the real-window tests: the notification bus monitor, WebDriver sessions on the
+//! built app, clicks and typing that wait for their element, screenshots for a person to look at.
+
+// A failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+/// How long an element may take to appear.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// Watches the session bus for `Notify` calls (dbus-monitor, a real bus client).
+pub struct BusMonitor {
+    child: std::process::Child,
+    output: Arc<Mutex<String>>,
+}
+
+impl BusMonitor {
+    pub fn start() -> Self {
+        let mut child = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor starts");
+        let output = Arc::new(Mutex::new(String::new()));
+        let sink = output.clone();
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut out = sink.lock().unwrap();
+                out.push_str(&line);
+                out.push('\n');
+            }
+        });
+        Self { child, output }
+    }
+
+    /// The argument blocks of every `Notify` method call seen so far.
+    pub fn notify_calls(&self) -> Vec<String> {
+        let out = self.output.lock().unwrap().clone();
+        out.split("method call")
+            .filter(|block| block.contains("member=Notify"))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for BusMonitor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Saves a screenshot under `MOSTRADOR_SCREENSHOTS` (when set) for a person to look at.
+pub async fn screenshot(client: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("MOSTRADOR_SCREENSHOTS") {
+        let png = client.screenshot().await.expect("screenshot");
+        std::fs::write(std::path::Path::new(&dir).join(name), png).expect("write screenshot");
+    }
+}
+
+/// Clicks `css` once it appears.
+pub async fn click(client: &Client, css: &str) {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{css} clicks: {e}"));
+}
+
+/// Types `text` into `css` (cleared first) once it appears.
+pub async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} appears: {e}"));
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+/// A WebDriver session on the app at `application` (the built app, or a script that starts it)
+/// with `args`.
+pub async fn launch(application: &str, args: &[String]) -> Client {
+    let webdriver =
+        std::env::var("WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": application, "args": args }),
+    );
+    // tauri-driver speaks plain HTTP on loopback: no TLS stack needed.
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&webdriver)
+        .await
+        .expect("tauri-driver session (is tauri-driver running?)")
+}
+
+/// The built app (`cargo xtask test` sets `MOSTRADOR_APP`).
+pub fn app_path() -> String {
+    std::env::var("MOSTRADOR_APP").expect("MOSTRADOR_APP: the built app (cargo xtask test sets it)")
+}
+
+/// Waits for `css` and returns its text.
+pub async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Whether `css` matches anything now.
+pub async fn present(client: &Client, css: &str) -> bool {
+    !client.find_all(Locator::Css(css)).await.unwrap().is_empty()
+}
