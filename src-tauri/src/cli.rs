@@ -60,6 +60,8 @@ pub struct Options {
     pub idle_poll_interval: Duration,
     /// Start hidden in the tray (passed by the login item).
     pub minimized: bool,
+    /// Print the names of the window's commands and exit.
+    pub list_commands: bool,
     /// Size of the demo seller.
     pub demo_profile: mostrador_sandbox::seed::Profile,
     /// Latency the demo sandbox adds to every response, in milliseconds.
@@ -77,6 +79,7 @@ impl Default for Options {
             poll_interval: Duration::from_secs(5),
             idle_poll_interval: Duration::from_secs(10),
             minimized: false,
+            list_commands: false,
             demo_profile: mostrador_sandbox::seed::Profile::Tiny,
             demo_latency_ms: 0,
         }
@@ -101,6 +104,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Options> 
         match arg.as_str() {
             "--demo" => o.demo = true,
             "--minimized" => o.minimized = true,
+            "--list-commands" => o.list_commands = true,
             "--data-dir" => o.data_dir = Some(PathBuf::from(value()?)),
             "--sandbox-port" => o.sandbox_port = value()?.parse().context("--sandbox-port")?,
             "--question-every" => o.question_every = every(&value()?, &arg)?,

@@ -46,16 +46,17 @@ pub async fn connect(core: &Arc<Core>, sandbox: &Sandbox) -> anyhow::Result<()> 
     );
     let pkce = Pkce::from_verifier(verifier);
     let code = sandbox.authorize_demo_seller(Some(pkce.challenge.clone()));
-    core.connect(Connection {
-        api_base: sandbox.url(),
-        client: ClientCredentials {
-            client_id: mostrador_sandbox::CLIENT_ID.into(),
-            client_secret: Sensitive::new(mostrador_sandbox::CLIENT_SECRET.into()),
-        },
-        code,
-        redirect_uri: mostrador_sandbox::REDIRECT_URI.into(),
-        pkce: Some(pkce),
-    })
-    .await?;
+    core.engine()
+        .connect(Connection {
+            api_base: sandbox.url(),
+            client: ClientCredentials {
+                client_id: mostrador_sandbox::CLIENT_ID.into(),
+                client_secret: Sensitive::new(mostrador_sandbox::CLIENT_SECRET.into()),
+            },
+            code,
+            redirect_uri: mostrador_sandbox::REDIRECT_URI.into(),
+            pkce: Some(pkce),
+        })
+        .await?;
     Ok(())
 }

@@ -41,7 +41,9 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
         let state = handle.state::<AppState>();
         state.modes.activate(&handle, first).await?;
         // An unreadable preference starts the window shown, as before it was ever set.
-        let minimized = state.core().preferences().await.map(|p| p.start_minimized);
+        let me = state.me();
+        let minimized = me.acting().settings().preferences().await;
+        let minimized = minimized.map(|p| p.start_minimized);
         anyhow::Ok(minimized.unwrap_or(false))
     })?;
     if (minimized || start_minimized)
@@ -70,9 +72,73 @@ fn shutdown(app: &tauri::AppHandle) {
     tracing::info!("stopped cleanly");
 }
 
+/// Declares the commands once: the handler the window invokes, and their names
+/// (`mostrador --list-commands`, which the real-window test enumerates).
+macro_rules! commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// Every command the window may invoke.
+        const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$module::$name),*]
+        }
+    };
+}
+
+commands! {
+    app::app_mode,
+    app::app_mode_set,
+    app::link_open,
+    app::application_saved,
+    team::team_me,
+    team::team_members,
+    team::team_switch,
+    team::team_add,
+    team::team_update,
+    team::team_remove,
+    team::team_set_pin,
+    team::team_figures,
+    inbox::inbox_list,
+    inbox::inbox_groups,
+    inbox::reply_send,
+    inbox::sync_now,
+    inbox::questions_delete,
+    inbox::question_context,
+    inbox::listing_photo,
+    inbox::buyers_block,
+    conversations::conversations_list,
+    conversations::conversation_get,
+    conversations::message_send,
+    conversations::waiting_list,
+    notifications::notifications_get,
+    notifications::notifications_set,
+    notifications::notifications_pause,
+    accounts::account_list,
+    accounts::connect_begin,
+    accounts::connect_finish,
+    accounts::account_disconnect,
+    accounts::sync_progress,
+    notifications::tray_status,
+    replies::templates_list,
+    replies::template_save,
+    replies::template_delete,
+    replies::template_render,
+    replies::template_used,
+    replies::text_lint,
+    replies::reply_suggestions,
+    notifications::preferences_get,
+    notifications::preferences_set,
+}
+
 /// Builds and runs the app.
 pub fn run() {
     let options = match cli::parse(std::env::args().skip(1)) {
+        Ok(o) if o.list_commands => {
+            for name in COMMAND_NAMES {
+                println!("{name}");
+            }
+            return;
+        }
         Ok(o) => o,
         Err(e) => {
             eprintln!("mostrador: {e:#}");
@@ -112,42 +178,7 @@ pub fn run() {
                 e.into()
             })
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_mode,
-            commands::app::app_mode_set,
-            commands::app::link_open,
-            commands::app::application_saved,
-            commands::inbox::inbox_list,
-            commands::inbox::inbox_groups,
-            commands::inbox::reply_send,
-            commands::inbox::sync_now,
-            commands::inbox::questions_delete,
-            commands::inbox::question_context,
-            commands::inbox::listing_photo,
-            commands::inbox::buyers_block,
-            commands::conversations::conversations_list,
-            commands::conversations::conversation_get,
-            commands::conversations::message_send,
-            commands::conversations::waiting_list,
-            commands::notifications::notifications_get,
-            commands::notifications::notifications_set,
-            commands::notifications::notifications_pause,
-            commands::accounts::account_list,
-            commands::accounts::connect_begin,
-            commands::accounts::connect_finish,
-            commands::accounts::account_disconnect,
-            commands::accounts::sync_progress,
-            commands::notifications::tray_status,
-            commands::replies::templates_list,
-            commands::replies::template_save,
-            commands::replies::template_delete,
-            commands::replies::template_render,
-            commands::replies::template_used,
-            commands::replies::text_lint,
-            commands::replies::reply_suggestions,
-            commands::notifications::preferences_get,
-            commands::notifications::preferences_set,
-        ])
+        .invoke_handler(invoke_handler())
         .build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(|handle, event| {

@@ -57,9 +57,10 @@ pub fn build(app: &AppHandle) -> tauri::Result<TrayIcon> {
         .on_menu_event(move |app, event| match event.id.as_ref() {
             "open" => show_main(app),
             "pause" => {
-                let core = app.state::<AppState>().core();
+                let me = app.state::<AppState>().me();
                 tauri::async_runtime::spawn(async move {
-                    if let Err(e) = core.pause_notifications(60).await {
+                    let paused = me.acting().settings().pause_notifications(60).await;
+                    if let Err(e) = paused {
                         tracing::warn!(error = %e, "could not pause notifications");
                     }
                 });

@@ -172,6 +172,7 @@ impl Harness {
             .await?;
         let code = code["code"].as_str().context("no code")?.to_owned();
         let account = core
+            .engine()
             .connect(mostrador_core::accounts::Connection {
                 api_base: sandbox.url(),
                 client: ClientCredentials {
@@ -192,6 +193,11 @@ impl Harness {
             dir,
             running: None,
         })
+    }
+
+    /// The core as its owner (the member every store starts with).
+    pub fn owner(&self) -> mostrador_core::acting::Acting<'_> {
+        self.core.acting(&self.core.at_keyboard())
     }
 
     /// The SQLite file.

@@ -80,17 +80,25 @@ pub async fn screenshot(client: &Client, name: &str) {
     }
 }
 
-/// Clicks `css` once it appears.
+/// Clicks `css` once it appears (found again when the page re-rendered it meanwhile).
 pub async fn click(client: &Client, css: &str) {
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} appears: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{css} clicks: {e}"));
+    let start = std::time::Instant::now();
+    loop {
+        let element = client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} appears: {e}"));
+        match element.click().await {
+            Ok(()) => return,
+            Err(e) if start.elapsed() < WAIT => {
+                tracing::debug!(css, error = %e, "element replaced; finding it again");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("{css} clicks: {e}"),
+        }
+    }
 }
 
 /// Types `text` into `css` (cleared first) once it appears.
@@ -107,7 +115,11 @@ pub async fn type_into(client: &Client, css: &str, text: &str) {
 
 /// A WebDriver session on the app at `application` (the built app, or a script that starts it)
 /// with `args`.
+///
+/// The app is single-instance: a copy still shutting down from an earlier session would take
+/// the new launch's hand-over and leave WebDriver waiting, so this first waits for none to run.
 pub async fn launch(application: &str, args: &[String]) -> Client {
+    no_app_running().await;
     let webdriver =
         std::env::var("WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
     let mut caps = serde_json::Map::new();
@@ -116,11 +128,32 @@ pub async fn launch(application: &str, args: &[String]) -> Client {
         json!({ "application": application, "args": args }),
     );
     // tauri-driver speaks plain HTTP on loopback: no TLS stack needed.
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&webdriver)
+    let mut builder = ClientBuilder::new(HttpConnector::new());
+    builder.capabilities(caps);
+    tokio::time::timeout(Duration::from_secs(120), builder.connect(&webdriver))
         .await
+        .expect("the app's window within two minutes")
         .expect("tauri-driver session (is tauri-driver running?)")
+}
+
+/// Waits until no `mostrador` process runs (an earlier session's app has exited).
+pub async fn no_app_running() {
+    let start = std::time::Instant::now();
+    loop {
+        let running = Command::new("pgrep")
+            .args(["-x", "mostrador"])
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(false);
+        if !running {
+            return;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "an earlier app did not exit within {WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// The built app (`cargo xtask test` sets `MOSTRADOR_APP`).
@@ -128,17 +161,25 @@ pub fn app_path() -> String {
     std::env::var("MOSTRADOR_APP").expect("MOSTRADOR_APP: the built app (cargo xtask test sets it)")
 }
 
-/// Waits for `css` and returns its text.
+/// Waits for `css` and returns its text (found again when the page re-rendered it meanwhile).
 pub async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} appears: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let start = std::time::Instant::now();
+    loop {
+        let element = client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} appears: {e}"));
+        match element.text().await {
+            Ok(text) => return text,
+            Err(e) if start.elapsed() < WAIT => {
+                tracing::debug!(css, error = %e, "element replaced; finding it again");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
 }
 
 /// Whether `css` matches anything now.

@@ -83,7 +83,7 @@ async fn connecting_through_the_authorization_page_checks_state_and_verifier() -
     // The right state but the wrong verifier: the token endpoint refuses the code.
     let code = attempt.code_from_redirect(&landed)?;
     let wrong = Pkce::from_verifier("a-verifier-that-was-never-sent-0123456789-abcdefghij".into());
-    match h.core.connect(connection(code, wrong)).await {
+    match h.core.engine().connect(connection(code, wrong)).await {
         Err(e) => assert_eq!(e.code(), mostrador_core::ErrorCode::InvalidGrant, "{e}"),
         other => bail!("a wrong verifier was accepted: {other:?}"),
     }
@@ -98,6 +98,7 @@ async fn connecting_through_the_authorization_page_checks_state_and_verifier() -
     let code = attempt.code_from_redirect(&landed)?;
     let account = h
         .core
+        .engine()
         .connect(connection(code, attempt.pkce().clone()))
         .await?;
     assert_eq!(account.id, h.seller_id);
@@ -200,7 +201,7 @@ async fn a_spent_refresh_token_puts_the_account_in_the_reconnect_state() -> anyh
     eventually(Duration::from_secs(20), "the reconnect state", || {
         let core = &h.core;
         async move {
-            let accounts = core.accounts().await?;
+            let accounts = core.engine().accounts().await?;
             Ok((accounts[0].status == "reconnect").then_some(()))
         }
     })
@@ -238,11 +239,13 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
     };
 
     // Pasting an address from another attempt is refused.
-    h.core
-        .begin_connect(request("https://example.com/mostrador"))
+    h.owner()
+        .accounts()
+        .begin_connect(&h.core, request("https://example.com/mostrador"))
         .await?;
     match h
-        .core
+        .owner()
+        .accounts()
         .finish_connect("https://example.com/mostrador?code=TG-1&state=forged")
         .await
     {
@@ -253,7 +256,11 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
     // With a loopback redirect URI the browser's return is caught by itself.
     let mut events = h.core.subscribe();
     let redirect = format!("http://127.0.0.1:{port}/callback");
-    let url = h.core.begin_connect(request(&redirect)).await?;
+    let url = h
+        .owner()
+        .accounts()
+        .begin_connect(&h.core, request(&redirect))
+        .await?;
     let attempt_page = h.http.get(&url).send().await?.text().await?;
     let start = attempt_page
         .find("id=allow href=\"")
@@ -283,13 +290,14 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
         },
     )
     .await?;
-    let accounts = h.core.account_summaries().await?;
+    let accounts = h.owner().accounts().list().await?;
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0].status, "connected");
 
     // The application is remembered for the site: the next account needs only the browser step.
     let saved = h
-        .core
+        .owner()
+        .accounts()
         .saved_application("MLA")
         .await?
         .context("remembered")?;
@@ -299,26 +307,33 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
         client_secret: String::new(),
         ..request("https://example.com/mostrador")
     };
-    h.core.begin_connect(again).await?;
+    h.owner().accounts().begin_connect(&h.core, again).await?;
     let other_app = ConnectRequest {
         client_id: "999".into(),
         client_secret: String::new(),
         ..request("https://example.com/mostrador")
     };
     assert_eq!(
-        h.core
-            .begin_connect(other_app)
+        h.owner()
+            .accounts()
+            .begin_connect(&h.core, other_app)
             .await
             .map_err(|e| e.code())
             .err(),
         Some(mostrador_core::ErrorCode::InvalidInput),
         "another application's secret is never borrowed"
     );
-    assert!(h.core.saved_application("MLB").await?.is_none());
+    assert!(
+        h.owner()
+            .accounts()
+            .saved_application("MLB")
+            .await?
+            .is_none()
+    );
 
     // Disconnecting removes the account and its secrets.
-    h.core.disconnect(h.seller_id).await?;
-    assert!(h.core.account_summaries().await?.is_empty());
+    h.owner().accounts().disconnect(h.seller_id).await?;
+    assert!(h.owner().accounts().list().await?.is_empty());
     assert!(
         secrets
             .get(&format!("account:{}:tokens", h.seller_id))?

@@ -85,7 +85,7 @@ async fn grouped_quiet_and_single_notifications_on_the_session_bus() -> anyhow::
     )
     .await?;
     let seller = h.seller_id;
-    h.core.poll_questions(seller).await?; // the baseline: nothing announced
+    h.core.engine().poll_questions(seller).await?; // the baseline: nothing announced
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         monitor.calls().len(),
@@ -97,7 +97,7 @@ async fn grouped_quiet_and_single_notifications_on_the_session_bus() -> anyhow::
     for n in 0..5 {
         h.inject_question(&format!("¿Viene en caja? ({n})")).await?;
     }
-    h.core.poll_questions(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
     let grouped = eventually(Duration::from_secs(10), "the grouped Notify", || {
         let calls = monitor.calls();
         async move { Ok((!calls.is_empty()).then_some(calls)) }
@@ -122,23 +122,26 @@ async fn grouped_quiet_and_single_notifications_on_the_session_bus() -> anyhow::
 
     // Quiet hours around now: a new question is not announced.
     let minute = (chrono::Utc::now().hour() * 60 + chrono::Utc::now().minute()) as u16;
-    let mut settings = h.core.notification_settings().await?;
+    let mut settings = h.owner().settings().notifications().await?;
     settings.quiet_hours = vec![QuietHours {
         days: (1..=7).collect(),
         start_minute: (minute + 1440 - 60) % 1440,
         end_minute: (minute + 60) % 1440,
     }];
-    h.core.set_notification_settings(settings.clone()).await?;
+    h.owner()
+        .settings()
+        .set_notifications(settings.clone())
+        .await?;
     h.inject_question("¿Hacen factura A? (silencio)").await?;
-    h.core.poll_questions(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(monitor.calls().len(), 1, "nothing during quiet hours");
 
     // Out of quiet hours again: one question, one notification with its text.
     settings.quiet_hours.clear();
-    h.core.set_notification_settings(settings).await?;
+    h.owner().settings().set_notifications(settings).await?;
     h.inject_question("¿Tienen el modelo azul?").await?;
-    h.core.poll_questions(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
     let calls = eventually(Duration::from_secs(10), "the single Notify", || {
         let calls = monitor.calls();
         async move { Ok((calls.len() >= 2).then_some(calls)) }

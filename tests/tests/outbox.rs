@@ -59,7 +59,7 @@ async fn two_thousand_answers_through_faults_arrive_exactly_once() -> anyhow::Re
         .await?;
         for id in ids {
             let text = format!("Hola, sí: respuesta {id} ✓");
-            h.core.answer(id, &text).await?;
+            h.owner().writes().answer(id, &text).await?;
             sent.insert(id, text);
         }
         h.core.sync_now();
@@ -131,8 +131,8 @@ async fn messages_stock_deletions_and_blocks_land_once_through_lost_responses() 
     )
     .await?;
     let seller = h.seller_id;
-    h.core.poll_questions(seller).await?;
-    h.core.sync_pass(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
 
     // Targets: a conversation the buyer started, a listing with and one without variations,
     // a question, a buyer.
@@ -175,13 +175,14 @@ async fn messages_stock_deletions_and_blocks_land_once_through_lost_responses() 
         .await?;
     h.run().await?;
     let text = "Hola, tu paquete sale hoy. ¡Gracias por tu compra!";
-    h.core.send_message(seller, pack, text).await?;
-    h.core.set_stock(seller, &plain, None, 7).await?;
-    h.core
-        .set_stock(seller, &varied, Some(variation), 4)
+    h.owner().writes().send_message(pack, text).await?;
+    h.owner().writes().set_stock(&plain, None, 7).await?;
+    h.owner()
+        .writes()
+        .set_stock(&varied, Some(variation), 4)
         .await?;
-    h.core.delete_question(question).await?;
-    h.core.block_buyer(seller, buyer).await?;
+    h.owner().writes().delete_questions(&[question]).await?;
+    h.owner().writes().block_buyers(&[question]).await?;
     let db = rusqlite::Connection::open(h.db_path())?;
     db.busy_timeout(Duration::from_secs(10))?;
     eventually(Duration::from_secs(180), "every write delivered", || {

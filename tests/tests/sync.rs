@@ -26,7 +26,7 @@ fn sandbox_unanswered(h: &Harness) -> BTreeSet<i64> {
 }
 
 fn local_unanswered(h: &Harness) -> BTreeSet<i64> {
-    let conn = h.core.store().conn().unwrap();
+    let conn = h.core.engine().store().conn().unwrap();
     questions::ids_with_status(&conn, h.seller_id, questions::UNANSWERED)
         .unwrap()
         .into_iter()
@@ -67,7 +67,7 @@ async fn a_poll_stores_the_seeded_unanswered_questions() {
     .await
     .unwrap();
     // Each stored question matches the sandbox field by field, and the inbox can show it.
-    let page = h.core.inbox(InboxQuery::default()).await.unwrap();
+    let page = h.owner().inbox().list(InboxQuery::default()).await.unwrap();
     assert_eq!(page.unanswered as usize, expected.len());
     let world = h.sandbox.world().lock().unwrap().questions.clone();
     for item in &page.items {
@@ -160,17 +160,18 @@ async fn idle_polling_costs_one_request_per_poll() {
 }
 
 async fn answer_and_wait(h: &Harness, id: i64, text: &str) {
-    h.core.answer(id, text).await.unwrap();
+    h.owner().writes().answer(id, text).await.unwrap();
     eventually(WAIT, "the question to be answered locally", || async {
-        let conn = h.core.store().conn()?;
+        let conn = h.core.engine().store().conn()?;
         let q = questions::get(&conn, id)?;
         Ok(q.filter(|q| q.status == questions::ANSWERED).map(|_| ()))
     })
     .await
     .unwrap();
     let page = h
-        .core
-        .inbox(InboxQuery {
+        .owner()
+        .inbox()
+        .list(InboxQuery {
             status: StatusFilter::Answered,
             ..InboxQuery::default()
         })

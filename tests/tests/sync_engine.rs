@@ -97,8 +97,8 @@ async fn the_initial_sync_of_a_large_seller_stores_what_the_sandbox_holds() -> a
     let h = large().await?;
     let seller = h.seller_id;
     // What the app does at start: the fast poll (unanswered questions), then a bulk pass.
-    h.core.poll_questions(seller).await?;
-    h.core.sync_pass(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
 
     let db = rusqlite::Connection::open(h.db_path())?;
     db.busy_timeout(Duration::from_secs(10))?;
@@ -162,6 +162,7 @@ async fn the_initial_sync_of_a_large_seller_stores_what_the_sandbox_holds() -> a
         .context("the large seller has a listing with variations")?;
     let stored = h
         .core
+        .engine()
         .store()
         .run({
             let id = with_variations.id.clone();
@@ -218,7 +219,7 @@ async fn the_initial_sync_of_a_large_seller_stores_what_the_sandbox_holds() -> a
     }
 
     // Progress is recorded for every resource, complete.
-    let progress = h.core.sync_progress(seller).await?;
+    let progress = h.owner().inbox().sync_progress(seller).await?;
     for resource in [
         "questions",
         "orders",
@@ -237,7 +238,7 @@ async fn the_initial_sync_of_a_large_seller_stores_what_the_sandbox_holds() -> a
 
     // The second pass asks only for what changed: one request per incremental resource.
     let before = requests(&h);
-    h.core.sync_pass(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
     let second = delta(&before, &requests(&h));
     let expected: BTreeMap<String, u64> = [
         ("GET /orders/search", 1),
@@ -268,7 +269,7 @@ async fn malformed_entries_are_logged_skipped_and_the_pass_goes_on() -> anyhow::
     // The first list reads of the pass each lose their first entry to wrong types.
     h.set_faults(serde_json::json!({ "corrupt_entries": 6 }))
         .await?;
-    h.core.sync_pass(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
     let left = mostrador_sandbox::routes::lock(h.sandbox.world())
         .faults
         .corrupt_entries;
@@ -303,7 +304,7 @@ async fn malformed_entries_are_logged_skipped_and_the_pass_goes_on() -> anyhow::
     assert_eq!(errors, None, "no resource failed over a malformed entry");
 
     // The next full read heals the skipped entries where the resource is re-read.
-    h.core.sync_pass(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
     Ok(())
 }
 
@@ -352,7 +353,11 @@ async fn offline_then_back_the_pass_recovers_by_itself() -> anyhow::Result<()> {
         || {
             let core = &h.core;
             async move {
-                let p = core.sync_progress(seller).await?;
+                let p = core
+                    .acting(&core.at_keyboard())
+                    .inbox()
+                    .sync_progress(seller)
+                    .await?;
                 Ok((p.iter().filter(|p| p.initial_done).count() >= 6).then_some(()))
             }
         },
@@ -376,8 +381,8 @@ async fn a_buyers_new_post_sale_message_is_announced_once() -> anyhow::Result<()
     )
     .await?;
     let seller = h.seller_id;
-    h.core.poll_questions(seller).await?;
-    h.core.sync_pass(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
     let is_message = |n: &&mostrador_core::notify::Notification| {
         n.kind == mostrador_core::notify::NotificationKind::NewMessage
     };
@@ -411,8 +416,8 @@ async fn a_buyers_new_post_sale_message_is_announced_once() -> anyhow::Result<()
         .send()
         .await?
         .error_for_status()?;
-    h.core.sync_pass(seller).await?;
-    h.core.sync_pass(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
     let shown: Vec<_> = recorder
         .shown()
         .into_iter()
@@ -437,9 +442,10 @@ async fn a_listing_photo_is_fetched_once_checked_and_kept_in_the_store() -> anyh
         Arc::new(RecordingNotifier::default()),
     )
     .await?;
-    h.core.sync_pass(h.seller_id).await?;
+    h.core.engine().sync_pass(h.seller_id).await?;
     let items: Vec<(String, String)> = h
         .core
+        .engine()
         .store()
         .run(|c| {
             let mut stmt = c.prepare("SELECT id, thumbnail FROM listings ORDER BY id LIMIT 2")?;
@@ -462,7 +468,12 @@ async fn a_listing_photo_is_fetched_once_checked_and_kept_in_the_store() -> anyh
             .sum()
     };
 
-    let photo = h.core.listing_photo(&item).await?.context("a photo")?;
+    let photo = h
+        .owner()
+        .inbox()
+        .listing_photo(&item)
+        .await?
+        .context("a photo")?;
     let encoded = photo
         .strip_prefix("data:image/png;base64,")
         .context("a PNG data URL")?;
@@ -471,13 +482,14 @@ async fn a_listing_photo_is_fetched_once_checked_and_kept_in_the_store() -> anyh
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
     assert_eq!(image_requests(&h), 1);
     // From the store from now on.
-    assert_eq!(h.core.listing_photo(&item).await?, Some(photo));
+    assert_eq!(h.owner().inbox().listing_photo(&item).await?, Some(photo));
     assert_eq!(image_requests(&h), 1);
 
     // Something that is not an image is refused, and not asked for again on every view.
     let not_an_image = format!("{}/_sandbox/writes", h.sandbox.url());
     let (id, bad) = (other.clone(), not_an_image.clone());
     h.core
+        .engine()
         .store()
         .run(move |c| {
             c.execute(
@@ -488,8 +500,8 @@ async fn a_listing_photo_is_fetched_once_checked_and_kept_in_the_store() -> anyh
         })
         .await?;
     let before = requests(&h).get("GET /_sandbox/writes").copied();
-    assert_eq!(h.core.listing_photo(&other).await?, None);
-    assert_eq!(h.core.listing_photo(&other).await?, None);
+    assert_eq!(h.owner().inbox().listing_photo(&other).await?, None);
+    assert_eq!(h.owner().inbox().listing_photo(&other).await?, None);
     let after = requests(&h).get("GET /_sandbox/writes").copied();
     assert_eq!(after.unwrap_or(0) - before.unwrap_or(0), 1, "tried once");
     Ok(())

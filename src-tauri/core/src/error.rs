@@ -78,6 +78,26 @@ pub enum Error {
         /// Mercado Libre's own words, for the log.
         detail: String,
     },
+    /// The member at the keyboard may not do this.
+    #[error("member {member_id} may not {permission:?}")]
+    Forbidden {
+        /// Who asked.
+        member_id: i64,
+        /// What they lack.
+        permission: crate::team::Permission,
+    },
+    /// A wrong PIN; the next attempt may have to wait.
+    #[error("wrong PIN")]
+    WrongPin {
+        /// Seconds before the next attempt is checked (0: at once).
+        retry_after_seconds: i64,
+    },
+    /// Too many wrong PINs: no attempt is checked for a while.
+    #[error("too many wrong PINs; try again in {retry_after_seconds} s")]
+    PinLocked {
+        /// Seconds left.
+        retry_after_seconds: i64,
+    },
     /// The caller passed something the operation refuses.
     #[error("{0}")]
     InvalidInput(String),
@@ -162,6 +182,12 @@ pub enum ErrorCode {
     AuthorizationDenied,
     /// Connecting: the address is not from this attempt.
     StateMismatch,
+    /// The member at the keyboard may not do this.
+    Forbidden,
+    /// A wrong PIN.
+    WrongPin,
+    /// Too many wrong PINs; wait.
+    PinLocked,
     /// Input refused (empty answer, too long, ...).
     InvalidInput,
     /// Unknown id.
@@ -191,6 +217,9 @@ impl Error {
                 AuthRefusal::Denied => ErrorCode::AuthorizationDenied,
                 AuthRefusal::StateMismatch => ErrorCode::StateMismatch,
             },
+            Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::WrongPin { .. } => ErrorCode::WrongPin,
+            Error::PinLocked { .. } => ErrorCode::PinLocked,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Internal(_) => ErrorCode::Internal,

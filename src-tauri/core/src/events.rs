@@ -52,6 +52,8 @@ pub enum Event {
     },
     /// An account was connected, reconnected or disconnected.
     AccountsChanged,
+    /// Members were added, changed or removed, or someone else is at the keyboard.
+    MembersChanged,
     /// Connecting an account from the redirect the app caught itself failed.
     ConnectionFailed {
         /// Why, as the stable code the UI translates.

@@ -166,6 +166,8 @@ pub struct InboxQuestion {
     pub answer_date: Option<String>,
     /// An answer still in the outbox.
     pub delivery: Option<Delivery>,
+    /// The member who wrote the answer here (none when answered elsewhere).
+    pub answered_by: Option<String>,
     /// Matched words, when the page is a search.
     pub highlight: Option<Highlight>,
 }
@@ -227,6 +229,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<InboxQuestion> {
         answer_text: r.get("answer_text")?,
         answer_date: r.get("answer_date")?,
         delivery,
+        answered_by: r.get("answered_by")?,
         highlight: match r.get::<_, Option<String>>("h_text")? {
             Some(text) => Some(Highlight {
                 text,
@@ -246,9 +249,10 @@ const SELECT: &str = "
            q.buyer_id, b.nickname AS buyer_nickname, q.text, q.status, q.date_created,
            q.answer_text, q.answer_date,
            o.state AS o_state, o.payload AS o_payload, o.error_code AS o_error_code,
-           o.error_message AS o_error_message
+           o.error_message AS o_error_message, mem.name AS answered_by
     FROM {from}
     JOIN accounts a ON a.id = q.account_id
+    LEFT JOIN members mem ON mem.id = q.answered_by
     LEFT JOIN listings l ON l.id = q.item_id
     LEFT JOIN buyers b ON b.id = q.buyer_id
     LEFT JOIN outbox o ON o.id = (

@@ -95,8 +95,9 @@ impl Outbox {
     }
 
     /// Validates and queues an answer; returns the outbox row id once it is committed.
+    /// `by` is the member who wrote it (recorded with the row and on the question).
     #[tracing::instrument(skip(self, text), err)]
-    pub async fn queue_answer(&self, question_id: i64, text: &str) -> Result<i64> {
+    pub async fn queue_answer(&self, question_id: i64, text: &str, by: Option<i64>) -> Result<i64> {
         let text = text.trim().to_owned();
         if text.is_empty() {
             return Err(Error::InvalidInput("the answer is empty".into()));
@@ -154,6 +155,11 @@ impl Outbox {
                         now,
                     )?,
                 };
+                table::attribute(&tx, id, by)?;
+                tx.execute(
+                    "UPDATE questions SET answered_by = ?2 WHERE id = ?1",
+                    rusqlite::params![question_id, by],
+                )?;
                 tx.commit()?;
                 Ok(id)
             })
@@ -168,44 +174,49 @@ impl Outbox {
     /// Validates and queues any other write for `account_id`, updating the local view in the
     /// same transaction; returns the outbox row id once it is committed. A newer write to the
     /// same target replaces one still waiting (the latest stock wins).
+    /// `by` is the member who asked for it.
     #[tracing::instrument(skip(self), err)]
-    pub async fn queue_write(&self, account_id: i64, write: Write) -> Result<i64> {
-        write.validate()?;
+    pub async fn queue_write(&self, account_id: i64, write: Write, by: Option<i64>) -> Result<i64> {
+        self.queue_writes(vec![(account_id, write)], by)
+            .await?
+            .pop()
+            .unwrap_or_else(|| Err(Error::Internal("no outcome for the write".into())))
+    }
+
+    /// Queues several writes (a bulk action) in one transaction, with one event: each item's
+    /// outcome in order. An item the rules refuse is reported and the others are queued.
+    pub async fn queue_writes(
+        &self,
+        writes: Vec<(i64, Write)>,
+        by: Option<i64>,
+    ) -> Result<Vec<Result<i64>>> {
         let now = self.clock.now();
-        let payload = serde_json::to_string(&write).map_err(|e| Error::Internal(e.to_string()))?;
-        let id = self
+        let outcomes = self
             .store
             .run(move |conn| {
                 let tx = conn.transaction()?;
-                let target = write.target();
-                let replaceable = !matches!(write, Write::Message { .. });
-                let id = match table::open_for_target(&tx, write.kind(), &target)? {
-                    Some(row) if replaceable && row.state != table::IN_FLIGHT => {
-                        tx.execute(
-                            "UPDATE outbox SET payload = ?2, state = ?3, next_attempt_at = ?4,
-                                 error_code = NULL, error_message = NULL, updated_at = ?4
-                             WHERE id = ?1",
-                            rusqlite::params![
-                                row.id,
-                                payload,
-                                table::PENDING,
-                                crate::store::ts(now)
-                            ],
-                        )?;
-                        row.id
-                    }
-                    _ => table::insert(&tx, account_id, write.kind(), &target, &payload, now)?,
-                };
-                write.apply_locally(&tx, account_id, id, now)?;
+                let mut outcomes = Vec::with_capacity(writes.len());
+                for (account_id, write) in &writes {
+                    outcomes.push(match write.validate() {
+                        Ok(()) => Ok(queue_in(&tx, *account_id, write, by, now)?),
+                        Err(e) => Err(e),
+                    });
+                }
                 tx.commit()?;
-                Ok(id)
+                Ok(outcomes)
             })
             .await?;
-        self.events.publish(Event::OutboxChanged {
-            outbox_ids: vec![id],
-        });
-        self.wake.notify_one();
-        Ok(id)
+        let ids: Vec<i64> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().ok())
+            .copied()
+            .collect();
+        if !ids.is_empty() {
+            self.events
+                .publish(Event::OutboxChanged { outbox_ids: ids });
+            self.wake.notify_one();
+        }
+        Ok(outcomes)
     }
 
     /// Runs the worker until `cancel` fires. Rows interrupted by an earlier crash are requeued.
@@ -482,4 +493,39 @@ fn backoff(attempts: i64, salt: i64) -> Duration {
 
 #[cfg(test)]
 mod tests;
+/// Queues one validated write inside `tx`, replacing a waiting one on the same target, with its
+/// local view and its author.
+fn queue_in(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    write: &Write,
+    by: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64> {
+    let payload = serde_json::to_string(write).map_err(|e| Error::Internal(e.to_string()))?;
+    let target = write.target();
+    let replaceable = !matches!(write, Write::Message { .. });
+    let id = match table::open_for_target(tx, write.kind(), &target)? {
+        Some(row) if replaceable && row.state != table::IN_FLIGHT => {
+            tx.execute(
+                "UPDATE outbox SET payload = ?2, state = ?3, next_attempt_at = ?4,
+                     error_code = NULL, error_message = NULL, updated_at = ?4
+                 WHERE id = ?1",
+                rusqlite::params![row.id, payload, table::PENDING, crate::store::ts(now)],
+            )?;
+            row.id
+        }
+        _ => table::insert(tx, account_id, write.kind(), &target, &payload, now)?,
+    };
+    write.apply_locally(tx, account_id, id, now)?;
+    table::attribute(tx, id, by)?;
+    if let Write::Message { .. } = write {
+        tx.execute(
+            "UPDATE messages SET sent_by = ?2 WHERE id = ?1",
+            rusqlite::params![writes::local_message_id(id), by],
+        )?;
+    }
+    Ok(id)
+}
+
 pub mod writes;

@@ -11,8 +11,10 @@ use super::AppState;
 #[tauri::command]
 pub async fn account_list(state: State<'_, AppState>) -> Result<Vec<AccountSummary>, UiError> {
     state
-        .core()
-        .account_summaries()
+        .me()
+        .acting()
+        .accounts()
+        .list()
         .await
         .map_err(super::log_error)
 }
@@ -25,9 +27,11 @@ pub async fn connect_begin(
     state: State<'_, AppState>,
     request: ConnectRequest,
 ) -> Result<String, UiError> {
-    let url = state
-        .core()
-        .begin_connect(request)
+    let me = state.me();
+    let url = me
+        .acting()
+        .accounts()
+        .begin_connect(me.core(), request)
         .await
         .map_err(super::log_error)?;
     crate::browser::open(&app, &url);
@@ -41,7 +45,9 @@ pub async fn connect_finish(
     landed: String,
 ) -> Result<AccountSummary, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .accounts()
         .finish_connect(&landed)
         .await
         .map_err(super::log_error)
@@ -54,7 +60,9 @@ pub async fn account_disconnect(
     account_id: i64,
 ) -> Result<(), UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .accounts()
         .disconnect(account_id)
         .await
         .map_err(super::log_error)
@@ -67,7 +75,9 @@ pub async fn sync_progress(
     account_id: i64,
 ) -> Result<Vec<ResourceProgress>, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .inbox()
         .sync_progress(account_id)
         .await
         .map_err(super::log_error)

@@ -4,6 +4,7 @@
 use mostrador_core::applications::ApplicationInfo;
 use mostrador_core::error::UiError;
 use mostrador_core::launch::{AppMode, Mode};
+use mostrador_core::team::Permission;
 use tauri::{AppHandle, State};
 
 use super::AppState;
@@ -22,6 +23,12 @@ pub async fn app_mode_set(
     state: State<'_, AppState>,
     mode: Mode,
 ) -> Result<AppMode, UiError> {
+    // Which shop the app shows is the owner's choice.
+    state
+        .me()
+        .acting()
+        .require(Permission::Settings)
+        .map_err(super::log_error)?;
     state.modes.choose(&app, mode).await.map_err(|e| {
         tracing::error!(error = %format!("{e:#}"), ?mode, "could not switch mode");
         UiError::from(mostrador_core::Error::Internal(format!("{e:#}")))
@@ -31,7 +38,12 @@ pub async fn app_mode_set(
 /// Opens a Mercado Libre page (a listing's permalink, the developers' site) in the system
 /// browser. Anything else is refused: addresses come from data a third party wrote.
 #[tauri::command]
-pub fn link_open(app: AppHandle, url: String) -> Result<(), UiError> {
+pub fn link_open(app: AppHandle, state: State<'_, AppState>, url: String) -> Result<(), UiError> {
+    state
+        .me()
+        .acting()
+        .require(Permission::ReadInbox)
+        .map_err(super::log_error)?;
     let page = mostrador_core::links::marketplace_page(&url).map_err(super::log_error)?;
     crate::browser::open(&app, page.as_str());
     Ok(())
@@ -44,7 +56,9 @@ pub async fn application_saved(
     site_id: String,
 ) -> Result<Option<ApplicationInfo>, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .accounts()
         .saved_application(&site_id)
         .await
         .map_err(super::log_error)

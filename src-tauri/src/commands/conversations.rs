@@ -16,7 +16,9 @@ pub async fn conversations_list(
     query: ConversationQuery,
 ) -> Result<ConversationPage, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .inbox()
         .conversations(query)
         .await
         .map_err(super::log_error)
@@ -26,12 +28,13 @@ pub async fn conversations_list(
 #[tauri::command]
 pub async fn conversation_get(
     state: State<'_, AppState>,
-    account_id: i64,
     pack_id: i64,
 ) -> Result<ConversationThread, UiError> {
     state
-        .core()
-        .conversation(account_id, pack_id)
+        .me()
+        .acting()
+        .inbox()
+        .conversation(pack_id)
         .await
         .map_err(super::log_error)
 }
@@ -40,13 +43,14 @@ pub async fn conversation_get(
 #[tauri::command]
 pub async fn message_send(
     state: State<'_, AppState>,
-    account_id: i64,
     pack_id: i64,
     text: String,
 ) -> Result<i64, UiError> {
     state
-        .core()
-        .send_message(account_id, pack_id, &text)
+        .me()
+        .acting()
+        .writes()
+        .send_message(pack_id, &text)
         .await
         .map_err(super::log_error)
 }
@@ -57,5 +61,11 @@ pub async fn waiting_list(
     state: State<'_, AppState>,
     query: WaitingQuery,
 ) -> Result<WaitingPage, UiError> {
-    state.core().waiting(query).await.map_err(super::log_error)
+    state
+        .me()
+        .acting()
+        .inbox()
+        .waiting(query)
+        .await
+        .map_err(super::log_error)
 }

@@ -1,5 +1,6 @@
 //! Inbox commands.
 
+use mostrador_core::acting::BulkOutcome;
 use mostrador_core::error::UiError;
 use mostrador_core::inbox::groups::{GroupPage, GroupQuery};
 use mostrador_core::inbox::{InboxPage, InboxQuery};
@@ -13,7 +14,13 @@ pub async fn inbox_list(
     state: State<'_, AppState>,
     query: InboxQuery,
 ) -> Result<InboxPage, UiError> {
-    state.core().inbox(query).await.map_err(super::log_error)
+    state
+        .me()
+        .acting()
+        .inbox()
+        .list(query)
+        .await
+        .map_err(super::log_error)
 }
 
 /// One page of the inbox grouped by listing or by buyer.
@@ -23,8 +30,10 @@ pub async fn inbox_groups(
     query: GroupQuery,
 ) -> Result<GroupPage, UiError> {
     state
-        .core()
-        .inbox_groups(query)
+        .me()
+        .acting()
+        .inbox()
+        .groups(query)
         .await
         .map_err(super::log_error)
 }
@@ -37,7 +46,9 @@ pub async fn reply_send(
     text: String,
 ) -> Result<i64, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .writes()
         .answer(question_id, &text)
         .await
         .map_err(super::log_error)
@@ -50,37 +61,35 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<(), UiError> {
     Ok(())
 }
 
-/// Queues deleting questions (spam), each through the outbox.
+/// Queues deleting questions (spam) in one go; each question's outcome.
 #[tauri::command]
 pub async fn questions_delete(
     state: State<'_, AppState>,
     question_ids: Vec<i64>,
-) -> Result<(), UiError> {
-    for id in question_ids {
-        state
-            .core()
-            .delete_question(id)
-            .await
-            .map_err(super::log_error)?;
-    }
-    Ok(())
+) -> Result<Vec<BulkOutcome>, UiError> {
+    state
+        .me()
+        .acting()
+        .writes()
+        .delete_questions(&question_ids)
+        .await
+        .map_err(super::log_error)
 }
 
-/// Queues blocking buyers from asking an account questions, each through the outbox.
+/// Queues blocking the buyers of these questions from asking their accounts again; each
+/// question's outcome.
 #[tauri::command]
 pub async fn buyers_block(
     state: State<'_, AppState>,
-    account_id: i64,
-    buyer_ids: Vec<i64>,
-) -> Result<(), UiError> {
-    for buyer in buyer_ids {
-        state
-            .core()
-            .block_buyer(account_id, buyer)
-            .await
-            .map_err(super::log_error)?;
-    }
-    Ok(())
+    question_ids: Vec<i64>,
+) -> Result<Vec<BulkOutcome>, UiError> {
+    state
+        .me()
+        .acting()
+        .writes()
+        .block_buyers(&question_ids)
+        .await
+        .map_err(super::log_error)
 }
 
 /// The buyer's earlier questions and orders, and the listing's stock per variation.
@@ -90,7 +99,9 @@ pub async fn question_context(
     question_id: i64,
 ) -> Result<mostrador_core::inbox::context::QuestionContext, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .inbox()
         .question_context(question_id)
         .await
         .map_err(super::log_error)
@@ -103,7 +114,9 @@ pub async fn listing_photo(
     item_id: String,
 ) -> Result<Option<String>, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .inbox()
         .listing_photo(&item_id)
         .await
         .map_err(super::log_error)

@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod inbox;
 pub mod notifications;
 pub mod replies;
+pub mod team;
 
 use std::sync::Arc;
 
@@ -23,6 +24,32 @@ impl AppState {
     /// The core of the active mode.
     pub fn core(&self) -> Arc<Core> {
         self.modes.core()
+    }
+
+    /// The core of the active mode with the member at the keyboard: every domain command goes
+    /// through `state.me().acting()`, the core's gate.
+    pub fn me(&self) -> Me {
+        let core = self.core();
+        let caller = core.at_keyboard();
+        Me { core, caller }
+    }
+}
+
+/// The active core and who is asking.
+pub struct Me {
+    core: Arc<Core>,
+    caller: mostrador_core::team::Caller,
+}
+
+impl Me {
+    /// The core's gate for this member.
+    pub fn acting(&self) -> mostrador_core::acting::Acting<'_> {
+        self.core.acting(&self.caller)
+    }
+
+    /// The core itself (lifecycle calls such as connecting, which spawn work holding it).
+    pub fn core(&self) -> &Arc<Core> {
+        &self.core
     }
 }
 

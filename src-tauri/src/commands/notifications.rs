@@ -12,8 +12,10 @@ pub async fn notifications_get(
     state: State<'_, AppState>,
 ) -> Result<NotificationSettings, UiError> {
     state
-        .core()
-        .notification_settings()
+        .me()
+        .acting()
+        .settings()
+        .notifications()
         .await
         .map_err(super::log_error)
 }
@@ -25,8 +27,10 @@ pub async fn notifications_set(
     settings: NotificationSettings,
 ) -> Result<(), UiError> {
     state
-        .core()
-        .set_notification_settings(settings)
+        .me()
+        .acting()
+        .settings()
+        .set_notifications(settings)
         .await
         .map_err(super::log_error)
 }
@@ -35,7 +39,9 @@ pub async fn notifications_set(
 #[tauri::command]
 pub async fn notifications_pause(state: State<'_, AppState>, minutes: u32) -> Result<(), UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .settings()
         .pause_notifications(minutes)
         .await
         .map_err(super::log_error)
@@ -46,7 +52,13 @@ pub async fn notifications_pause(state: State<'_, AppState>, minutes: u32) -> Re
 pub async fn preferences_get(
     state: State<'_, AppState>,
 ) -> Result<mostrador_core::preferences::AppPreferences, UiError> {
-    state.core().preferences().await.map_err(super::log_error)
+    state
+        .me()
+        .acting()
+        .settings()
+        .preferences()
+        .await
+        .map_err(super::log_error)
 }
 
 /// Stores the app preferences, registers or removes the OS login item to match, and rewrites
@@ -58,25 +70,28 @@ pub async fn preferences_set(
     preferences: mostrador_core::preferences::AppPreferences,
 ) -> Result<(), UiError> {
     use tauri_plugin_autostart::ManagerExt;
+    let start_at_login = preferences.start_at_login;
+    // The core checks the member first; the login item follows what it stored.
+    state
+        .me()
+        .acting()
+        .settings()
+        .set_preferences(preferences)
+        .await
+        .map_err(super::log_error)?;
     let login = app.autolaunch();
-    let applied = if preferences.start_at_login {
+    let applied = if start_at_login {
         login.enable()
     } else {
         login.disable()
     };
-    if let Err(e) = applied {
-        // Disabling an absent login item is not an error worth showing.
-        if preferences.start_at_login {
-            let err =
-                mostrador_core::Error::Internal(format!("cannot register the login item: {e}"));
-            return Err(super::log_error(err));
-        }
+    // Disabling an absent login item is not an error worth showing.
+    if let Err(e) = applied
+        && start_at_login
+    {
+        let err = mostrador_core::Error::Internal(format!("cannot register the login item: {e}"));
+        return Err(super::log_error(err));
     }
-    state
-        .core()
-        .set_preferences(preferences)
-        .await
-        .map_err(super::log_error)?;
     crate::tray::relabel(&app, &state.core()).await;
     Ok(())
 }

@@ -14,7 +14,9 @@ pub async fn templates_list(
     item_id: Option<String>,
 ) -> Result<Vec<Template>, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .replies()
         .templates(item_id)
         .await
         .map_err(super::log_error)
@@ -28,8 +30,10 @@ pub async fn template_save(
     draft: Draft,
 ) -> Result<i64, UiError> {
     state
-        .core()
-        .save_template(id, draft)
+        .me()
+        .acting()
+        .replies()
+        .save(id, draft)
         .await
         .map_err(super::log_error)
 }
@@ -38,8 +42,10 @@ pub async fn template_save(
 #[tauri::command]
 pub async fn template_delete(state: State<'_, AppState>, id: i64) -> Result<(), UiError> {
     state
-        .core()
-        .delete_template(id)
+        .me()
+        .acting()
+        .replies()
+        .delete(id)
         .await
         .map_err(super::log_error)
 }
@@ -52,8 +58,10 @@ pub async fn template_render(
     question_id: i64,
 ) -> Result<Rendered, UiError> {
     state
-        .core()
-        .render_template(text, question_id)
+        .me()
+        .acting()
+        .replies()
+        .render(text, question_id)
         .await
         .map_err(super::log_error)
 }
@@ -62,16 +70,27 @@ pub async fn template_render(
 #[tauri::command]
 pub async fn template_used(state: State<'_, AppState>, id: i64) -> Result<(), UiError> {
     state
-        .core()
-        .template_used(id)
+        .me()
+        .acting()
+        .replies()
+        .used(id)
         .await
         .map_err(super::log_error)
 }
 
 /// Checks a text being typed.
 #[tauri::command]
-pub fn text_lint(state: State<'_, AppState>, text: String, kind: TextKind) -> Lint {
-    state.core().lint(&text, kind)
+pub fn text_lint(
+    state: State<'_, AppState>,
+    text: String,
+    kind: TextKind,
+) -> Result<Lint, UiError> {
+    state
+        .me()
+        .acting()
+        .replies()
+        .lint(&text, kind)
+        .map_err(super::log_error)
 }
 
 /// Past answers for a question, best first.
@@ -81,7 +100,9 @@ pub async fn reply_suggestions(
     question_id: i64,
 ) -> Result<Vec<Suggestion>, UiError> {
     state
-        .core()
+        .me()
+        .acting()
+        .replies()
         .suggestions(question_id)
         .await
         .map_err(super::log_error)

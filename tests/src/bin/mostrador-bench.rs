@@ -245,7 +245,7 @@ async fn sync_figures() -> anyhow::Result<SyncFigures> {
     let seller = h.seller_id;
     let before = total_requests(&h).await?;
     let start = Instant::now();
-    h.core.sync_pass(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
     let seconds = start.elapsed().as_secs_f64();
     let requests = total_requests(&h).await? - before;
 
@@ -338,7 +338,7 @@ async fn detection() -> anyhow::Result<Detection> {
     // Wait for the first bulk pass to finish.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let p = h.core.sync_progress(seller).await?;
+        let p = h.owner().inbox().sync_progress(seller).await?;
         if p.iter().filter(|r| r.initial_done).count() >= 6 {
             break;
         }
@@ -359,6 +359,7 @@ async fn detection() -> anyhow::Result<Detection> {
         loop {
             let stored = h
                 .core
+                .engine()
                 .store()
                 .run(move |c| mostrador_core::store::questions::get(c, id))
                 .await?;
@@ -420,11 +421,12 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     )
     .await?;
     let seller = h.seller_id;
-    h.core.poll_questions(seller).await?;
-    h.core.sync_pass(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
+    h.core.engine().sync_pass(seller).await?;
     let all = h
-        .core
-        .inbox(InboxQuery {
+        .owner()
+        .inbox()
+        .list(InboxQuery {
             status: StatusFilter::All,
             limit: Some(1),
             ..InboxQuery::default()
@@ -441,8 +443,9 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
         ][n as usize % 3];
         let offset = (n * 1663) % (all as u32).max(1);
         let start = Instant::now();
-        h.core
-            .inbox(InboxQuery {
+        h.owner()
+            .inbox()
+            .list(InboxQuery {
                 status,
                 limit: Some(100),
                 offset: Some(if status == StatusFilter::Unanswered {
@@ -481,8 +484,9 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     let mut search = Vec::new();
     for w in WORDS.iter().chain(WORDS.iter()) {
         let start = Instant::now();
-        h.core
-            .inbox(InboxQuery {
+        h.owner()
+            .inbox()
+            .list(InboxQuery {
                 status: StatusFilter::All,
                 limit: Some(100),
                 search: Some((*w).to_owned()),
@@ -504,7 +508,7 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     let mut suggest = Vec::new();
     for id in ids {
         let start = Instant::now();
-        h.core.suggestions(id).await?;
+        h.owner().replies().suggestions(id).await?;
         suggest.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     // Conversations: the sandbox's seller has few unread threads, so a thread is written
@@ -512,6 +516,7 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     // has the seller's reply), through the same triggers the sync feeds.
     use mostrador_core::inbox::conversations::ConversationQuery;
     h.core
+        .engine()
         .store()
         .run(move |c| {
             let tx = c.transaction()?;
@@ -539,7 +544,8 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
         })
         .await?;
     let conversations = h
-        .core
+        .owner()
+        .inbox()
         .conversations(ConversationQuery {
             status: StatusFilter::All,
             limit: Some(1),
@@ -551,7 +557,8 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     for n in 0..30u32 {
         let status = [StatusFilter::Unanswered, StatusFilter::All][n as usize % 2];
         let start = Instant::now();
-        h.core
+        h.owner()
+            .inbox()
             .conversations(ConversationQuery {
                 status,
                 limit: Some(100),
@@ -564,7 +571,8 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     // Everything waiting (questions and conversations merged), pages across it.
     use mostrador_core::inbox::waiting::WaitingQuery;
     let waiting_total = h
-        .core
+        .owner()
+        .inbox()
         .waiting(WaitingQuery {
             limit: Some(1),
             ..WaitingQuery::default()
@@ -574,7 +582,8 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     let mut waiting = Vec::new();
     for n in 0..30u32 {
         let start = Instant::now();
-        h.core
+        h.owner()
+            .inbox()
             .waiting(WaitingQuery {
                 limit: Some(100),
                 offset: Some((n * 499) % (waiting_total as u32).max(1)),

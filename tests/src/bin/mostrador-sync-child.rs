@@ -31,8 +31,12 @@ async fn main() -> anyhow::Result<()> {
         Arc::new(SystemClock),
     )?;
     for _ in 0..20 {
-        core.sync_pass(account).await?;
-        let progress = core.sync_progress(account).await?;
+        core.engine().sync_pass(account).await?;
+        let progress = core
+            .acting(&core.at_keyboard())
+            .inbox()
+            .sync_progress(account)
+            .await?;
         let done = progress
             .iter()
             .filter(|p| p.initial_done && p.resource != "shipments")

@@ -24,12 +24,10 @@ class CommandRegistry {
   /** Sets the commands of `source` (replacing its previous ones); returns a function that removes them. */
   register(source: string, commands: Command[]): () => void {
     // Registering from an effect must not make the effect depend on the registry.
-    untrack(() => (this.sources = { ...this.sources, [source]: commands }));
-    return () =>
-      untrack(() => {
-        const { [source]: _, ...rest } = this.sources;
-        this.sources = rest;
-      });
+    // Each source touches only its own key: a registration and a removal made at nearly the
+    // same time (a screen's teardown, a member switch) cannot undo each other.
+    untrack(() => (this.sources[source] = commands));
+    return () => untrack(() => delete this.sources[source]);
   }
 }
 

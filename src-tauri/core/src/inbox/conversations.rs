@@ -119,6 +119,8 @@ pub struct ThreadMessage {
     pub delivery: Option<DeliveryState>,
     /// Why it was refused (or the last transient error while sending).
     pub error_message: Option<String>,
+    /// The member who wrote it here (none for the buyer's, or when written elsewhere).
+    pub sent_by: Option<String>,
 }
 
 /// One line of an order in the pack.
@@ -361,8 +363,9 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
     let messages = conn
         .prepare_cached(
             "SELECT m.id, m.from_id != m.account_id AS from_buyer, m.text, m.date_created,
-                    m.read_at, m.status, o.state, o.error_message
+                    m.read_at, m.status, o.state, o.error_message, mem.name AS sent_by
              FROM messages m
+             LEFT JOIN members mem ON mem.id = m.sent_by
              LEFT JOIN outbox o ON m.id LIKE ?3
                  AND o.id = CAST(substr(m.id, ?4) AS INTEGER)
              WHERE m.account_id = ?1 AND m.pack_id = ?2
@@ -385,6 +388,7 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
                 status,
                 error_message: delivery.and(r.get("error_message")?),
                 delivery,
+                sent_by: r.get("sent_by")?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -138,7 +138,7 @@ async fn the_row_is_committed_before_the_network_call() {
     let f = fixture();
     let id = f
         .outbox
-        .queue_answer(1, "  Sí, tenemos stock.  ")
+        .queue_answer(1, "  Sí, tenemos stock.  ", None)
         .await
         .unwrap();
     assert_eq!(f.row(id).state, table::PENDING);
@@ -174,7 +174,7 @@ async fn the_row_is_committed_before_the_network_call() {
 async fn a_lost_response_is_reconciled_without_a_second_post() {
     let f = fixture();
     *f.ml.lose_response.lock().unwrap() = true;
-    let id = f.outbox.queue_answer(1, "Hola, sí.").await.unwrap();
+    let id = f.outbox.queue_answer(1, "Hola, sí.", None).await.unwrap();
     f.drain().await;
     assert_eq!(
         f.row(id).state,
@@ -195,7 +195,7 @@ async fn a_lost_response_is_reconciled_without_a_second_post() {
 async fn a_transient_failure_with_nothing_landed_is_sent_again() {
     let f = fixture();
     *f.ml.lose_response.lock().unwrap() = true;
-    let id = f.outbox.queue_answer(1, "Hola").await.unwrap();
+    let id = f.outbox.queue_answer(1, "Hola", None).await.unwrap();
     f.drain().await;
     // Pretend the first request never reached the server.
     *f.ml.remote_answer.lock().unwrap() = None;
@@ -212,7 +212,7 @@ async fn a_refusal_fails_the_row_and_keeps_the_text_for_a_retry() {
     *f.ml.refuse.lock().unwrap() = Some("invalid_question".into());
     let id = f
         .outbox
-        .queue_answer(1, "Texto del vendedor")
+        .queue_answer(1, "Texto del vendedor", None)
         .await
         .unwrap();
     f.drain().await;
@@ -224,7 +224,11 @@ async fn a_refusal_fails_the_row_and_keeps_the_text_for_a_retry() {
         "the text is kept"
     );
     *f.ml.refuse.lock().unwrap() = None;
-    let again = f.outbox.queue_answer(1, "Texto corregido").await.unwrap();
+    let again = f
+        .outbox
+        .queue_answer(1, "Texto corregido", None)
+        .await
+        .unwrap();
     assert_eq!(again, id, "a retry reuses the failed row");
     f.drain().await;
     assert_eq!(f.row(id).state, table::DONE);
@@ -237,19 +241,19 @@ async fn a_refusal_fails_the_row_and_keeps_the_text_for_a_retry() {
 #[tokio::test]
 async fn invalid_answers_are_refused_before_queueing() {
     let f = fixture();
-    let empty = f.outbox.queue_answer(1, "   ").await.unwrap_err();
+    let empty = f.outbox.queue_answer(1, "   ", None).await.unwrap_err();
     assert_eq!(empty.code(), crate::error::ErrorCode::InvalidInput);
     let long = "a".repeat(ANSWER_MAX_CHARS + 1);
-    let err = f.outbox.queue_answer(1, &long).await.unwrap_err();
+    let err = f.outbox.queue_answer(1, &long, None).await.unwrap_err();
     assert!(err.to_string().contains("2000"), "{err}");
     let exact = "ñ".repeat(ANSWER_MAX_CHARS);
     f.outbox
-        .queue_answer(1, &exact)
+        .queue_answer(1, &exact, None)
         .await
         .expect("2,000 characters (not bytes) is allowed");
-    let twice = f.outbox.queue_answer(1, "otra").await.unwrap_err();
+    let twice = f.outbox.queue_answer(1, "otra", None).await.unwrap_err();
     assert!(twice.to_string().contains("already being sent"), "{twice}");
-    let missing = f.outbox.queue_answer(404, "hola").await.unwrap_err();
+    let missing = f.outbox.queue_answer(404, "hola", None).await.unwrap_err();
     assert_eq!(missing.code(), crate::error::ErrorCode::NotFound);
 }
 
@@ -263,7 +267,7 @@ async fn a_message_shows_as_sending_and_a_lost_response_is_not_sent_twice() {
         text: "Hola, ya lo despachamos.".into(),
         queued_at: f.clock.now(),
     };
-    let id = f.outbox.queue_write(7, write.clone()).await.unwrap();
+    let id = f.outbox.queue_write(7, write.clone(), None).await.unwrap();
     let status = |f: &Fixture| -> String {
         f.store
             .conn()
@@ -315,8 +319,8 @@ async fn stock_is_applied_locally_and_the_latest_value_replaces_a_waiting_one() 
         variation_id: None,
         quantity,
     };
-    let first = f.outbox.queue_write(7, stock(3)).await.unwrap();
-    let second = f.outbox.queue_write(7, stock(2)).await.unwrap();
+    let first = f.outbox.queue_write(7, stock(3), None).await.unwrap();
+    let second = f.outbox.queue_write(7, stock(2), None).await.unwrap();
     assert_eq!(first, second, "one row per listing while it waits");
     let local: i64 = f
         .store
@@ -331,5 +335,5 @@ async fn stock_is_applied_locally_and_the_latest_value_replaces_a_waiting_one() 
     assert_eq!(local, 2);
     f.drain().await;
     assert_eq!(*f.ml.sent_writes.lock().unwrap(), vec![stock(2)]);
-    assert!(f.outbox.queue_write(7, stock(-1)).await.is_err());
+    assert!(f.outbox.queue_write(7, stock(-1), None).await.is_err());
 }

@@ -214,3 +214,15 @@ pub fn title(conn: &Connection, id: &str) -> Result<Option<String>> {
         })
         .optional()?)
 }
+
+/// The account a listing belongs to.
+pub fn account_of(conn: &Connection, item_id: &str) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT account_id FROM listings WHERE id = ?1",
+            [item_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}

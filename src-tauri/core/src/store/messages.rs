@@ -151,3 +151,35 @@ pub fn context(conn: &Connection, pack_id: i64) -> Result<(Option<i64>, Option<S
         .optional()?
         .unwrap_or((None, None)))
 }
+
+/// The account of a pack (or of an order without one): its orders', else its messages'.
+pub fn account_of_pack(conn: &Connection, pack_id: i64) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT account_id FROM orders WHERE pack_id = ?1 OR id = ?1
+             UNION ALL
+             SELECT account_id FROM messages WHERE pack_id = ?1
+             LIMIT 1",
+            [pack_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The buyer of a pack: its order names them; until it is synced, the buyer's own messages do.
+pub fn buyer_of_pack(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT buyer_id FROM orders WHERE +account_id = ?1 AND (pack_id = ?2 OR id = ?2)
+               AND buyer_id IS NOT NULL
+             UNION ALL
+             SELECT from_id FROM messages WHERE account_id = ?1 AND pack_id = ?2
+               AND from_id != ?1
+             LIMIT 1",
+            rusqlite::params![account_id, pack_id],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?)
+}

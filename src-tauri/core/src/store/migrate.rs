@@ -47,6 +47,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_listing_photos",
         include_str!("../../migrations/0009_listing_photos.sql"),
     ),
+    ("0010_team", include_str!("../../migrations/0010_team.sql")),
 ];
 
 /// The schema version this build writes.

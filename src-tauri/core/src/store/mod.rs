@@ -16,6 +16,7 @@ pub mod claims;
 pub mod cursors;
 pub mod figures;
 pub mod listings;
+pub mod members;
 pub mod messages;
 pub mod migrate;
 pub mod orders;

@@ -79,6 +79,15 @@ pub fn insert(
     Ok(conn.last_insert_rowid())
 }
 
+/// Records who queued row `id` (`None`: no member, e.g. an automatic write).
+pub fn attribute(conn: &Connection, id: i64, member_id: Option<i64>) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET member_id = ?2 WHERE id = ?1",
+        params![id, member_id],
+    )?;
+    Ok(())
+}
+
 /// One row by id.
 pub fn get(conn: &Connection, id: i64) -> Result<Option<OutboxRow>> {
     Ok(conn

@@ -139,6 +139,8 @@ describe('Command palette', () => {
     const backend = new MockBackend([sampleQuestion(1, { text: '¿Hacen envío?' }), sampleQuestion(2)]);
     render(App, { backend });
     await waitFor(() => expect(rows()).toHaveLength(2));
+    // The screens are offered once the member at the keyboard is known.
+    await screen.findByTestId('nav-replies');
 
     await user.keyboard('{Control>}k{/Control}');
     const input = await screen.findByTestId('palette-input');

@@ -85,7 +85,7 @@ export class ConversationsState extends OpenList<Conversation> {
     if (!c) return;
     const key = conversationKey(c);
     try {
-      const thread = await this.backend.conversationGet(c.account_id, c.pack_id);
+      const thread = await this.backend.conversationGet(c.pack_id);
       if (this.selectedKey === key) {
         this.thread = thread;
         // The header follows the thread (waiting time, last message) even off the list.
@@ -128,7 +128,7 @@ export class ConversationsState extends OpenList<Conversation> {
     this.filter = 'unanswered';
     if (packId !== null) {
       try {
-        const thread = await this.backend.conversationGet(accountId, packId);
+        const thread = await this.backend.conversationGet(packId);
         this.selected = thread.conversation;
         this.selectedKey = conversationKey(thread.conversation);
         this.thread = thread;
@@ -147,6 +147,6 @@ export class ConversationsState extends OpenList<Conversation> {
   async send(text: string): Promise<boolean> {
     const c = this.selected;
     if (!c) return false;
-    return this.sending(() => this.backend.messageSend(c.account_id, c.pack_id, text));
+    return this.sending(() => this.backend.messageSend(c.pack_id, text));
   }
 }

@@ -352,17 +352,12 @@ export class InboxState {
     await this.load();
   }
 
-  /** Blocks the buyers of the ticked questions, per account (through the outbox). */
+  /** Blocks the buyers of the ticked questions (the core finds each one's account). */
   async blockChecked(): Promise<void> {
-    const rows = Object.values(this.checkedRows);
+    const ids = this.checked;
     this.checkedRows = {};
-    const byAccount = new Map<number, Set<number>>();
-    for (const q of rows) {
-      if (!byAccount.has(q.account_id)) byAccount.set(q.account_id, new Set());
-      byAccount.get(q.account_id)!.add(q.buyer_id);
-    }
     try {
-      for (const [account, buyers] of byAccount) await this.backend.buyersBlock(account, [...buyers]);
+      await this.backend.buyersBlock(ids);
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     }

@@ -51,7 +51,7 @@ export class WaitingState extends OpenList<WaitingItem> {
     if (!c) return;
     const key = this.selectedKey;
     try {
-      const thread = await this.backend.conversationGet(c.account_id, c.pack_id);
+      const thread = await this.backend.conversationGet(c.pack_id);
       if (this.selectedKey === key) this.thread = thread;
     } catch (e) {
       if (this.selectedKey === key) this.error = e instanceof Error ? e.message : String(e);
@@ -73,6 +73,6 @@ export class WaitingState extends OpenList<WaitingItem> {
   async message(text: string): Promise<boolean> {
     const c = this.selected?.conversation;
     if (!c) return false;
-    return this.sending(() => this.backend.messageSend(c.account_id, c.pack_id, text));
+    return this.sending(() => this.backend.messageSend(c.pack_id, text));
   }
 }

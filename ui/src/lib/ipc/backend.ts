@@ -26,6 +26,11 @@ import type { WaitingQuery } from './bindings/WaitingQuery';
 import type { AppMode } from './bindings/AppMode';
 import type { Mode } from './bindings/Mode';
 import type { ApplicationInfo } from './bindings/ApplicationInfo';
+import type { BulkOutcome } from './bindings/BulkOutcome';
+import type { Caller } from './bindings/Caller';
+import type { Member } from './bindings/Member';
+import type { MemberDraft } from './bindings/MemberDraft';
+import type { MemberFigures } from './bindings/MemberFigures';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -76,18 +81,28 @@ export interface Backend {
   questionContext(questionId: number): Promise<QuestionContext>;
   /** A listing's photo as a `data:` URL (fetched once by the core), or null. */
   listingPhoto(itemId: string): Promise<string | null>;
-  /** Queues deleting questions (spam); resolves once every deletion is durably queued. */
-  questionsDelete(questionIds: number[]): Promise<void>;
-  /** Queues blocking buyers from asking an account questions. */
-  buyersBlock(accountId: number, buyerIds: number[]): Promise<void>;
+  /** Queues deleting questions (spam) in one go; each question's outcome. */
+  questionsDelete(questionIds: number[]): Promise<BulkOutcome[]>;
+  /** Queues blocking the buyers of these questions (the core finds each one's account). */
+  buyersBlock(questionIds: number[]): Promise<BulkOutcome[]>;
   /** Everything waiting for the seller (questions and conversations), longest waiting first. */
   waitingList(query: WaitingQuery): Promise<WaitingPage>;
   /** One page of post-sale conversations (one per pack). */
   conversationsList(query: ConversationQuery): Promise<ConversationPage>;
   /** A conversation with all its messages, its order lines and its shipment. */
-  conversationGet(accountId: number, packId: number): Promise<ConversationThread>;
+  conversationGet(packId: number): Promise<ConversationThread>;
   /** Queues a post-sale message; resolves with the outbox id once it is durably stored. */
-  messageSend(accountId: number, packId: number, text: string): Promise<number>;
+  messageSend(packId: number, text: string): Promise<number>;
+  /** Who is at the keyboard and what they may do (the core checks again on every call). */
+  teamMe(): Promise<Caller>;
+  teamMembers(): Promise<Member[]>;
+  /** Hands the keyboard to a member (their PIN when they have one). */
+  teamSwitch(memberId: number, pin: string | null): Promise<Caller>;
+  teamAdd(draft: MemberDraft): Promise<number>;
+  teamUpdate(memberId: number, draft: MemberDraft): Promise<void>;
+  teamRemove(memberId: number): Promise<void>;
+  teamSetPin(memberId: number, pin: string | null): Promise<void>;
+  teamFigures(): Promise<MemberFigures[]>;
   notificationsGet(): Promise<NotificationSettings>;
   notificationsSet(settings: NotificationSettings): Promise<void>;
   notificationsPause(minutes: number): Promise<void>;

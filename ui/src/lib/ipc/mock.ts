@@ -35,6 +35,12 @@ import type { AppMode } from './bindings/AppMode';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { Mode } from './bindings/Mode';
 import type { ApplicationInfo } from './bindings/ApplicationInfo';
+import type { BulkOutcome } from './bindings/BulkOutcome';
+import type { Caller } from './bindings/Caller';
+import type { Member } from './bindings/Member';
+import type { MemberDraft } from './bindings/MemberDraft';
+import type { MemberFigures } from './bindings/MemberFigures';
+import { MockTeam } from './mockTeam';
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -70,6 +76,7 @@ export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {
     answer_text: null,
     answer_date: null,
     delivery: null,
+    answered_by: null,
     highlight: null,
     ...overrides,
   };
@@ -239,6 +246,7 @@ export class MockBackend implements Backend {
     if (!q) throw new BackendError('not_found', `question ${questionId}`);
     this.sent.push({ questionId, text: trimmed });
     q.delivery = { state: 'sending', text: trimmed, error_code: null, error_message: null };
+    q.answered_by = this.team.me().name;
     const id = this.nextOutbox++;
     this.emit({ kind: 'outbox_changed', outbox_ids: [id] });
     return id;
@@ -343,8 +351,8 @@ export class MockBackend implements Backend {
     return { items: rows.slice(offset, offset + (query.limit ?? 100)).map(([, item]) => item), total: rows.length };
   }
 
-  async conversationGet(accountId: number, packId: number): Promise<ConversationThread> {
-    const th = this.threads.find((x) => x.accountId === accountId && x.packId === packId);
+  async conversationGet(packId: number): Promise<ConversationThread> {
+    const th = this.threads.find((x) => x.packId === packId);
     if (!th) throw new BackendError('not_found', `conversation about pack ${packId}`);
     return {
       conversation: this.summary(th),
@@ -355,12 +363,13 @@ export class MockBackend implements Backend {
     };
   }
 
-  async messageSend(accountId: number, packId: number, text: string): Promise<number> {
+  async messageSend(packId: number, text: string): Promise<number> {
     const trimmed = text.trim();
     if (!trimmed) throw new BackendError('invalid_input', 'the message is empty');
     if ([...trimmed].length > 350) throw new BackendError('invalid_input', 'too long');
-    const th = this.threads.find((x) => x.accountId === accountId && x.packId === packId);
+    const th = this.threads.find((x) => x.packId === packId);
     if (!th) throw new BackendError('not_found', `no order with pack ${packId}`);
+    const accountId = th.accountId;
     const id = this.nextOutbox++;
     this.sentMessages.push({ accountId, packId, text: trimmed });
     th.messages.push({
@@ -372,6 +381,7 @@ export class MockBackend implements Backend {
       status: 'sending',
       delivery: 'sending',
       error_message: null,
+      sent_by: this.team.me().name,
     });
     this.emit({ kind: 'outbox_changed', outbox_ids: [id] });
     return id;
@@ -390,6 +400,7 @@ export class MockBackend implements Backend {
       status: 'available',
       delivery: null,
       error_message: null,
+      sent_by: null,
     });
     this.emit({ kind: 'messages_changed', account_id: th.accountId, pack_ids: [packId] });
   }
@@ -432,16 +443,75 @@ export class MockBackend implements Backend {
     return `data:image/svg+xml;base64,${btoa(svg)}`;
   }
 
-  async questionsDelete(questionIds: number[]): Promise<void> {
-    for (const id of questionIds) {
+  async questionsDelete(questionIds: number[]): Promise<BulkOutcome[]> {
+    this.team.require('moderate');
+    const outcomes = questionIds.map((id) => {
       const q = this.questions.find((x) => x.id === id);
       if (q) q.status = 'DELETED';
-    }
+      return this.outcome(id, q !== undefined);
+    });
     this.emit({ kind: 'questions_changed', account_id: 1, question_ids: questionIds });
+    return outcomes;
   }
 
-  async buyersBlock(accountId: number, buyerIds: number[]): Promise<void> {
-    for (const buyerId of buyerIds) this.blocked.push({ accountId, buyerId });
+  async buyersBlock(questionIds: number[]): Promise<BulkOutcome[]> {
+    this.team.require('moderate');
+    return questionIds.map((id) => {
+      const q = this.questions.find((x) => x.id === id);
+      const known = q !== undefined;
+      if (q && !this.blocked.some((b) => b.accountId === q.account_id && b.buyerId === q.buyer_id)) {
+        this.blocked.push({ accountId: q.account_id, buyerId: q.buyer_id });
+      }
+      return this.outcome(id, known);
+    });
+  }
+
+  private outcome(target: number, known: boolean): BulkOutcome {
+    return known
+      ? { target, outbox_id: this.nextOutbox++, error: null }
+      : { target, outbox_id: null, error: { code: 'not_found', message: `question ${target}` } };
+  }
+
+  /** The members and who is at the keyboard; the gate of owner-only calls. */
+  team = new MockTeam();
+
+  async teamMe(): Promise<Caller> {
+    return this.team.me();
+  }
+
+  async teamMembers(): Promise<Member[]> {
+    return structuredClone(this.team.members);
+  }
+
+  async teamSwitch(memberId: number, pin: string | null): Promise<Caller> {
+    const me = this.team.switchTo(memberId, pin);
+    this.emit({ kind: 'members_changed' });
+    return me;
+  }
+
+  async teamAdd(draft: MemberDraft): Promise<number> {
+    const id = this.team.add(draft);
+    this.emit({ kind: 'members_changed' });
+    return id;
+  }
+
+  async teamUpdate(memberId: number, draft: MemberDraft): Promise<void> {
+    this.team.update(memberId, draft);
+    this.emit({ kind: 'members_changed' });
+  }
+
+  async teamRemove(memberId: number): Promise<void> {
+    this.team.remove(memberId);
+    this.emit({ kind: 'members_changed' });
+  }
+
+  async teamSetPin(memberId: number, pin: string | null): Promise<void> {
+    this.team.setPin(memberId, pin);
+    this.emit({ kind: 'members_changed' });
+  }
+
+  async teamFigures(): Promise<MemberFigures[]> {
+    return this.team.figures((name) => this.questions.filter((q) => q.answered_by === name).length);
   }
 
   templates: ReplyTemplate[] = [];
@@ -454,6 +524,7 @@ export class MockBackend implements Backend {
   }
 
   async templateSave(id: number | null, draft: ReplyTemplateDraft): Promise<number> {
+    this.team.require('edit_templates');
     if (!draft.title.trim() || !draft.text.trim()) {
       throw new BackendError('invalid_input', 'a quick reply needs a title and a text');
     }
@@ -468,6 +539,7 @@ export class MockBackend implements Backend {
   }
 
   async templateDelete(id: number): Promise<void> {
+    this.team.require('edit_templates');
     this.templates = this.templates.filter((t) => t.id !== id);
   }
 
@@ -549,6 +621,7 @@ export class MockBackend implements Backend {
   }
 
   async appModeSet(mode: Mode): Promise<AppMode> {
+    this.team.require('settings');
     if (mode !== this.mode.mode) {
       const shown = { questions: this.questions, accounts: this.accounts };
       ({ questions: this.questions, accounts: this.accounts } = this.parked);
@@ -570,11 +643,13 @@ export class MockBackend implements Backend {
   }
 
   async applicationSaved(siteId: string): Promise<ApplicationInfo | null> {
+    this.team.require('manage_accounts');
     const app = this.savedApps[siteId];
     return app ? { client_id: app.client_id, redirect_uri: app.redirect_uri } : null;
   }
 
   async connectBegin(request: ConnectRequest): Promise<string> {
+    this.team.require('manage_accounts');
     const saved = this.savedApps[request.site_id];
     const secret = request.client_secret.trim() || (saved?.client_id === request.client_id.trim() ? saved.secret : '');
     if (!request.client_id.trim() || !secret) {
@@ -594,6 +669,7 @@ export class MockBackend implements Backend {
   }
 
   async connectFinish(landed: string): Promise<AccountSummary> {
+    this.team.require('manage_accounts');
     const pending = this.pendingConnect;
     if (!pending) throw new BackendError('invalid_input', 'no connection is in progress; start again');
     let params: URLSearchParams;
@@ -620,6 +696,7 @@ export class MockBackend implements Backend {
   }
 
   async accountDisconnect(accountId: number): Promise<void> {
+    this.team.require('manage_accounts');
     this.accounts = this.accounts.filter((a) => a.id !== accountId);
     delete this.progress[accountId];
     this.emit({ kind: 'accounts_changed' });
@@ -634,14 +711,17 @@ export class MockBackend implements Backend {
   }
 
   async notificationsGet(): Promise<NotificationSettings> {
+    this.team.require('settings');
     return JSON.parse(JSON.stringify(this.settings)) as NotificationSettings;
   }
 
   async notificationsSet(settings: NotificationSettings): Promise<void> {
+    this.team.require('settings');
     this.settings = JSON.parse(JSON.stringify(settings)) as NotificationSettings;
   }
 
   async notificationsPause(minutes: number): Promise<void> {
+    this.team.require('settings');
     this.settings.paused_until = new Date(Date.now() + minutes * 60_000).toISOString();
   }
 
@@ -650,6 +730,7 @@ export class MockBackend implements Backend {
   }
 
   async preferencesSet(preferences: AppPreferences): Promise<void> {
+    this.team.require('settings');
     this.preferences = { ...preferences };
   }
 

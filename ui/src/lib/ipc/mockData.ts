@@ -95,6 +95,7 @@ export function demoQuestions(count: number, unanswered = Math.min(count, 24), n
       answer_text: waiting ? null : answer,
       answer_date: waiting ? null : new Date(asked.getTime() + 40 * 60_000).toISOString(),
       delivery: null,
+      answered_by: null,
       highlight: null,
     });
   }
@@ -155,7 +156,7 @@ export function demoThreads(count: number, waiting = Math.min(count, 4), now = D
     const at = now - 9 * 60_000 * Math.pow(2.2, i);
     const packId = 2_000_000_000 + i;
     const messages: ThreadMessage[] = [
-      { id: `m${i}a`, from_buyer: true, text: ask, date_created: new Date(at).toISOString(), read_at: null, status: 'available', delivery: null, error_message: null },
+      { id: `m${i}a`, from_buyer: true, text: ask, date_created: new Date(at).toISOString(), read_at: null, status: 'available', delivery: null, error_message: null, sent_by: null },
     ];
     if (i >= waiting) {
       messages.push({
@@ -167,6 +168,7 @@ export function demoThreads(count: number, waiting = Math.min(count, 4), now = D
         status: 'available',
         delivery: null,
         error_message: null,
+        sent_by: null,
       });
     }
     out.push({

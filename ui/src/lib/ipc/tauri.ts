@@ -28,6 +28,11 @@ import type { WaitingQuery } from './bindings/WaitingQuery';
 import type { AppMode } from './bindings/AppMode';
 import type { Mode } from './bindings/Mode';
 import type { ApplicationInfo } from './bindings/ApplicationInfo';
+import type { BulkOutcome } from './bindings/BulkOutcome';
+import type { Caller } from './bindings/Caller';
+import type { Member } from './bindings/Member';
+import type { MemberDraft } from './bindings/MemberDraft';
+import type { MemberFigures } from './bindings/MemberFigures';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -69,14 +74,20 @@ export const tauriBackend: Backend = {
   replySuggestions: (questionId: number) => call<Suggestion[]>('reply_suggestions', { questionId }),
   questionContext: (questionId: number) => call<QuestionContext>('question_context', { questionId }),
   listingPhoto: (itemId: string) => call<string | null>('listing_photo', { itemId }),
-  questionsDelete: (questionIds: number[]) => call<void>('questions_delete', { questionIds }),
-  buyersBlock: (accountId: number, buyerIds: number[]) => call<void>('buyers_block', { accountId, buyerIds }),
+  questionsDelete: (questionIds: number[]) => call<BulkOutcome[]>('questions_delete', { questionIds }),
+  buyersBlock: (questionIds: number[]) => call<BulkOutcome[]>('buyers_block', { questionIds }),
   waitingList: (query: WaitingQuery) => call<WaitingPage>('waiting_list', { query }),
   conversationsList: (query: ConversationQuery) => call<ConversationPage>('conversations_list', { query }),
-  conversationGet: (accountId: number, packId: number) =>
-    call<ConversationThread>('conversation_get', { accountId, packId }),
-  messageSend: (accountId: number, packId: number, text: string) =>
-    call<number>('message_send', { accountId, packId, text }),
+  conversationGet: (packId: number) => call<ConversationThread>('conversation_get', { packId }),
+  messageSend: (packId: number, text: string) => call<number>('message_send', { packId, text }),
+  teamMe: () => call<Caller>('team_me'),
+  teamMembers: () => call<Member[]>('team_members'),
+  teamSwitch: (memberId: number, pin: string | null) => call<Caller>('team_switch', { memberId, pin }),
+  teamAdd: (draft: MemberDraft) => call<number>('team_add', { draft }),
+  teamUpdate: (memberId: number, draft: MemberDraft) => call<void>('team_update', { memberId, draft }),
+  teamRemove: (memberId: number) => call<void>('team_remove', { memberId }),
+  teamSetPin: (memberId: number, pin: string | null) => call<void>('team_set_pin', { memberId, pin }),
+  teamFigures: () => call<MemberFigures[]>('team_figures'),
   notificationsGet: () => call<NotificationSettings>('notifications_get'),
   notificationsSet: (settings: NotificationSettings) => call<void>('notifications_set', { settings }),
   notificationsPause: (minutes: number) => call<void>('notifications_pause', { minutes }),

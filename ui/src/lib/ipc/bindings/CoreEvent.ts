@@ -41,7 +41,7 @@ done: number,
 /**
  * Items expected, when known.
  */
-total: number | null, } | { "kind": "accounts_changed" } | { "kind": "connection_failed", 
+total: number | null, } | { "kind": "accounts_changed" } | { "kind": "members_changed" } | { "kind": "connection_failed", 
 /**
  * Why, as the stable code the UI translates.
  */

@@ -79,6 +79,10 @@ answer_date: string | null,
  */
 delivery: Delivery | null, 
 /**
+ * The member who wrote the answer here (none when answered elsewhere).
+ */
+answered_by: string | null, 
+/**
  * Matched words, when the page is a search.
  */
 highlight: Highlight | null, };

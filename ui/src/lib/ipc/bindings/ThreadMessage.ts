@@ -36,4 +36,8 @@ delivery: DeliveryState | null,
 /**
  * Why it was refused (or the last transient error while sending).
  */
-error_message: string | null, };
+error_message: string | null, 
+/**
+ * The member who wrote it here (none for the buyer's, or when written elsewhere).
+ */
+sent_by: string | null, };

@@ -1,0 +1,274 @@
+//! The team in the real window (the built app in demo mode, driven through tauri-driver): the
+//! owner adds an operator, the keyboard is handed to her, the owner's screens are no longer
+//! offered, every owner-only command the app registers is refused through the IPC layer with
+//! `forbidden` and changes nothing in the store, and her answer reaches Mercado Libre marked as
+//! hers.
+
+// A failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use fantoccini::{Client, Locator};
+use mostrador_tests::window::{
+    WAIT, app_path, click, free_port, launch, present, screenshot, text_of, type_into,
+};
+use mostrador_tests::{eventually, require_desktop_session};
+use serde_json::{Value, json};
+
+/// Owner-only commands with arguments of the right shape (so the refusal is the gate's, not a
+/// decoding error).
+fn owner_only() -> Vec<(&'static str, Value)> {
+    vec![
+        ("app_mode_set", json!({ "mode": "real" })),
+        ("application_saved", json!({ "siteId": "MLA" })),
+        (
+            "template_save",
+            json!({ "id": null, "draft": { "title": "x", "text": "y", "item_id": null, "shortcut": null } }),
+        ),
+        ("template_delete", json!({ "id": 1 })),
+        ("questions_delete", json!({ "questionIds": [1] })),
+        ("buyers_block", json!({ "questionIds": [1] })),
+        ("notifications_get", json!({})),
+        (
+            "notifications_set",
+            json!({ "settings": { "enabled": false, "paused_until": null, "group_threshold": 1,
+                                   "quiet_hours": [], "realert_minutes": 0,
+                                   "realert_in_quiet_hours": false, "accounts": {} } }),
+        ),
+        ("notifications_pause", json!({ "minutes": 60 })),
+        (
+            "preferences_set",
+            json!({ "preferences": { "start_at_login": false, "start_minimized": false,
+                                     "language": null, "theme": "dark" } }),
+        ),
+        (
+            "connect_begin",
+            json!({ "request": { "site_id": "MLA", "client_id": "1", "client_secret": "s",
+                                 "redirect_uri": "https://example.com/cb" } }),
+        ),
+        (
+            "connect_finish",
+            json!({ "landed": "https://example.com/cb?code=TG-1&state=x" }),
+        ),
+        ("account_disconnect", json!({ "accountId": 1 })),
+        (
+            "team_add",
+            json!({ "draft": { "name": "Eve", "can_moderate": true } }),
+        ),
+        (
+            "team_update",
+            json!({ "memberId": 1, "draft": { "name": "Eve", "can_moderate": true } }),
+        ),
+        ("team_remove", json!({ "memberId": 1 })),
+        ("team_set_pin", json!({ "memberId": 1, "pin": "1234" })),
+        ("team_figures", json!({})),
+    ]
+}
+
+/// Commands an operator may call: reading and answering.
+const READ_AND_ANSWER: &[&str] = &[
+    "app_mode",
+    "link_open",
+    "inbox_list",
+    "inbox_groups",
+    "reply_send",
+    "sync_now",
+    "question_context",
+    "listing_photo",
+    "conversations_list",
+    "conversation_get",
+    "message_send",
+    "waiting_list",
+    "account_list",
+    "sync_progress",
+    "tray_status",
+    "templates_list",
+    "template_render",
+    "template_used",
+    "text_lint",
+    "reply_suggestions",
+    "preferences_get",
+    "team_me",
+    "team_members",
+    "team_switch",
+];
+
+/// Every row of the tables an owner-only command could change.
+fn snapshot(db: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    let mut out = String::new();
+    for table in [
+        "reply_templates",
+        "members",
+        "settings",
+        "accounts",
+        "outbox",
+    ] {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..n)
+                    .map(|i| {
+                        r.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .unwrap();
+        for row in rows {
+            out.push_str(&format!("{table}: {}\n", row.unwrap().join(",")));
+        }
+    }
+    out
+}
+
+async fn invoke(client: &Client, command: &str, args: &Value) -> Value {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke({command:?}, {args})
+           .then((v) => done({{ ok: v === undefined ? null : v }}), (e) => done({{ err: e }}));"
+    );
+    client.execute_async(&script, vec![]).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_answers_sees_only_the_inbox_and_is_refused_the_rest() {
+    require_desktop_session();
+    mostrador_tests::init_logging();
+    let data_dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let sandbox = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut args: Vec<String> = vec![
+        "--demo".into(),
+        "--data-dir".into(),
+        data_dir.path().display().to_string(),
+        "--sandbox-port".into(),
+        port.to_string(),
+        "--poll-ms".into(),
+        "500".into(),
+    ];
+    for traffic in [
+        "--question-every",
+        "--order-every",
+        "--message-every",
+        "--claim-every",
+        "--delay-every",
+    ] {
+        args.extend([traffic.to_owned(), "0".to_owned()]);
+    }
+    let client = launch(&app_path(), &args).await;
+
+    // The owner adds Ana, then hands her the keyboard.
+    click(&client, "[data-testid=nav-team]").await;
+    type_into(&client, "[data-testid=team-name]", "Ana").await;
+    click(&client, "[data-testid=team-add]").await;
+    eventually(WAIT, "Ana in the team", || async {
+        let n = client
+            .find_all(Locator::Css("[data-testid=team-member]"))
+            .await?
+            .len();
+        Ok((n == 2).then_some(()))
+    })
+    .await
+    .unwrap();
+    screenshot(&client, "team.png").await;
+    click(&client, "[data-testid=member-switch]").await;
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=member-option]"))
+        .await
+        .unwrap();
+    let ana = client
+        .find_all(Locator::Css("[data-testid=member-option]"))
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    screenshot(&client, "member-switcher.png").await;
+    ana.click().await.unwrap();
+    eventually(WAIT, "Ana at the keyboard", || async {
+        Ok((text_of(&client, "[data-testid=member-current]").await == "Ana").then_some(()))
+    })
+    .await
+    .unwrap();
+
+    // Only the inbox is offered.
+    eventually(WAIT, "the owner's screens gone", || async {
+        let mut shown = Vec::new();
+        for b in client
+            .find_all(Locator::Css("nav button[data-testid^=nav-]"))
+            .await?
+        {
+            shown.push(b.attr("data-testid").await?.unwrap_or_default());
+        }
+        Ok((shown == ["nav-inbox"]).then_some(()))
+    })
+    .await
+    .unwrap();
+    assert!(!present(&client, "[data-testid=demo-connect]").await);
+    screenshot(&client, "operator-view.png").await;
+
+    // Every registered command is classified; each owner-only one is refused, changing nothing.
+    let listed = Command::new(app_path())
+        .arg("--list-commands")
+        .output()
+        .unwrap();
+    let registered: BTreeSet<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let refused = owner_only();
+    let classified: BTreeSet<String> = refused
+        .iter()
+        .map(|(c, _)| (*c).to_owned())
+        .chain(READ_AND_ANSWER.iter().map(|c| (*c).to_owned()))
+        .collect();
+    assert_eq!(
+        registered, classified,
+        "every command the app registers is classified here (new commands must be added)"
+    );
+    let db = data_dir.path().join("demo").join("mostrador.db");
+    let before = snapshot(&db);
+    for (command, args) in &refused {
+        let answer = invoke(&client, command, args).await;
+        assert_eq!(
+            answer["err"]["code"], "forbidden",
+            "{command} as an operator: {answer}"
+        );
+    }
+    assert_eq!(snapshot(&db), before, "refused commands changed nothing");
+
+    // Ana answers; the inbox says it was her, and Mercado Libre receives it.
+    click(&client, "[data-testid=question-row]").await;
+    let marker = format!("Ana-{}", std::process::id());
+    let answer = format!("¡Hola! Sí, lo enviamos hoy. {marker}");
+    type_into(&client, "[data-testid=answer-input]", &answer).await;
+    click(&client, "[data-testid=answer-send]").await;
+    let by = text_of(&client, "[data-testid=answered-by]").await;
+    assert!(by.ends_with("Ana"), "{by}");
+    eventually(WAIT, "the answer at the sandbox", || async {
+        let answers: Vec<Value> = http
+            .get(format!("{sandbox}/_sandbox/answers"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(answers
+            .iter()
+            .any(|a| a["text"].as_str() == Some(answer.as_str()))
+            .then_some(()))
+    })
+    .await
+    .unwrap();
+    screenshot(&client, "answered-by.png").await;
+    let _ = client.close().await;
+}
