@@ -28,6 +28,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod inbox;
+mod keyboard;
 pub mod launch;
 pub mod links;
 pub mod marketplace;
@@ -36,6 +37,7 @@ pub mod outbox;
 pub mod photos;
 pub mod preferences;
 pub mod replies;
+mod running;
 pub mod secrets;
 pub mod store;
 pub mod sync;
@@ -45,22 +47,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-
 pub use crate::error::{Error, ErrorCode, Result};
 pub use crate::events::Event;
+pub use crate::running::Running;
 
-use crate::accounts::{Credentials, Sessions};
+use crate::accounts::Sessions;
 use crate::clock::Clock;
 use crate::events::EventBus;
-use crate::marketplace::{Api, Session};
 use crate::notify::Notifier;
 use crate::outbox::Outbox;
 use crate::secrets::SecretStore;
 use crate::store::Store;
 use crate::store::accounts::Account;
-use crate::sync::SyncContext;
 
 /// How to run the core.
 #[derive(Debug, Clone)]
@@ -111,35 +109,12 @@ pub struct Core {
     sessions: Sessions,
     config: CoreConfig,
     trigger: Arc<tokio::sync::Notify>,
-    runner: std::sync::Mutex<Option<Runner>>,
+    runner: std::sync::Mutex<Option<running::Runner>>,
     focused: Arc<std::sync::atomic::AtomicBool>,
     pending: std::sync::Mutex<Option<connecting::PendingConnect>>,
     at_keyboard: std::sync::RwLock<team::Member>,
     word_stats: Arc<replies::WordStats>,
     photos: photos::Photos,
-}
-
-/// Where background tasks are spawned while the core runs.
-#[derive(Clone)]
-struct Runner {
-    tracker: TaskTracker,
-    cancel: CancellationToken,
-    per_account: Arc<std::sync::Mutex<std::collections::HashMap<i64, CancellationToken>>>,
-}
-
-/// The settings key of the member last at the keyboard.
-const AT_KEYBOARD: &str = "at_keyboard";
-
-/// The member last at the keyboard, else the owner. After a restart an operator stays an
-/// operator: becoming the owner again needs the owner's PIN.
-fn load_at_keyboard(conn: &rusqlite::Connection) -> Result<team::Member> {
-    let id: Option<i64> = store::settings::get(conn, AT_KEYBOARD)?;
-    if let Some(id) = id
-        && let Some(stored) = store::members::get(conn, id)?
-    {
-        return Ok(stored.member);
-    }
-    store::members::owner(conn)
 }
 
 fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -157,7 +132,7 @@ impl Core {
         let store = Store::open(&config.db_path)?;
         let events = EventBus::default();
         let outbox = Outbox::new(store.clone(), events.clone(), clock.clone());
-        let at_keyboard = load_at_keyboard(&*store.conn()?)?;
+        let at_keyboard = keyboard::load_at_keyboard(&*store.conn()?)?;
         Ok(Self {
             store,
             secrets,
@@ -189,28 +164,6 @@ impl Core {
         }
     }
 
-    /// Starts the sync tasks of `account` when the core is running (replacing earlier ones).
-    fn spawn_account(&self, account: &Account) -> Result<()> {
-        let Some(runner) = locked(&self.runner).clone() else {
-            return Ok(());
-        };
-        let session = self.session(account)?;
-        let token = runner.cancel.child_token();
-        if let Some(old) = locked(&runner.per_account).insert(account.id, token.clone()) {
-            old.cancel();
-        }
-        let ctx = self.sync_context();
-        runner.tracker.spawn(sync::run_account(
-            ctx.clone(),
-            session.clone(),
-            token.clone(),
-        ));
-        if self.config.bulk_interval.is_some() {
-            runner.tracker.spawn(sync::run_bulk(ctx, session, token));
-        }
-        Ok(())
-    }
-
     /// Subscribes to core events.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Event> {
         self.events.subscribe()
@@ -219,79 +172,6 @@ impl Core {
     /// Connected accounts.
     pub(crate) async fn accounts(&self) -> Result<Vec<Account>> {
         self.store.run(|c| store::accounts::list(c)).await
-    }
-
-    fn sync_context(&self) -> SyncContext {
-        SyncContext {
-            store: self.store.clone(),
-            events: self.events.clone(),
-            notifier: self.notifier.clone(),
-            clock: self.clock.clone(),
-            poll_interval: self.config.poll_interval,
-            idle_poll_interval: self
-                .config
-                .idle_poll_interval
-                .max(self.config.poll_interval),
-            focused: self.focused.clone(),
-            trigger: self.trigger.clone(),
-            locale: self.config.locale.clone(),
-            bulk_interval: self.config.bulk_interval.unwrap_or(Duration::from_secs(60)),
-            cadence: sync::pass::Cadence::default(),
-        }
-    }
-
-    /// The session of a connected account (created on first use, with its own budget).
-    fn session(&self, account: &Account) -> Result<Session> {
-        if let Ok(s) = self.sessions.get(account.id) {
-            return Ok(s);
-        }
-        let credentials = Arc::new(Credentials::new(
-            account.id,
-            self.secrets.clone(),
-            self.clock.clone(),
-        ));
-        let budget = marketplace::budget::Budget::per_second(self.config.requests_per_second);
-        let session = Session::new(
-            Api::new(&account.api_base)?,
-            account.id,
-            credentials,
-            budget,
-        );
-        self.sessions.insert(session.clone());
-        Ok(session)
-    }
-
-    /// Starts the outbox worker and the sync tasks of each connected account; accounts
-    /// connected later start syncing as they connect.
-    pub async fn start(&self, cancel: CancellationToken) -> Result<Running> {
-        let runner = Runner {
-            tracker: TaskTracker::new(),
-            cancel: cancel.clone(),
-            per_account: Arc::default(),
-        };
-        *locked(&self.runner) = Some(runner.clone());
-        for account in self.accounts().await? {
-            if account.status != "connected" {
-                tracing::info!(
-                    account_id = account.id,
-                    "account needs reconnecting; not syncing"
-                );
-                continue;
-            }
-            self.spawn_account(&account)?;
-        }
-        let outbox = self.outbox.clone();
-        let transport = Arc::new(self.sessions.clone());
-        let worker_cancel = cancel.clone();
-        runner.tracker.spawn(async move {
-            if let Err(e) = outbox.run(transport, worker_cancel).await {
-                tracing::error!(error = %e, "outbox worker stopped");
-            }
-        });
-        Ok(Running {
-            tracker: runner.tracker,
-            cancel,
-        })
     }
 
     /// The language the user sees (notifications, tray): the one chosen in settings, else the
@@ -321,29 +201,6 @@ impl Core {
         Ok(badge::status(page.unanswered, oldest, self.language()))
     }
 
-    /// Who is at the keyboard: the caller the shell passes to [`Core::acting`].
-    pub fn at_keyboard(&self) -> team::Caller {
-        let member = self.at_keyboard.read().unwrap_or_else(|e| e.into_inner());
-        team::Caller::from(&*member)
-    }
-
-    /// Hands the keyboard to `member` (its PIN already checked) and remembers it.
-    pub(crate) async fn set_at_keyboard(&self, member: &team::Member) -> Result<()> {
-        let id = member.id;
-        self.store
-            .run(move |c| store::settings::put(c, AT_KEYBOARD, &Some(id)))
-            .await?;
-        *self.at_keyboard.write().unwrap_or_else(|e| e.into_inner()) = member.clone();
-        Ok(())
-    }
-
-    /// Rereads the member at the keyboard (after the owner changed them).
-    pub(crate) async fn refresh_at_keyboard(&self) -> Result<()> {
-        let member = self.store.run(|c| load_at_keyboard(c)).await?;
-        *self.at_keyboard.write().unwrap_or_else(|e| e.into_inner()) = member;
-        Ok(())
-    }
-
     /// The account of a pack (or an order without one), from the store.
     pub(crate) async fn account_of_pack(&self, pack_id: i64) -> Result<i64> {
         self.store
@@ -356,26 +213,5 @@ impl Core {
     pub fn sync_now(&self) {
         self.trigger.notify_waiters();
         self.outbox.wake();
-    }
-}
-
-/// The background tasks started by [`Core::start`].
-pub struct Running {
-    tracker: TaskTracker,
-    cancel: CancellationToken,
-}
-
-impl Running {
-    /// Cancels every task and waits for them, at most `grace`. Every task stops at its next
-    /// await point; a write in flight is either committed or left for the next start to redo.
-    pub async fn shutdown(self, grace: Duration) {
-        self.cancel.cancel();
-        self.tracker.close();
-        if tokio::time::timeout(grace, self.tracker.wait())
-            .await
-            .is_err()
-        {
-            tracing::warn!("background tasks did not stop in time; leaving them behind");
-        }
     }
 }

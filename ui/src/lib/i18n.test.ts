@@ -21,3 +21,11 @@ describe('translations', () => {
     expect(detectLang('fr-FR')).toBe('es');
   });
 });
+
+describe('error sentences', () => {
+  it('every language has one per error code', async () => {
+    const { errorDictionaries } = await import('./errors');
+    const codes = Object.keys(errorDictionaries.es).sort();
+    for (const l of ['pt', 'en'] as const) expect(Object.keys(errorDictionaries[l]).sort()).toEqual(codes);
+  });
+});

@@ -7,6 +7,7 @@ import type { ConnectRequest } from '../../lib/ipc/bindings/ConnectRequest';
 import type { ResourceProgress } from '../../lib/ipc/bindings/ResourceProgress';
 import { BackendError } from '../../lib/ipc/backend';
 import { connectError } from '../welcome/strings';
+import { errorText } from '../../lib/errors';
 
 /** The seller's sentence for a failed call: translated by the core's stable code. */
 function sentence(e: unknown): string {
@@ -39,7 +40,7 @@ export class AccountsState {
       this.progress = progress;
       this.error = null;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.loaded = true;
     }
@@ -100,7 +101,7 @@ export class AccountsState {
       await this.backend.accountDisconnect(accountId);
       await this.load();
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     }
   }
 }

@@ -6,6 +6,7 @@ import type { ConversationThread } from '../../lib/ipc/bindings/ConversationThre
 import type { StatusFilter } from '../../lib/ipc/bindings/StatusFilter';
 import type { Page } from '../../lib/paged.svelte';
 import { OpenList } from './openList.svelte';
+import { errorText } from '../../lib/errors';
 
 /** A conversation's identity: packs are per account. */
 export function conversationKey(c: { account_id: number; pack_id: number }): string {
@@ -92,7 +93,7 @@ export class ConversationsState extends OpenList<Conversation> {
         this.selected = thread.conversation;
       }
     } catch (e) {
-      if (this.selectedKey === key) this.error = e instanceof Error ? e.message : String(e);
+      if (this.selectedKey === key) this.error = errorText(e);
     }
   }
 
@@ -135,7 +136,7 @@ export class ConversationsState extends OpenList<Conversation> {
         this.sendError = null;
         this.selectedIndex = -1;
       } catch (e) {
-        this.error = e instanceof Error ? e.message : String(e);
+        this.error = errorText(e);
       }
     } else {
       this.clearSelection();

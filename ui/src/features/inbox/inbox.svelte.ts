@@ -2,7 +2,6 @@
 // grouping by listing or buyer, and the selection. Core events only trigger a refetch; rows are
 // never patched by hand.
 import type { Backend } from '../../lib/ipc/backend';
-import { BackendError } from '../../lib/ipc/backend';
 import type { GroupBy } from '../../lib/ipc/bindings/GroupBy';
 import type { InboxGroup } from '../../lib/ipc/bindings/InboxGroup';
 import type { InboxQuery } from '../../lib/ipc/bindings/InboxQuery';
@@ -11,6 +10,7 @@ import type { StatusFilter } from '../../lib/ipc/bindings/StatusFilter';
 import { PagedRows } from '../../lib/paged.svelte';
 import { ConversationsState } from './conversations.svelte';
 import { WaitingState } from './waiting.svelte';
+import { errorText } from '../../lib/errors';
 
 const PAGE_SIZE = 100;
 
@@ -160,7 +160,7 @@ export class InboxState {
       }
       this.error = null;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.loading = false;
     }
@@ -347,7 +347,7 @@ export class InboxState {
     try {
       await this.backend.questionsDelete(ids);
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     }
     await this.load();
   }
@@ -359,7 +359,7 @@ export class InboxState {
     try {
       await this.backend.buyersBlock(ids);
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     }
   }
 
@@ -376,7 +376,7 @@ export class InboxState {
       await this.load();
       return true;
     } catch (e) {
-      this.sendError = e instanceof BackendError ? e.message : String(e);
+      this.sendError = errorText(e);
       return false;
     }
   }

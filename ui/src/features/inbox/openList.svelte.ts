@@ -2,8 +2,8 @@
 // events, a selection that survives refetches, j/k, and queuing a write from the open row. The
 // inbox's conversations and waiting lists build on it.
 import type { Backend } from '../../lib/ipc/backend';
-import { BackendError } from '../../lib/ipc/backend';
 import { PagedRows, type Page } from '../../lib/paged.svelte';
+import { errorText } from '../../lib/errors';
 
 export abstract class OpenList<T> {
   error = $state<string | null>(null);
@@ -62,7 +62,7 @@ export abstract class OpenList<T> {
       await this.refreshed();
       this.error = null;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorText(e);
     }
   }
 
@@ -122,7 +122,7 @@ export abstract class OpenList<T> {
       await this.load();
       return true;
     } catch (e) {
-      this.sendError = e instanceof BackendError ? e.message : String(e);
+      this.sendError = errorText(e);
       return false;
     }
   }

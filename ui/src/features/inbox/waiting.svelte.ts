@@ -5,6 +5,7 @@ import type { WaitingItem } from '../../lib/ipc/bindings/WaitingItem';
 import type { Page } from '../../lib/paged.svelte';
 import { conversationKey } from './conversations.svelte';
 import { OpenList } from './openList.svelte';
+import { errorText } from '../../lib/errors';
 
 /** A row's identity across refetches. */
 export function itemKey(item: WaitingItem): string {
@@ -54,7 +55,7 @@ export class WaitingState extends OpenList<WaitingItem> {
       const thread = await this.backend.conversationGet(c.pack_id);
       if (this.selectedKey === key) this.thread = thread;
     } catch (e) {
-      if (this.selectedKey === key) this.error = e instanceof Error ? e.message : String(e);
+      if (this.selectedKey === key) this.error = errorText(e);
     }
   }
 

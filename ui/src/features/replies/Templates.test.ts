@@ -1,5 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import { errorText } from '../../lib/errors';
+import { BackendError } from '../../lib/ipc/backend';
 import { MockBackend, sampleQuestion } from '../../lib/ipc/mock';
 import Templates from './Templates.svelte';
 
@@ -33,6 +35,7 @@ describe('Templates', () => {
     render(Templates, { backend });
     await fireEvent.input(await screen.findByTestId('template-text'), { target: { value: 'algo' } });
     await fireEvent.click(screen.getByTestId('template-save'));
-    expect((await screen.findByRole('alert')).textContent).toContain('title');
+    // The core's refusal, in the user's language (never its English text).
+    expect((await screen.findByRole('alert')).textContent).toBe(errorText(new BackendError('invalid_input', '')));
   });
 });
