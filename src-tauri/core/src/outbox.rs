@@ -114,54 +114,61 @@ impl Outbox {
         let id = self
             .store
             .run(move |conn| {
-                let tx = conn.transaction()?;
-                let question = questions::get(&tx, question_id)?
-                    .ok_or_else(|| Error::NotFound(format!("question {question_id}")))?;
-                if question.status != UNANSWERED {
-                    return Err(Error::InvalidInput(format!(
-                        "question {question_id} is {} and cannot be answered",
-                        question.status
-                    )));
-                }
-                let target = question_id.to_string();
-                let id = match table::open_for_target(&tx, KIND_ANSWER, &target)? {
-                    Some(row) if row.state == table::FAILED => {
-                        // Retrying a refused answer reuses its row: the attempt count makes the
-                        // worker check the remote state first.
-                        tx.execute(
-                            "UPDATE outbox SET payload = ?2, state = ?3, next_attempt_at = ?4,
-                                 error_code = NULL, error_message = NULL, updated_at = ?4
-                             WHERE id = ?1",
-                            rusqlite::params![
-                                row.id,
-                                payload,
-                                table::PENDING,
-                                crate::store::ts(now)
-                            ],
-                        )?;
-                        row.id
-                    }
-                    Some(_) => {
+                crate::store::durably(conn, |conn| {
+                    let tx = conn.transaction()?;
+                    let question = questions::get(&tx, question_id)?
+                        .ok_or_else(|| Error::NotFound(format!("question {question_id}")))?;
+                    if question.status != UNANSWERED {
                         return Err(Error::InvalidInput(format!(
-                            "an answer to question {question_id} is already being sent"
+                            "question {question_id} is {} and cannot be answered",
+                            question.status
                         )));
                     }
-                    None => table::insert(
+                    let target = question_id.to_string();
+                    let id = match table::open_for_target(
                         &tx,
                         question.account_id,
                         KIND_ANSWER,
                         &target,
-                        &payload,
-                        now,
-                    )?,
-                };
-                table::attribute(&tx, id, by)?;
-                tx.execute(
-                    "UPDATE questions SET answered_by = ?2 WHERE id = ?1",
-                    rusqlite::params![question_id, by],
-                )?;
-                tx.commit()?;
-                Ok(id)
+                    )? {
+                        Some(row) if row.state == table::FAILED => {
+                            // Retrying a refused answer reuses its row: the attempt count makes the
+                            // worker check the remote state first.
+                            tx.execute(
+                                "UPDATE outbox SET payload = ?2, state = ?3, next_attempt_at = ?4,
+                                 error_code = NULL, error_message = NULL, updated_at = ?4
+                             WHERE id = ?1",
+                                rusqlite::params![
+                                    row.id,
+                                    payload,
+                                    table::PENDING,
+                                    crate::store::ts(now)
+                                ],
+                            )?;
+                            row.id
+                        }
+                        Some(_) => {
+                            return Err(Error::InvalidInput(format!(
+                                "an answer to question {question_id} is already being sent"
+                            )));
+                        }
+                        None => table::insert(
+                            &tx,
+                            question.account_id,
+                            KIND_ANSWER,
+                            &target,
+                            &payload,
+                            now,
+                        )?,
+                    };
+                    table::attribute(&tx, id, by)?;
+                    tx.execute(
+                        "UPDATE questions SET answered_by = ?2 WHERE id = ?1",
+                        rusqlite::params![question_id, by],
+                    )?;
+                    tx.commit()?;
+                    Ok(id)
+                })
             })
             .await?;
         self.events.publish(Event::OutboxChanged {
@@ -194,16 +201,18 @@ impl Outbox {
         let outcomes = self
             .store
             .run(move |conn| {
-                let tx = conn.transaction()?;
-                let mut outcomes = Vec::with_capacity(writes.len());
-                for (account_id, write) in &writes {
-                    outcomes.push(match write.validate() {
-                        Ok(()) => Ok(queue_in(&tx, *account_id, write, by, now)?),
-                        Err(e) => Err(e),
-                    });
-                }
-                tx.commit()?;
-                Ok(outcomes)
+                crate::store::durably(conn, |conn| {
+                    let tx = conn.transaction()?;
+                    let mut outcomes = Vec::with_capacity(writes.len());
+                    for (account_id, write) in &writes {
+                        outcomes.push(match write.validate() {
+                            Ok(()) => Ok(queue_in(&tx, *account_id, write, by, now)?),
+                            Err(e) => Err(e),
+                        });
+                    }
+                    tx.commit()?;
+                    Ok(outcomes)
+                })
             })
             .await?;
         let ids: Vec<i64> = outcomes
@@ -220,11 +229,34 @@ impl Outbox {
     }
 
     /// Runs the worker until `cancel` fires. Rows interrupted by an earlier crash are requeued.
+    /// It never stops on an error of its own (the database busy beyond its timeout, no pooled
+    /// connection, a full disk): it logs it, backs off and goes on.
     pub async fn run<T: Transport>(
         self,
         transport: Arc<T>,
         cancel: CancellationToken,
     ) -> Result<()> {
+        let mut failures: u32 = 0;
+        loop {
+            match self.serve(transport.as_ref(), &cancel).await {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    let wait =
+                        std::time::Duration::from_millis((250u64 << failures.min(7)).min(30_000));
+                    tracing::error!(error = %e, ?wait, "outbox worker error; backing off");
+                    tokio::select! {
+                        _ = cancel.cancelled() => return Ok(()),
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// The worker's loop: claims due rows and sends them until `cancel` (`Ok`) or an error of
+    /// the store (`Err`, after which [`Outbox::run`] starts it again).
+    async fn serve<T: Transport>(&self, transport: &T, cancel: &CancellationToken) -> Result<()> {
         let requeued = self.store.run(|c| table::requeue_interrupted(c)).await?;
         if requeued > 0 {
             tracing::info!(
@@ -235,13 +267,16 @@ impl Outbox {
         loop {
             while let Some(row) = {
                 let now = self.clock.now();
-                self.store.run(move |c| table::claim_due(c, now)).await?
+                // Durable: a claim lost to a power cut would resend without checking first.
+                self.store
+                    .run(move |c| crate::store::durably(c, |c| table::claim_due(c, now)))
+                    .await?
             } {
                 if cancel.is_cancelled() {
                     // Leave it in flight; the next start requeues it and reconciles first.
                     return Ok(());
                 }
-                self.process(transport.as_ref(), row).await?;
+                self.process(transport, row).await?;
             }
             let next = self.store.run(|c| table::next_due(c)).await?;
             let wait = next
@@ -476,6 +511,15 @@ fn classify(err: Error) -> Outcome {
         e if e.is_transient() => Outcome::Retry(e.to_string()),
         // The grant is gone: keep the answer queued until the account is reconnected.
         e @ Error::ReconnectRequired { .. } => Outcome::Retry(e.to_string()),
+        // Our own side failed (keyring, database, a pooled connection), or Mercado Libre's 2xx
+        // answer was not what we expected: nothing says the write was refused. Retry, which
+        // checks first whether it landed.
+        e @ (Error::Keyring(_)
+        | Error::NoSecretService(_)
+        | Error::Db(_)
+        | Error::Pool(_)
+        | Error::Internal(_)
+        | Error::Malformed { .. }) => Outcome::Retry(e.to_string()),
         Error::Api { code, message, .. } => Outcome::Failed { code, message },
         other => Outcome::Failed {
             code: format!("{:?}", other.code()).to_lowercase(),
@@ -505,7 +549,7 @@ fn queue_in(
     let payload = serde_json::to_string(write).map_err(|e| Error::Internal(e.to_string()))?;
     let target = write.target();
     let replaceable = !matches!(write, Write::Message { .. });
-    let id = match table::open_for_target(tx, write.kind(), &target)? {
+    let id = match table::open_for_target(tx, account_id, write.kind(), &target)? {
         Some(row) if replaceable && row.state != table::IN_FLIGHT => {
             tx.execute(
                 "UPDATE outbox SET payload = ?2, state = ?3, next_attempt_at = ?4,

@@ -109,9 +109,18 @@ impl Core {
         let outbox = self.outbox.clone();
         let transport = Arc::new(self.sessions.clone());
         let worker_cancel = cancel.clone();
+        // Supervised: should the worker ever end before the core stops (a panic in a
+        // dependency), it is started again.
         runner.tracker.spawn(async move {
-            if let Err(e) = outbox.run(transport, worker_cancel).await {
-                tracing::error!(error = %e, "outbox worker stopped");
+            loop {
+                let worker =
+                    tokio::spawn(outbox.clone().run(transport.clone(), worker_cancel.clone()));
+                let ended = worker.await;
+                if worker_cancel.is_cancelled() {
+                    return;
+                }
+                tracing::error!(?ended, "outbox worker ended; starting it again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
         Ok(Running {

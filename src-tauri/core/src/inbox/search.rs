@@ -7,6 +7,17 @@ pub const MARK_START: char = '\u{E000}';
 /// Ends a matched span.
 pub const MARK_END: char = '\u{E001}';
 
+/// `text` with the marker characters taken out, so text from Mercado Libre (a buyer's question,
+/// a listing title) cannot forge a highlight or a segment boundary. Applied as synced text is
+/// stored, before it is indexed.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([MARK_START, MARK_END]) {
+        std::borrow::Cow::Owned(text.replace([MARK_START, MARK_END], ""))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// A search counts its matches up to this many.
 pub const COUNT_CAP: i64 = 1000;
 
@@ -156,7 +167,14 @@ mod tests {
 mod store_tests {
     use chrono::{TimeZone, Utc};
 
-    use super::{MARK_END, MARK_START};
+    use super::{MARK_END, MARK_START, inert};
+
+    #[test]
+    fn synced_text_cannot_carry_the_markers() {
+        let forged = format!("hola {MARK_START}gratis{MARK_END} ya");
+        assert_eq!(inert(&forged), "hola gratis ya");
+        assert!(matches!(inert("sin marcas"), std::borrow::Cow::Borrowed(_)));
+    }
     use crate::inbox::{InboxQuery, StatusFilter, list};
     use crate::store::listings::{self, Listing};
     use crate::store::questions::tests::{sample, seed_account};

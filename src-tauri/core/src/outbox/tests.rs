@@ -337,3 +337,67 @@ async fn stock_is_applied_locally_and_the_latest_value_replaces_a_waiting_one() 
     assert_eq!(*f.ml.sent_writes.lock().unwrap(), vec![stock(2)]);
     assert!(f.outbox.queue_write(7, stock(-1), None).await.is_err());
 }
+
+/// The database busy beyond its timeout (another process holding the write lock for 6 s) does
+/// not end the worker: it backs off and delivers once the lock is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_outlives_a_locked_database_and_delivers_afterwards() {
+    let f = fixture();
+    let id = f
+        .outbox
+        .queue_answer(1, "Sí, hay stock.", None)
+        .await
+        .unwrap();
+    let db = f.ml.db_path.clone();
+    let locker = std::thread::spawn(move || {
+        let mut conn = rusqlite::Connection::open(db).unwrap();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(6));
+        tx.commit().unwrap();
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let ml = Arc::new(f.ml);
+    let cancel = CancellationToken::new();
+    let worker = tokio::spawn(f.outbox.clone().run(ml.clone(), cancel.clone()));
+    locker.join().unwrap();
+    let store = f.store.clone();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let row = table::get(&store.conn().unwrap(), id).unwrap().unwrap();
+        if row.state == table::DONE {
+            break;
+        }
+        assert!(!worker.is_finished(), "the worker ended: {row:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not delivered: {row:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(ml.posts.lock().unwrap().len(), 1, "sent once");
+    cancel.cancel();
+    worker.await.unwrap().unwrap();
+}
+
+#[test]
+fn only_mercado_libres_refusals_are_permanent() {
+    for retryable in [
+        Error::Keyring("locked".into()),
+        Error::Internal("pool".into()),
+        Error::Malformed {
+            resource: "answer".into(),
+            detail: "empty body".into(),
+        },
+        Error::Offline("reset".into()),
+    ] {
+        assert!(matches!(classify(retryable), Outcome::Retry(_)));
+    }
+    let refused = Error::Api {
+        status: 400,
+        code: "invalid_question".into(),
+        message: "deleted".into(),
+    };
+    assert!(matches!(classify(refused), Outcome::Failed { .. }));
+}

@@ -10,7 +10,7 @@ pub fn upsert(conn: &Connection, id: i64, nickname: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO buyers (id, nickname) VALUES (?1, ?2)
          ON CONFLICT(id) DO UPDATE SET nickname = excluded.nickname",
-        params![id, nickname],
+        params![id, crate::inbox::search::inert(nickname)],
     )?;
     Ok(())
 }

@@ -72,7 +72,7 @@ pub fn upsert(conn: &Connection, l: &Listing, now: DateTime<Utc>) -> Result<()> 
     .execute(params![
         l.id,
         l.account_id,
-        l.title,
+        crate::inbox::search::inert(&l.title),
         l.price,
         l.currency_id,
         l.available_quantity,

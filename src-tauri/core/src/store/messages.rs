@@ -36,6 +36,7 @@ pub struct Message {
 /// Mercado Libre replaces the local copy the outbox made when it was queued (same conversation,
 /// same text), so the conversation does not show it twice.
 pub fn upsert(conn: &Connection, m: &Message) -> Result<bool> {
+    let text = crate::inbox::search::inert(&m.text);
     let changed = conn
         .prepare_cached(
             "INSERT INTO messages (id, account_id, pack_id, from_id, to_id, text, status,
@@ -49,7 +50,7 @@ pub fn upsert(conn: &Connection, m: &Message) -> Result<bool> {
             m.pack_id,
             m.from_id,
             m.to_id,
-            m.text,
+            text,
             m.status,
             ts(m.date_created),
             m.read_at.map(ts)

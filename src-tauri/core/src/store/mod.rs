@@ -94,6 +94,19 @@ fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     )
 }
 
+/// Runs `f` with this connection's commits synced to disk before they return
+/// (`synchronous = FULL`): for the outbox, whose queued and claimed rows must survive a power cut
+/// (WAL's `NORMAL` only survives a crash of the app). Sync writes keep `NORMAL`.
+pub fn durably<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> crate::error::Result<T>,
+) -> crate::error::Result<T> {
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let out = f(conn);
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    out
+}
+
 /// Formats a timestamp the way the store keeps it.
 pub fn ts(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)

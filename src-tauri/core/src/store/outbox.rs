@@ -95,17 +95,20 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<OutboxRow>> {
         .optional()?)
 }
 
-/// The open (pending, in flight or failed) write of `kind` on `target_id`, if any.
+/// The open (pending, in flight or failed) write of `kind` on `target_id` for `account_id`, if
+/// any (the same buyer id on two accounts is two targets).
 pub fn open_for_target(
     conn: &Connection,
+    account_id: i64,
     kind: &str,
     target_id: &str,
 ) -> Result<Option<OutboxRow>> {
     Ok(conn
         .query_row(
             "SELECT * FROM outbox WHERE kind = ?1 AND target_id = ?2 AND state != ?3
+               AND account_id = ?4
              ORDER BY id DESC LIMIT 1",
-            params![kind, target_id, DONE],
+            params![kind, target_id, DONE, account_id],
             from_row,
         )
         .optional()?)
@@ -201,6 +204,26 @@ mod tests {
     use super::*;
     use crate::store::questions::tests::seed_account;
     use crate::store::testing::temp_store;
+
+    #[test]
+    fn an_open_row_belongs_to_its_account() {
+        let (_dir, store) = temp_store();
+        let conn = store.conn().unwrap();
+        seed_account(&conn);
+        let id = insert(&conn, 7, "block_buyer", "99", "{}", Utc::now()).unwrap();
+        assert_eq!(
+            open_for_target(&conn, 7, "block_buyer", "99")
+                .unwrap()
+                .map(|r| r.id),
+            Some(id)
+        );
+        assert!(
+            open_for_target(&conn, 8, "block_buyer", "99")
+                .unwrap()
+                .is_none(),
+            "another account blocking the same buyer is its own write"
+        );
+    }
 
     #[test]
     fn claim_counts_attempts_and_requeue_keeps_them() {

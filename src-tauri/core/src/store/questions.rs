@@ -63,6 +63,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Question> {
 /// Inserts the question or updates its remote fields. Returns `true` when it was new.
 /// Idempotent: the same input twice leaves the same row.
 pub fn upsert(conn: &Connection, q: &Question, now: DateTime<Utc>) -> Result<bool> {
+    use crate::inbox::search::inert;
+    let (text, answer) = (inert(&q.text), q.answer_text.as_deref().map(inert));
     let inserted = conn.execute(
         "INSERT OR IGNORE INTO questions (id, account_id, item_id, buyer_id, text, status,
              date_created, answer_text, answer_date, updated_at)
@@ -72,10 +74,10 @@ pub fn upsert(conn: &Connection, q: &Question, now: DateTime<Utc>) -> Result<boo
             q.account_id,
             q.item_id,
             q.buyer_id,
-            q.text,
+            text,
             q.status,
             ts(q.date_created),
-            q.answer_text,
+            answer,
             q.answer_date.map(ts),
             ts(now)
         ],
@@ -86,14 +88,7 @@ pub fn upsert(conn: &Connection, q: &Question, now: DateTime<Utc>) -> Result<boo
                  updated_at = ?6
              WHERE id = ?1 AND (text IS NOT ?2 OR status IS NOT ?3 OR answer_text IS NOT ?4
                  OR answer_date IS NOT ?5)",
-            params![
-                q.id,
-                q.text,
-                q.status,
-                q.answer_text,
-                q.answer_date.map(ts),
-                ts(now)
-            ],
+            params![q.id, text, q.status, answer, q.answer_date.map(ts), ts(now)],
         )?;
     }
     Ok(inserted)
@@ -211,6 +206,17 @@ pub(crate) mod tests {
             answer_text: None,
             answer_date: None,
         }
+    }
+
+    #[test]
+    fn synced_text_is_stored_without_highlight_markers() {
+        let (_dir, store) = crate::store::testing::temp_store();
+        let conn = store.conn().unwrap();
+        seed_account(&conn);
+        let mut q = sample(5);
+        q.text = "\u{E000}gratis\u{E001} ¿hay stock?".into();
+        upsert(&conn, &q, Utc::now()).unwrap();
+        assert_eq!(get(&conn, 5).unwrap().unwrap().text, "gratis ¿hay stock?");
     }
 
     #[test]
