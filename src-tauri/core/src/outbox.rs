@@ -366,10 +366,26 @@ impl Outbox {
             Outcome::Done => self.store.run(done).await?,
             Outcome::Retry(reason) => {
                 let at = now + backoff(row.attempts, id);
-                tracing::warn!(outbox_id = id, %reason, retry_at = %at, "{what} not delivered; will retry");
-                self.store
-                    .run(move |c| table::reschedule(c, id, at, &reason, now))
+                let replaceable = matches!(
+                    row.kind.as_str(),
+                    "stock" | "delete_question" | "block_buyer"
+                );
+                let superseded = self
+                    .store
+                    .run(move |c| {
+                        // A newer write to the same target wins: this one is not sent again.
+                        if replaceable && table::supersede_if_newer(c, id, now)? {
+                            return Ok(true);
+                        }
+                        table::reschedule(c, id, at, &reason, now)?;
+                        Ok(false)
+                    })
                     .await?;
+                if superseded {
+                    tracing::info!(outbox_id = id, "{what} superseded by a newer one");
+                } else {
+                    tracing::warn!(outbox_id = id, retry_at = %at, "{what} not delivered; will retry");
+                }
             }
             Outcome::Failed { code, message } => {
                 tracing::warn!(outbox_id = id, %code, %message, "{what} refused");

@@ -20,6 +20,8 @@ struct FakeMl {
     /// Other writes as sent, and those in effect remotely.
     sent_writes: Mutex<Vec<Write>>,
     in_effect: Mutex<Vec<Write>>,
+    /// Answer this many of the next writes with 503 (nothing applied).
+    unavailable: Mutex<u32>,
     /// What the outbox row looked like, read from ANOTHER connection during the POST.
     seen_during_post: Mutex<Option<(String, String)>>,
 }
@@ -57,6 +59,17 @@ impl Transport for FakeMl {
 
     async fn send(&self, _account: i64, write: &Write) -> Result<()> {
         self.sent_writes.lock().unwrap().push(write.clone());
+        {
+            let mut unavailable = self.unavailable.lock().unwrap();
+            if *unavailable > 0 {
+                *unavailable -= 1;
+                return Err(Error::Api {
+                    status: 503,
+                    code: "service_unavailable".into(),
+                    message: "try later".into(),
+                });
+            }
+        }
         self.in_effect.lock().unwrap().push(write.clone());
         if *self.lose_response.lock().unwrap() {
             return Err(Error::Offline("connection reset".into()));
@@ -400,4 +413,48 @@ fn only_mercado_libres_refusals_are_permanent() {
         message: "deleted".into(),
     };
     assert!(matches!(classify(refused), Outcome::Failed { .. }));
+}
+
+/// Stock A is in flight and answered 503 while stock B is queued for the same listing: A is not
+/// sent again after B, so Mercado Libre ends at B.
+#[tokio::test]
+async fn a_newer_stock_wins_over_an_older_one_being_retried() {
+    let f = fixture();
+    f.store
+        .conn()
+        .unwrap()
+        .execute(
+            "INSERT INTO listings (id, account_id, title, available_quantity, updated_at)
+             VALUES ('MLA1', 7, 'Mate', 5, '2026-11-22T10:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    let stock = |quantity| Write::Stock {
+        item_id: "MLA1".into(),
+        variation_id: None,
+        quantity,
+    };
+    let a = f.outbox.queue_write(7, stock(3), None).await.unwrap();
+    let now = f.clock.now();
+    let claimed = f
+        .store
+        .run(move |c| table::claim_due(c, now))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, a);
+    let b = f.outbox.queue_write(7, stock(2), None).await.unwrap();
+    assert_ne!(a, b, "A is on the wire: B is its own row");
+    *f.ml.unavailable.lock().unwrap() = 1;
+    f.outbox.process(&f.ml, claimed).await.unwrap();
+    f.clock.advance(chrono::Duration::minutes(10));
+    f.drain().await;
+    assert_eq!(f.row(a).state, table::DONE, "A is retired, not retried");
+    assert_eq!(f.row(b).state, table::DONE);
+    assert_eq!(f.ml.in_effect.lock().unwrap().last(), Some(&stock(2)));
+    assert_eq!(
+        *f.ml.sent_writes.lock().unwrap(),
+        vec![stock(3), stock(2)],
+        "A once (refused), then B"
+    );
 }

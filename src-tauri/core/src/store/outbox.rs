@@ -120,7 +120,14 @@ pub fn claim_due(conn: &mut Connection, now: DateTime<Utc>) -> Result<Option<Out
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let row = tx
         .query_row(
+            // Writes to one target go in the order they were queued: a row waits while an older
+            // one for the same target is still open.
             "SELECT * FROM outbox WHERE state = ?1 AND next_attempt_at <= ?2
+               AND NOT EXISTS (
+                   SELECT 1 FROM outbox older
+                   WHERE older.kind = outbox.kind AND older.target_id = outbox.target_id
+                     AND older.account_id = outbox.account_id AND older.id < outbox.id
+                     AND older.state IN ('pending', 'in_flight'))
              ORDER BY next_attempt_at, id LIMIT 1",
             params![PENDING, ts(now)],
             from_row,
@@ -137,6 +144,22 @@ pub fn claim_due(conn: &mut Connection, now: DateTime<Utc>) -> Result<Option<Out
     row.state = IN_FLIGHT.into();
     row.attempts += 1;
     Ok(Some(row))
+}
+
+/// Retires row `id` when a newer open row writes the same target (the latest value wins): marks
+/// it done as superseded and returns whether it did.
+pub fn supersede_if_newer(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE outbox SET state = ?2, error_code = NULL,
+             error_message = 'superseded by a newer write', updated_at = ?3
+         WHERE id = ?1 AND EXISTS (
+             SELECT 1 FROM outbox newer
+             WHERE newer.kind = outbox.kind AND newer.target_id = outbox.target_id
+               AND newer.account_id = outbox.account_id AND newer.id > outbox.id
+               AND newer.state IN ('pending', 'in_flight'))",
+        params![id, DONE, ts(now)],
+    )?;
+    Ok(n == 1)
 }
 
 /// Earliest `next_attempt_at` among pending rows.
