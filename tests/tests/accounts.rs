@@ -346,3 +346,76 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
     );
     Ok(())
 }
+
+/// A keyring that refuses to store while `failing` is set (locked, or its daemon restarting).
+#[derive(Default)]
+struct FlakyKeyring {
+    inner: MemoryStore,
+    failing: std::sync::atomic::AtomicBool,
+}
+
+impl SecretStore for FlakyKeyring {
+    fn set(&self, key: &str, value: &Sensitive<String>) -> mostrador_core::Result<()> {
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(mostrador_core::Error::Keyring(
+                "the keyring is locked".into(),
+            ));
+        }
+        self.inner.set(key, value)
+    }
+    fn get(&self, key: &str) -> mostrador_core::Result<Option<Sensitive<String>>> {
+        self.inner.get(key)
+    }
+    fn delete(&self, key: &str) -> mostrador_core::Result<()> {
+        self.inner.delete(key)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotated_tokens_the_keyring_refused_are_kept_and_saved_later() -> anyhow::Result<()> {
+    let keyring = Arc::new(FlakyKeyring::default());
+    let h = Harness::start(keyring.clone(), Duration::from_secs(3600)).await?;
+    let key = format!("account:{}:tokens", h.seller_id);
+    let stored_refresh = || -> anyhow::Result<String> {
+        let raw = keyring.get(&key)?.context("tokens")?;
+        let v: serde_json::Value = serde_json::from_str(raw.expose())?;
+        Ok(v["refresh_token"].as_str().unwrap_or_default().to_owned())
+    };
+    let expire = || async {
+        h.http
+            .post(format!("{}/_sandbox/clock", h.sandbox.url()))
+            .json(&serde_json::json!({ "advance_seconds": 7 * 3600 }))
+            .send()
+            .await?
+            .error_for_status()?;
+        anyhow::Ok(())
+    };
+    let first = stored_refresh()?;
+
+    // The token expires; the refresh works but the keyring refuses the rotated tokens.
+    expire().await?;
+    keyring
+        .failing
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    h.core.engine().poll_questions(h.seller_id).await?;
+    assert_eq!(stored_refresh()?, first, "nothing could be saved");
+
+    // The keyring is back: the next use saves the tokens held in memory.
+    keyring
+        .failing
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    h.core.engine().poll_questions(h.seller_id).await?;
+    let second = stored_refresh()?;
+    assert_ne!(
+        second, first,
+        "the rotated refresh token reached the keyring"
+    );
+
+    // And the spent one was never used again: another expiry refreshes fine.
+    expire().await?;
+    h.core.engine().poll_questions(h.seller_id).await?;
+    assert_ne!(stored_refresh()?, second);
+    let accounts = h.core.engine().accounts().await?;
+    assert_eq!(accounts[0].status, "connected");
+    Ok(())
+}

@@ -171,6 +171,9 @@ pub struct Credentials {
     secrets: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
     cached: tokio::sync::Mutex<Option<TokenSet>>,
+    /// The cached tokens are newer than the keyring's (saving the rotated ones failed): they
+    /// are saved again on the next use, and the keyring's spent refresh token is never read.
+    unsaved: std::sync::atomic::AtomicBool,
 }
 
 impl Credentials {
@@ -181,6 +184,22 @@ impl Credentials {
             secrets,
             clock,
             cached: tokio::sync::Mutex::new(None),
+            unsaved: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Saves the rotated tokens; on failure keeps them (in `cached`) and marks them unsaved.
+    async fn persist(&self, tokens: &TokenSet) {
+        let (secrets, id, to_save) = (self.secrets.clone(), self.account_id, tokens.clone());
+        match blocking(move || save_tokens(secrets.as_ref(), id, &to_save)).await {
+            Ok(()) => self
+                .unsaved
+                .store(false, std::sync::atomic::Ordering::SeqCst),
+            Err(e) => {
+                tracing::error!(account_id = id, error = %e, "could not save the rotated tokens; keeping them and retrying");
+                self.unsaved
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+            }
         }
     }
 
@@ -202,8 +221,18 @@ impl Credentials {
         let fresh = if current.expires_at - REFRESH_MARGIN > self.clock.now() {
             current
         } else {
-            self.refresh(api, current).await?
+            match self.refresh(api, current.clone()).await {
+                Ok(fresh) => fresh,
+                Err(e) => {
+                    // Keep what we hold (it may be newer than the keyring's).
+                    *cached = Some(current);
+                    return Err(e);
+                }
+            }
         };
+        if self.unsaved.load(std::sync::atomic::Ordering::SeqCst) {
+            self.persist(&fresh).await;
+        }
         let token = fresh.access_token.clone();
         *cached = Some(fresh);
         Ok(token)
@@ -223,8 +252,17 @@ impl Credentials {
         let fresh = if current.access_token != *rejected {
             current
         } else {
-            self.refresh(api, current).await?
+            match self.refresh(api, current.clone()).await {
+                Ok(fresh) => fresh,
+                Err(e) => {
+                    *cached = Some(current);
+                    return Err(e);
+                }
+            }
         };
+        if self.unsaved.load(std::sync::atomic::Ordering::SeqCst) {
+            self.persist(&fresh).await;
+        }
         let token = fresh.access_token.clone();
         *cached = Some(fresh);
         Ok(token)
@@ -249,9 +287,9 @@ impl Credentials {
             }
             Err(e) => return Err(e),
         };
-        let secrets = self.secrets.clone();
-        let to_save = fresh.clone();
-        blocking(move || save_tokens(secrets.as_ref(), id, &to_save)).await?;
+        // Mercado Libre already spent the old refresh token: the new ones are kept even when
+        // the keyring refuses them now.
+        self.persist(&fresh).await;
         Ok(fresh)
     }
 }
