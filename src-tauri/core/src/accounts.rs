@@ -90,8 +90,7 @@ fn load_client(secrets: &dyn SecretStore, account_id: i64) -> Result<Option<Clie
     }))
 }
 
-/// What the user supplied to connect an account.
-#[derive(Debug)]
+/// What the user supplied to connect an account. `Debug` leaves out the authorization code.
 pub struct Connection {
     /// The site's API base (production or sandbox).
     pub api_base: String,
@@ -103,6 +102,17 @@ pub struct Connection {
     pub redirect_uri: String,
     /// The PKCE pair, when the application uses PKCE.
     pub pkce: Option<Pkce>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("api_base", &self.api_base)
+            .field("client", &self.client)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("pkce", &self.pkce)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Exchanges the code, stores the tokens in the keyring and the account in the store.
@@ -436,6 +446,43 @@ impl From<Account> for AccountSummary {
             nickname: a.nickname,
             site_id: a.site_id,
             status: a.status,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_a_code_token_or_secret() {
+        let connection = Connection {
+            api_base: "https://api.mercadolibre.com".into(),
+            client: ClientCredentials {
+                client_id: "123".into(),
+                client_secret: Sensitive::new("shh-client-secret".into()),
+            },
+            code: "TG-code-123".into(),
+            redirect_uri: "https://example.com/cb".into(),
+            pkce: Some(Pkce::from_verifier(
+                "verifier-0123456789-abcdefghijklmnopqrstuvwxyz".into(),
+            )),
+        };
+        let tokens = TokenSet {
+            user_id: 1,
+            access_token: Sensitive::new("APP_USR-access".into()),
+            refresh_token: Some(Sensitive::new("TG-refresh".into())),
+            expires_at: Utc::now(),
+        };
+        let shown = format!("{connection:?} {tokens:?}");
+        for secret in [
+            "TG-code-123",
+            "shh-client-secret",
+            "APP_USR-access",
+            "TG-refresh",
+            "verifier-0123",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
         }
     }
 }

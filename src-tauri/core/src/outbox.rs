@@ -181,8 +181,8 @@ impl Outbox {
     /// Validates and queues any other write for `account_id`, updating the local view in the
     /// same transaction; returns the outbox row id once it is committed. A newer write to the
     /// same target replaces one still waiting (the latest stock wins).
-    /// `by` is the member who asked for it.
-    #[tracing::instrument(skip(self), err)]
+    /// `by` is the member who asked for it. The write's text never reaches the log.
+    #[tracing::instrument(skip(self, write), fields(kind = write.kind()), err)]
     pub async fn queue_write(&self, account_id: i64, write: Write, by: Option<i64>) -> Result<i64> {
         self.queue_writes(vec![(account_id, write)], by)
             .await?
