@@ -307,6 +307,24 @@ async fn a_new_seller_connects_their_own_account_and_finds_it_after_a_restart() 
     .unwrap();
     let _ = client.close().await;
     app_gone(data_dir.path()).await;
+
+    // After a whole session (connect, sync, restart, reconnect through a refused grant): no
+    // token, code or client secret in the store, its WAL or the logs.
+    let logs: Vec<std::path::PathBuf> = std::fs::read_dir(data_dir.path().join("logs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!logs.is_empty(), "the app wrote its log");
+    let files = [db.clone(), data_dir.path().join("mostrador.db-wal")]
+        .into_iter()
+        .chain(logs);
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in ["APP_USR-", "TG-", creds["client_secret"].as_str().unwrap()] {
+            assert!(!text.contains(secret), "{} holds {secret}", file.display());
+        }
+    }
 }
 
 async fn invoke(client: &Client, script: &str) -> Value {

@@ -35,6 +35,8 @@ use crate::store::{Store, outbox as table};
 pub const ANSWER_MAX_CHARS: usize = 2000;
 
 const KIND_ANSWER: &str = "answer";
+/// The failure code of an answer to a question answered meanwhile elsewhere.
+pub const ALREADY_ANSWERED: &str = "already_answered";
 
 /// What the outbox needs from Mercado Libre. Implemented over real sessions by
 /// `crate::accounts::Sessions`, and by fakes in unit tests.
@@ -452,9 +454,9 @@ impl Outbox {
                         return self.record_answer(remote, &payload.text).await;
                     }
                     Some(_) => {
-                        self.store_remote(remote).await;
+                        self.answered_elsewhere(remote).await;
                         return Outcome::Failed {
-                            code: "already_answered".into(),
+                            code: ALREADY_ANSWERED.into(),
                             message: "this question was already answered with another text".into(),
                         };
                     }
@@ -486,7 +488,49 @@ impl Outbox {
                 }
                 Outcome::Done
             }
+            // Refused: when it is because the question was answered meanwhile (on the site, or
+            // from another computer), say so and keep both texts.
+            Err(
+                e @ Error::Api {
+                    status: 400..=499, ..
+                },
+            ) => match transport.fetch_question(account, qid).await {
+                Ok(remote) => match remote.answer_text.as_deref() {
+                    Some(existing) if existing == payload.text => {
+                        self.record_answer(remote, &payload.text).await
+                    }
+                    Some(_) => {
+                        self.answered_elsewhere(remote).await;
+                        Outcome::Failed {
+                            code: ALREADY_ANSWERED.into(),
+                            message: "this question was already answered on Mercado Libre".into(),
+                        }
+                    }
+                    None => classify(e),
+                },
+                Err(_) => classify(e),
+            },
             Err(e) => classify(e),
+        }
+    }
+
+    /// The question was answered elsewhere: its answer is Mercado Libre's, written by no member
+    /// of this computer.
+    async fn answered_elsewhere(&self, remote: Question) {
+        let qid = remote.id;
+        self.store_remote(remote).await;
+        let cleared = self
+            .store
+            .run(move |c| {
+                c.execute(
+                    "UPDATE questions SET answered_by = NULL WHERE id = ?1",
+                    [qid],
+                )?;
+                Ok(())
+            })
+            .await;
+        if let Err(e) = cleared {
+            tracing::error!(error = %e, "could not clear the answer's author");
         }
     }
 

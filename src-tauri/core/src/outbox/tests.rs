@@ -458,3 +458,27 @@ async fn a_newer_stock_wins_over_an_older_one_being_retried() {
         "A once (refused), then B"
     );
 }
+
+/// Answered on the site meanwhile: Mercado Libre refuses ours; the question shows the site's
+/// answer and the seller's text is kept on the failed row.
+#[tokio::test]
+async fn an_answer_refused_because_it_was_answered_elsewhere_says_so_and_keeps_both() {
+    let f = fixture();
+    *f.ml.remote_answer.lock().unwrap() = Some("Respondida desde el sitio".into());
+    *f.ml.refuse.lock().unwrap() = Some("invalid_question".into());
+    let id = f
+        .outbox
+        .queue_answer(1, "Mi respuesta desde Mostrador", None)
+        .await
+        .unwrap();
+    f.drain().await;
+    let row = f.row(id);
+    assert_eq!(row.state, table::FAILED);
+    assert_eq!(row.error_code.as_deref(), Some(ALREADY_ANSWERED));
+    assert!(row.payload.contains("Mi respuesta desde Mostrador"));
+    let q = questions::get(&f.store.conn().unwrap(), 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!(q.answer_text.as_deref(), Some("Respondida desde el sitio"));
+    assert_eq!(f.ml.posts.lock().unwrap().len(), 1, "not sent twice");
+}

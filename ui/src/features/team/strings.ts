@@ -5,6 +5,8 @@ import { lang } from '../../lib/i18n';
 const es = {
   team: 'Equipo',
   answeredBy: 'Respondida por',
+  alreadyAnswered: 'Ya respondida en Mercado Libre: esta es la respuesta que quedó publicada.',
+  yourUnsent: 'Tu respuesta (no enviada):',
   atKeyboard: 'Quién atiende',
   switchTo: 'Cambiar a',
   pin: 'PIN',
@@ -45,6 +47,8 @@ type Strings = typeof es;
 const pt: Strings = {
   team: 'Equipe',
   answeredBy: 'Respondida por',
+  alreadyAnswered: 'Já respondida no Mercado Livre: esta é a resposta que ficou publicada.',
+  yourUnsent: 'Sua resposta (não enviada):',
   atKeyboard: 'Quem atende',
   switchTo: 'Trocar para',
   pin: 'PIN',
@@ -83,6 +87,8 @@ const pt: Strings = {
 const en: Strings = {
   team: 'Team',
   answeredBy: 'Answered by',
+  alreadyAnswered: 'Already answered on Mercado Libre: this is the answer that was published.',
+  yourUnsent: 'Your answer (not sent):',
   atKeyboard: 'Who is answering',
   switchTo: 'Switch to',
   pin: 'PIN',
