@@ -15,6 +15,7 @@ use mostrador_core::marketplace::budget::Budget;
 use mostrador_core::marketplace::oauth::{ClientCredentials, Pkce};
 use mostrador_core::marketplace::{Api, Session, metrics};
 use mostrador_core::secrets::{KeyringStore, MemoryStore, SecretStore, Sensitive};
+use mostrador_core::store::accounts::AccountStatus;
 use mostrador_tests::{Harness, eventually, require_desktop_session};
 
 fn client() -> ClientCredentials {
@@ -102,7 +103,7 @@ async fn connecting_through_the_authorization_page_checks_state_and_verifier() -
         .connect(connection(code, attempt.pkce().clone()))
         .await?;
     assert_eq!(account.id, h.seller_id);
-    assert_eq!(account.status, "connected");
+    assert_eq!(account.status, AccountStatus::Connected);
     Ok(())
 }
 
@@ -202,7 +203,7 @@ async fn a_spent_refresh_token_puts_the_account_in_the_reconnect_state() -> anyh
         let core = &h.core;
         async move {
             let accounts = core.engine().accounts().await?;
-            Ok((accounts[0].status == "reconnect").then_some(()))
+            Ok((accounts[0].status == AccountStatus::Reconnect).then_some(()))
         }
     })
     .await?;
@@ -292,7 +293,7 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
     .await?;
     let accounts = h.owner().accounts().list().await?;
     assert_eq!(accounts.len(), 1);
-    assert_eq!(accounts[0].status, "connected");
+    assert_eq!(accounts[0].status, AccountStatus::Connected);
 
     // The application is remembered for the site: the next account needs only the browser step.
     let saved = h
@@ -416,6 +417,6 @@ async fn rotated_tokens_the_keyring_refused_are_kept_and_saved_later() -> anyhow
     h.core.engine().poll_questions(h.seller_id).await?;
     assert_ne!(stored_refresh()?, second);
     let accounts = h.core.engine().accounts().await?;
-    assert_eq!(accounts[0].status, "connected");
+    assert_eq!(accounts[0].status, AccountStatus::Connected);
     Ok(())
 }

@@ -156,7 +156,7 @@ pub async fn connect(
         nickname,
         site_id,
         api_base: conn.api_base,
-        status: "connected".into(),
+        status: accounts::AccountStatus::Connected,
         baseline_done: false,
     };
     let row = account.clone();
@@ -435,8 +435,8 @@ pub struct AccountSummary {
     pub nickname: String,
     /// Site, e.g. `MLA`.
     pub site_id: String,
-    /// `connected` or `reconnect`.
-    pub status: String,
+    /// Syncing, or waiting to be reconnected.
+    pub status: accounts::AccountStatus,
 }
 
 impl From<Account> for AccountSummary {

@@ -147,12 +147,25 @@ pub enum TextKind {
     Message,
 }
 
+/// What kind of contact data Mercado Libre moderates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "FindingKind.ts")]
+pub enum FindingKind {
+    /// A phone number.
+    Phone,
+    /// An e-mail address.
+    Email,
+    /// A link or bare domain.
+    Link,
+}
+
 /// Something Mercado Libre moderates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export, export_to = "LintFinding.ts", rename = "LintFinding")]
 pub struct Finding {
-    /// `phone`, `email` or `link`.
-    pub kind: String,
+    /// Phone, e-mail or link.
+    pub kind: FindingKind,
     /// The text found.
     pub text: String,
 }
@@ -191,18 +204,18 @@ pub fn lint(text: &str, kind: TextKind) -> Lint {
         let w = w.trim_end_matches('.');
         if is_email(w) {
             findings.push(Finding {
-                kind: "email".into(),
+                kind: FindingKind::Email,
                 text: w.to_owned(),
             });
         } else if is_link(w) {
             findings.push(Finding {
-                kind: "link".into(),
+                kind: FindingKind::Link,
                 text: w.to_owned(),
             });
         }
     }
     findings.extend(phones(text).into_iter().map(|p| Finding {
-        kind: "phone".into(),
+        kind: FindingKind::Phone,
         text: p,
     }));
     Lint {

@@ -97,7 +97,7 @@ impl Core {
         };
         *locked(&self.runner) = Some(runner.clone());
         for account in self.accounts().await? {
-            if account.status != "connected" {
+            if account.status != crate::store::accounts::AccountStatus::Connected {
                 tracing::info!(
                     account_id = account.id,
                     "account needs reconnecting; not syncing"

@@ -75,7 +75,7 @@ fn account(conn: &rusqlite::Connection, id: i64, nickname: &str) {
         nickname: nickname.into(),
         site_id: "MLA".into(),
         api_base: "http://127.0.0.1:1".into(),
-        status: "connected".into(),
+        status: crate::store::accounts::AccountStatus::Connected,
         baseline_done: false,
     };
     accounts::upsert(conn, &a, Utc::now()).unwrap();

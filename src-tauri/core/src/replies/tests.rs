@@ -50,21 +50,27 @@ fn the_linter_flags_phones_emails_and_links() {
         "Escribime a ventas@mateando.com.ar o al +54 9 11 4567-8901, mirá www.mateando.com y https://bit.ly/x. Código 1234, talle 42.",
         TextKind::Answer,
     );
-    let kinds: Vec<(&str, &str)> = l
+    let kinds: Vec<(FindingKind, &str)> = l
         .findings
         .iter()
-        .map(|f| (f.kind.as_str(), f.text.as_str()))
+        .map(|f| (f.kind, f.text.as_str()))
         .collect();
     assert!(
-        kinds.contains(&("email", "ventas@mateando.com.ar")),
+        kinds.contains(&(FindingKind::Email, "ventas@mateando.com.ar")),
         "{kinds:?}"
     );
     assert!(
-        kinds.contains(&("phone", "+54 9 11 4567-8901")),
+        kinds.contains(&(FindingKind::Phone, "+54 9 11 4567-8901")),
         "{kinds:?}"
     );
-    assert!(kinds.contains(&("link", "www.mateando.com")), "{kinds:?}");
-    assert!(kinds.contains(&("link", "https://bit.ly/x")), "{kinds:?}");
+    assert!(
+        kinds.contains(&(FindingKind::Link, "www.mateando.com")),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&(FindingKind::Link, "https://bit.ly/x")),
+        "{kinds:?}"
+    );
     assert_eq!(
         l.findings.len(),
         4,

@@ -7,6 +7,39 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::ts;
 use crate::error::Result;
 
+/// Whether an account syncs, or waits for the seller to connect it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "AccountStatus.ts")]
+pub enum AccountStatus {
+    /// Its grant works: it syncs.
+    Connected,
+    /// Mercado Libre refused its grant (revoked, expired): the seller must reconnect it.
+    Reconnect,
+}
+
+impl AccountStatus {
+    /// The store's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "connected",
+            Self::Reconnect => "reconnect",
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for AccountStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match value.as_str()? {
+            "connected" => Ok(Self::Connected),
+            "reconnect" => Ok(Self::Reconnect),
+            other => Err(rusqlite::types::FromSqlError::Other(
+                format!("unknown account status {other}").into(),
+            )),
+        }
+    }
+}
+
 /// A connected seller account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -18,8 +51,8 @@ pub struct Account {
     pub site_id: String,
     /// API base URL the account talks to.
     pub api_base: String,
-    /// `connected` or `reconnect`.
-    pub status: String,
+    /// Syncing, or waiting to be reconnected.
+    pub status: AccountStatus,
     /// Whether the first questions sync has completed (questions seen then are not notified).
     pub baseline_done: bool,
 }
@@ -74,10 +107,10 @@ pub fn set_baseline_done(conn: &Connection, id: i64) -> Result<()> {
 }
 
 /// Sets `connected` / `reconnect`.
-pub fn set_status(conn: &Connection, id: i64, status: &str) -> Result<()> {
+pub fn set_status(conn: &Connection, id: i64, status: AccountStatus) -> Result<()> {
     conn.execute(
         "UPDATE accounts SET status = ?2 WHERE id = ?1",
-        params![id, status],
+        params![id, status.as_str()],
     )?;
     Ok(())
 }

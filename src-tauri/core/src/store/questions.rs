@@ -188,7 +188,7 @@ pub(crate) mod tests {
             nickname: "TIENDA".into(),
             site_id: "MLA".into(),
             api_base: "http://127.0.0.1:1".into(),
-            status: "connected".into(),
+            status: accounts::AccountStatus::Connected,
             baseline_done: false,
         };
         accounts::upsert(conn, &account, Utc::now()).unwrap();

@@ -84,7 +84,9 @@ pub async fn run_account(ctx: SyncContext, session: Session, cancel: Cancellatio
             Err(Error::ReconnectRequired { .. }) => {
                 let _ = ctx
                     .store
-                    .run(move |c| accounts::set_status(c, account_id, "reconnect"))
+                    .run(move |c| {
+                        accounts::set_status(c, account_id, accounts::AccountStatus::Reconnect)
+                    })
                     .await;
                 publish_state(&ctx, account_id, SyncState::Reconnect, &mut last_state);
                 tracing::warn!(account_id, "sync paused until the account is reconnected");
@@ -135,7 +137,9 @@ pub async fn run_bulk(ctx: SyncContext, session: Session, cancel: CancellationTo
             Err(Error::ReconnectRequired { .. }) => {
                 let _ = ctx
                     .store
-                    .run(move |c| accounts::set_status(c, account_id, "reconnect"))
+                    .run(move |c| {
+                        accounts::set_status(c, account_id, accounts::AccountStatus::Reconnect)
+                    })
                     .await;
                 ctx.events.publish(Event::SyncStatus {
                     account_id,

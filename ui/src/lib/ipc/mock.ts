@@ -457,11 +457,11 @@ export class MockBackend extends MockShell implements Backend {
     const limit = kind === 'answer' ? 2000 : 350;
     const chars = [...text.trim()].length;
     const findings = [
-      ...[...text.matchAll(/\S+@\S+\.\w+/g)].map((m) => ({ kind: 'email', text: m[0] })),
-      ...[...text.matchAll(/(https?:\/\/|www\.)\S+/g)].map((m) => ({ kind: 'link', text: m[0] })),
+      ...[...text.matchAll(/\S+@\S+\.\w+/g)].map((m) => ({ kind: 'email' as const, text: m[0] })),
+      ...[...text.matchAll(/(https?:\/\/|www\.)\S+/g)].map((m) => ({ kind: 'link' as const, text: m[0] })),
       ...[...text.matchAll(/\+?\d[\d\s().-]{6,}\d/g)]
         .filter((m) => m[0].replace(/\D/g, '').length >= 8)
-        .map((m) => ({ kind: 'phone', text: m[0] })),
+        .map((m) => ({ kind: 'phone' as const, text: m[0] })),
     ];
     return { chars, limit, sendable: chars > 0 && chars <= limit, findings };
   }
