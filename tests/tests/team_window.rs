@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::process::Command;
+use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use mostrador_tests::window::{
@@ -247,28 +248,64 @@ async fn an_operator_answers_sees_only_the_inbox_and_is_refused_the_rest() {
     }
     assert_eq!(snapshot(&db), before, "refused commands changed nothing");
 
-    // Ana answers; the inbox says it was her, and Mercado Libre receives it.
+    // Ana answers; Mercado Libre receives it, and the inbox says it was her.
     click(&client, "[data-testid=question-row]").await;
     let marker = format!("Ana-{}", std::process::id());
     let answer = format!("¡Hola! Sí, lo enviamos hoy. {marker}");
     type_into(&client, "[data-testid=answer-input]", &answer).await;
-    click(&client, "[data-testid=answer-send]").await;
-    let by = text_of(&client, "[data-testid=answered-by]").await;
-    assert!(by.ends_with("Ana"), "{by}");
-    eventually(WAIT, "the answer at the sandbox", || async {
-        let answers: Vec<Value> = http
-            .get(format!("{sandbox}/_sandbox/answers"))
-            .send()
-            .await?
-            .json()
+    eventually(WAIT, "the composer accepting the answer", || async {
+        let send = client
+            .find(Locator::Css("[data-testid=answer-send]"))
             .await?;
-        Ok(answers
-            .iter()
-            .any(|a| a["text"].as_str() == Some(answer.as_str()))
-            .then_some(()))
+        Ok(send.is_enabled().await?.then_some(()))
     })
     .await
     .unwrap();
+    click(&client, "[data-testid=answer-send]").await;
+    let landed = eventually(
+        Duration::from_secs(60),
+        "the answer at the sandbox",
+        || async {
+            let answers: Vec<Value> = http
+                .get(format!("{sandbox}/_sandbox/answers"))
+                .send()
+                .await?
+                .json()
+                .await?;
+            Ok(answers
+                .iter()
+                .find(|a| a["text"].as_str() == Some(answer.as_str()))
+                .and_then(|a| a["question_id"].as_i64()))
+        },
+    )
+    .await;
+    let question_id = match landed {
+        Ok(id) => id,
+        Err(e) => {
+            screenshot(&client, "team-answer-not-received.png").await;
+            panic!("{e}");
+        }
+    };
+    let author: Option<String> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT m.name FROM questions q JOIN members m ON m.id = q.answered_by
+             WHERE q.answer_text = ?1 OR q.id IN (
+                 SELECT CAST(target_id AS INTEGER) FROM outbox WHERE payload LIKE ?2)",
+            rusqlite::params![answer, format!("%{marker}%")],
+            |r| r.get(0),
+        )
+        .ok();
+    assert_eq!(author.as_deref(), Some("Ana"), "the store records her");
+    // Delivered, it left the unanswered list: find it among the answered ones.
+    click(&client, "[data-testid=filter-answered]").await;
+    click(
+        &client,
+        &format!("[data-testid=question-row][data-question-id='{question_id}']"),
+    )
+    .await;
+    let by = text_of(&client, "[data-testid=answered-by]").await;
+    assert!(by.ends_with("Ana"), "{by}");
     screenshot(&client, "answered-by.png").await;
     let _ = client.close().await;
 }

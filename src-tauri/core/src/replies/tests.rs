@@ -148,3 +148,36 @@ fn suggestions_rank_the_same_listing_first_then_similar_questions() {
     );
     assert!(suggestions(&conn, &WordStats::default(), 999, 3).is_err());
 }
+
+/// Writes the linter's verdicts on a set of texts for the UI's mock backend to match (run with
+/// the binding exports; `cargo xtask test` fails when the committed file is stale).
+#[test]
+fn export_bindings_lint_golden() {
+    let texts = [
+        "Hola, sí hay stock.",
+        "Escribime a ventas@mateando.com.ar o al +54 9 11 4567-8901, mirá www.mateando.com y https://bit.ly/x. Código 1234, talle 42.",
+        "Envío a 1.5 km, $ 12.500",
+        "Entrá a mateando.com.ar/promo o a MiTienda.NET",
+        "Llamame al (011) 4567-8901.",
+        "Mi mail: ¡juan.perez@gmail.com!",
+        "versión 2.0 del producto, modelo x.y",
+        "   ",
+        "¿Tenés en azul? 15-3456-7890 (whatsapp)",
+    ];
+    let mut cases = Vec::new();
+    for text in texts {
+        for kind in [TextKind::Answer, TextKind::Message] {
+            cases.push(serde_json::json!({ "text": text, "kind": kind, "lint": lint(text, kind) }));
+        }
+    }
+    let long = "a".repeat(351);
+    cases.push(serde_json::json!({ "text": long, "kind": TextKind::Message, "lint": lint(&long, TextKind::Message) }));
+    let dir = std::path::PathBuf::from(
+        std::env::var("TS_RS_EXPORT_DIR")
+            .unwrap_or_else(|_| "../../ui/src/lib/ipc/bindings".into()),
+    )
+    .join("golden");
+    std::fs::create_dir_all(&dir).expect("golden dir");
+    let json = serde_json::to_string_pretty(&cases).expect("json") + "\n";
+    std::fs::write(dir.join("lint.json"), json).expect("write golden");
+}

@@ -27,6 +27,7 @@ import type { WaitingPage } from './bindings/WaitingPage';
 import type { WaitingQuery } from './bindings/WaitingQuery';
 import type { BulkOutcome } from './bindings/BulkOutcome';
 import { MockShell } from './mockShell';
+import { lint } from './mockLint';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
 export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {}): InboxQuestion {
@@ -454,16 +455,7 @@ export class MockBackend extends MockShell implements Backend {
   }
 
   async textLint(text: string, kind: TextKind): Promise<Lint> {
-    const limit = kind === 'answer' ? 2000 : 350;
-    const chars = [...text.trim()].length;
-    const findings = [
-      ...[...text.matchAll(/\S+@\S+\.\w+/g)].map((m) => ({ kind: 'email' as const, text: m[0] })),
-      ...[...text.matchAll(/(https?:\/\/|www\.)\S+/g)].map((m) => ({ kind: 'link' as const, text: m[0] })),
-      ...[...text.matchAll(/\+?\d[\d\s().-]{6,}\d/g)]
-        .filter((m) => m[0].replace(/\D/g, '').length >= 8)
-        .map((m) => ({ kind: 'phone' as const, text: m[0] })),
-    ];
-    return { chars, limit, sendable: chars > 0 && chars <= limit, findings };
+    return lint(text, kind);
   }
 
   async replySuggestions(questionId: number): Promise<Suggestion[]> {
