@@ -358,8 +358,9 @@ struct FlakyKeyring {
 impl SecretStore for FlakyKeyring {
     fn set(&self, key: &str, value: &Sensitive<String>) -> mostrador_core::Result<()> {
         if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(mostrador_core::Error::Keyring(
-                "the keyring is locked".into(),
+            return Err(mostrador_core::Error::keyring(
+                "the keyring is locked",
+                None,
             ));
         }
         self.inner.set(key, value)

@@ -69,7 +69,7 @@ fn load_tokens(secrets: &dyn SecretStore, account_id: i64) -> Result<Option<Toke
         return Ok(None);
     };
     let s: StoredTokens = serde_json::from_str(raw.expose())
-        .map_err(|e| Error::Keyring(format!("stored tokens unreadable: {e}")))?;
+        .map_err(|e| Error::keyring("stored tokens unreadable", Some(Box::new(e))))?;
     Ok(Some(TokenSet {
         user_id: s.user_id,
         access_token: Sensitive::new(s.access_token),
@@ -83,7 +83,7 @@ fn load_client(secrets: &dyn SecretStore, account_id: i64) -> Result<Option<Clie
         return Ok(None);
     };
     let s: StoredClient = serde_json::from_str(raw.expose())
-        .map_err(|e| Error::Keyring(format!("stored client unreadable: {e}")))?;
+        .map_err(|e| Error::keyring("stored client unreadable", Some(Box::new(e))))?;
     Ok(Some(ClientCredentials {
         client_id: s.client_id,
         client_secret: Sensitive::new(s.client_secret),

@@ -73,7 +73,7 @@ pub async fn load(secrets: Arc<dyn SecretStore>, site_id: &str) -> Result<Option
         return Ok(None);
     };
     let s: Stored = serde_json::from_str(raw.expose())
-        .map_err(|e| Error::Keyring(format!("stored application unreadable: {e}")))?;
+        .map_err(|e| Error::keyring("stored application unreadable", Some(Box::new(e))))?;
     Ok(Some(Application {
         client: ClientCredentials {
             client_id: s.client_id,

@@ -9,6 +9,17 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
+/// An underlying error kept as the source of one of ours.
+pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `": <source>"`, so logs (which print `Display`) keep what failed underneath.
+fn with_source(source: &Option<Source>) -> String {
+    source
+        .as_ref()
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default()
+}
+
 /// Result alias used throughout the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -32,14 +43,26 @@ pub enum Error {
         supported: i64,
     },
     /// The OS keyring failed.
-    #[error("keyring error: {0}")]
-    Keyring(String),
+    #[error("keyring error: {context}{}", with_source(source))]
+    Keyring {
+        /// What was being done.
+        context: String,
+        /// The keyring's own error, when there is one.
+        #[source]
+        source: Option<Source>,
+    },
     /// No OS secret store is reachable (Linux without a Secret Service).
     #[error("no secret service is available: {0}")]
     NoSecretService(String),
     /// The network could not be reached (connect error, timeout, dropped connection).
-    #[error("cannot reach Mercado Libre: {0}")]
-    Offline(String),
+    #[error("cannot reach Mercado Libre: {context}{}", with_source(source))]
+    Offline {
+        /// What was being done.
+        context: String,
+        /// The transport's own error, when there is one.
+        #[source]
+        source: Option<Source>,
+    },
     /// Mercado Libre answered with an error body.
     #[error("Mercado Libre rejected the request ({status} {code}): {message}")]
     Api {
@@ -197,13 +220,29 @@ pub enum ErrorCode {
 }
 
 impl Error {
+    /// The network failed while `context`.
+    pub fn offline(context: impl Into<String>, source: Option<Source>) -> Self {
+        Self::Offline {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// The keyring failed while `context`.
+    pub fn keyring(context: impl Into<String>, source: Option<Source>) -> Self {
+        Self::Keyring {
+            context: context.into(),
+            source,
+        }
+    }
+
     /// The stable code for this error.
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Db(_) | Error::Pool(_) | Error::SchemaTooNew { .. } => ErrorCode::Database,
-            Error::Keyring(_) => ErrorCode::Keyring,
+            Error::Keyring { .. } => ErrorCode::Keyring,
             Error::NoSecretService(_) => ErrorCode::NoSecretService,
-            Error::Offline(_) => ErrorCode::Offline,
+            Error::Offline { .. } => ErrorCode::Offline,
             Error::Api { .. } | Error::Malformed { .. } => ErrorCode::MarketplaceRejected,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::ReconnectRequired { .. } => ErrorCode::ReconnectRequired,
@@ -229,7 +268,7 @@ impl Error {
     /// Whether retrying the same request later may succeed.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Offline(_) | Error::RateLimited { .. } => true,
+            Error::Offline { .. } | Error::RateLimited { .. } => true,
             Error::Api { status, .. } => *status >= 500,
             _ => false,
         }
@@ -252,5 +291,26 @@ impl From<Error> for UiError {
             code: err.code(),
             message: err.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_and_keyring_errors_keep_what_failed_underneath() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let e = Error::offline("the request failed", Some(Box::new(io)));
+        let source = std::error::Error::source(&e).expect("a source");
+        assert_eq!(source.to_string(), "reset by peer");
+        assert_eq!(
+            e.to_string(),
+            "cannot reach Mercado Libre: the request failed: reset by peer"
+        );
+        assert_eq!(e.code(), ErrorCode::Offline);
+        let k = Error::keyring("locked", None);
+        assert!(std::error::Error::source(&k).is_none());
+        assert_eq!(k.code(), ErrorCode::Keyring);
     }
 }

@@ -574,7 +574,7 @@ fn classify(err: Error) -> Outcome {
         // Our own side failed (keyring, database, a pooled connection), or Mercado Libre's 2xx
         // answer was not what we expected: nothing says the write was refused. Retry, which
         // checks first whether it landed.
-        e @ (Error::Keyring(_)
+        e @ (Error::Keyring { .. }
         | Error::NoSecretService(_)
         | Error::Db(_)
         | Error::Pool(_)

@@ -125,7 +125,7 @@ impl Photos {
             .get(parsed)
             .send()
             .await
-            .map_err(|e| Error::Offline(e.to_string()))?;
+            .map_err(|e| Error::offline("fetching a listing photo", Some(Box::new(e))))?;
         if !response.status().is_success() {
             return Err(Error::InvalidInput(format!(
                 "the photo host answered {}",
@@ -136,7 +136,7 @@ impl Photos {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| Error::Offline(e.to_string()))?
+            .map_err(|e| Error::offline("fetching a listing photo", Some(Box::new(e))))?
         {
             if bytes.len() + chunk.len() > MAX_BYTES {
                 return Err(Error::InvalidInput(format!(

@@ -75,10 +75,10 @@ fn map_keyring(err: keyring::Error) -> Error {
             if text.contains("ServiceUnknown") || text.contains("org.freedesktop.secrets") {
                 Error::NoSecretService(text)
             } else {
-                Error::Keyring(text)
+                Error::keyring(text, None)
             }
         }
-        other => Error::Keyring(other.to_string()),
+        other => Error::keyring("the OS keyring refused", Some(Box::new(other))),
     }
 }
 

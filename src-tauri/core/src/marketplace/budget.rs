@@ -127,7 +127,7 @@ pub fn attempts(lane: Lane) -> u32 {
 /// Whether a failed read is worth trying again.
 pub fn is_transient(err: &Error) -> bool {
     match err {
-        Error::Offline(_) | Error::RateLimited { .. } => true,
+        Error::Offline { .. } | Error::RateLimited { .. } => true,
         Error::Api { status, .. } => *status >= 500,
         _ => false,
     }
@@ -203,7 +203,7 @@ mod tests {
             retry_after: Some(Duration::from_secs(3)),
         };
         assert_eq!(backoff(&limited, 1), Duration::from_secs(3));
-        let offline = Error::Offline("down".into());
+        let offline = Error::offline("down", None);
         for attempt in 1..20 {
             let wait = backoff(&offline, attempt);
             assert!(wait <= Duration::from_secs(30), "capped: {wait:?}");
@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn only_transient_errors_are_retried() {
-        assert!(is_transient(&Error::Offline("x".into())));
+        assert!(is_transient(&Error::offline("x", None)));
         assert!(is_transient(&Error::Api {
             status: 503,
             code: "service_not_available".into(),

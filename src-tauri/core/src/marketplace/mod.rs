@@ -89,7 +89,7 @@ pub(crate) async fn send_json<T: DeserializeOwned>(req: RequestBuilder, what: &s
 }
 
 fn network_error(err: reqwest::Error) -> Error {
-    Error::Offline(err.to_string())
+    Error::offline("the request failed", Some(Box::new(err)))
 }
 
 fn api_error(status: StatusCode, body: dto::ErrorBody, retry_after: Option<Duration>) -> Error {

@@ -52,7 +52,7 @@ impl Transport for FakeMl {
         }
         *self.remote_answer.lock().unwrap() = Some(text.to_owned());
         if *self.lose_response.lock().unwrap() {
-            return Err(Error::Offline("connection reset".into()));
+            return Err(Error::offline("connection reset", None));
         }
         Ok(None)
     }
@@ -72,7 +72,7 @@ impl Transport for FakeMl {
         }
         self.in_effect.lock().unwrap().push(write.clone());
         if *self.lose_response.lock().unwrap() {
-            return Err(Error::Offline("connection reset".into()));
+            return Err(Error::offline("connection reset", None));
         }
         Ok(())
     }
@@ -397,13 +397,13 @@ async fn the_worker_outlives_a_locked_database_and_delivers_afterwards() {
 #[test]
 fn only_mercado_libres_refusals_are_permanent() {
     for retryable in [
-        Error::Keyring("locked".into()),
+        Error::keyring("locked", None),
         Error::Internal("pool".into()),
         Error::Malformed {
             resource: "answer".into(),
             detail: "empty body".into(),
         },
-        Error::Offline("reset".into()),
+        Error::offline("reset", None),
     ] {
         assert!(matches!(classify(retryable), Outcome::Retry(_)));
     }

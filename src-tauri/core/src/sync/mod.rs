@@ -96,7 +96,7 @@ pub async fn run_account(ctx: SyncContext, session: Session, cancel: Cancellatio
                 failures = failures.saturating_add(1);
                 tracing::warn!(account_id, error = %e, failures, "questions poll failed");
                 match e {
-                    Error::Offline(_) => SyncState::Offline,
+                    Error::Offline { .. } => SyncState::Offline,
                     Error::RateLimited { .. } => SyncState::RateLimited,
                     _ => SyncState::Error,
                 }
