@@ -152,8 +152,15 @@ export class MockBackend extends MockShell implements Backend {
       );
     // Plain comparisons: RFC 3339 UTC times sort as text (and localeCompare is slow on 100,000 rows).
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    // The core's orders: unanswered oldest first, answered by answer date (newest first), all by
+    // question date (newest first); ties by id, newest first.
+    const byId = (a: InboxQuestion, b: InboxQuestion) => b.id - a.id;
     const sorted = [...matches].sort((a, b) =>
-      query.status === 'unanswered' ? cmp(a.date_created, b.date_created) : cmp(b.date_created, a.date_created),
+      query.status === 'unanswered'
+        ? cmp(a.date_created, b.date_created) || a.id - b.id
+        : query.status === 'answered'
+          ? cmp(b.answer_date ?? '', a.answer_date ?? '') || byId(a, b)
+          : cmp(b.date_created, a.date_created) || byId(a, b),
     );
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 100;
@@ -171,6 +178,13 @@ export class MockBackend extends MockShell implements Backend {
     if ([...trimmed].length > 2000) throw new BackendError('invalid_input', 'too long');
     const q = this.questions.find((x) => x.id === questionId);
     if (!q) throw new BackendError('not_found', `question ${questionId}`);
+    // Like the core: one answer at a time per question, and only to an unanswered one.
+    if (q.delivery?.state === 'sending') {
+      throw new BackendError('invalid_input', `an answer to question ${questionId} is already being sent`);
+    }
+    if (q.status !== 'UNANSWERED') {
+      throw new BackendError('invalid_input', `question ${questionId} is ${q.status} and cannot be answered`);
+    }
     this.sent.push({ questionId, text: trimmed });
     q.delivery = { state: 'sending', text: trimmed, error_code: null, error_message: null };
     q.answered_by = this.team.me().name;
