@@ -44,20 +44,19 @@ impl Engine<'_> {
     /// Runs one bulk sync pass for `account_id` now, in the caller's task (the background
     /// loop does this every `bulk_interval`).
     pub async fn sync_pass(&self, account_id: i64) -> Result<()> {
-        let account = self
-            .core
-            .accounts()
-            .await?
-            .into_iter()
-            .find(|a| a.id == account_id)
-            .ok_or_else(|| Error::NotFound(format!("account {account_id}")))?;
-        let session = self.core.session(&account)?;
+        let session = self.session(account_id).await?;
         sync::bulk_pass(&self.core.sync_context(), &session).await
     }
 
     /// Polls `account_id`'s unanswered questions now, in the caller's task (the background
     /// loop does this every `poll_interval`), and announces what is new.
     pub async fn poll_questions(&self, account_id: i64) -> Result<()> {
+        let session = self.session(account_id).await?;
+        sync::poll_once(&self.core.sync_context(), &session).await
+    }
+
+    /// The session of a connected account.
+    async fn session(&self, account_id: i64) -> Result<crate::marketplace::Session> {
         let account = self
             .core
             .accounts()
@@ -65,7 +64,6 @@ impl Engine<'_> {
             .into_iter()
             .find(|a| a.id == account_id)
             .ok_or_else(|| Error::NotFound(format!("account {account_id}")))?;
-        let session = self.core.session(&account)?;
-        sync::poll_once(&self.core.sync_context(), &session).await
+        self.core.session(&account)
     }
 }
