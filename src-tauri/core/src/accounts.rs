@@ -50,7 +50,7 @@ struct StoredClient {
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| Error::Internal(format!("keyring task failed: {e}")))?
+        .map_err(|e| Error::internal("keyring task failed", Some(Box::new(e))))?
 }
 
 fn save_tokens(secrets: &dyn SecretStore, account_id: i64, t: &TokenSet) -> Result<()> {
@@ -60,7 +60,8 @@ fn save_tokens(secrets: &dyn SecretStore, account_id: i64, t: &TokenSet) -> Resu
         refresh_token: t.refresh_token.as_ref().map(|r| r.expose().clone()),
         expires_at: t.expires_at,
     };
-    let json = serde_json::to_string(&stored).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = serde_json::to_string(&stored)
+        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
     secrets.set(&tokens_key(account_id), &Sensitive::new(json))
 }
 
@@ -135,16 +136,20 @@ pub async fn connect(
     .await?;
     let (id, nickname, site_id) = resources::me(&api, &tokens.access_token).await?;
     if id != tokens.user_id {
-        return Err(Error::Internal(format!(
-            "token issued for user {} but /users/me is {id}",
-            tokens.user_id
-        )));
+        return Err(Error::internal(
+            format!(
+                "token issued for user {} but /users/me is {id}",
+                tokens.user_id
+            ),
+            None,
+        ));
     }
     let client = StoredClient {
         client_id: conn.client.client_id.clone(),
         client_secret: conn.client.client_secret.expose().clone(),
     };
-    let client_json = serde_json::to_string(&client).map_err(|e| Error::Internal(e.to_string()))?;
+    let client_json = serde_json::to_string(&client)
+        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
     let secrets_for_save = secrets.clone();
     blocking(move || {
         save_tokens(secrets_for_save.as_ref(), id, &tokens)?;

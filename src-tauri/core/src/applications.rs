@@ -46,7 +46,7 @@ pub struct Application {
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| Error::Internal(format!("keyring task failed: {e}")))?
+        .map_err(|e| Error::internal("keyring task failed", Some(Box::new(e))))?
 }
 
 /// Remembers the application used to connect an account of `site_id`.
@@ -61,7 +61,8 @@ pub async fn remember(
         client_secret: client.client_secret.expose().clone(),
         redirect_uri: redirect_uri.to_owned(),
     };
-    let json = serde_json::to_string(&stored).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = serde_json::to_string(&stored)
+        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
     let key = key(site_id);
     blocking(move || secrets.set(&key, &Sensitive::new(json))).await
 }

@@ -30,7 +30,7 @@ fn random_text(len: usize) -> Result<String> {
     let mut buf = [0u8; 64];
     while out.len() < len {
         getrandom::fill(&mut buf)
-            .map_err(|e| Error::Internal(format!("no secure random source: {e}")))?;
+            .map_err(|e| Error::internal("no secure random source", Some(Box::new(e))))?;
         out.extend(
             buf.iter()
                 .filter(|b| **b < limit)
@@ -254,9 +254,10 @@ impl Authorization {
                 }
             }
             if listeners.is_empty() {
-                return Err(Error::Internal(format!(
-                    "cannot listen for the redirect on {host}:{port}"
-                )));
+                return Err(Error::internal(
+                    format!("cannot listen for the redirect on {host}:{port}"),
+                    None,
+                ));
             }
             let (tx, mut rx) = tokio::sync::mpsc::channel::<TcpStream>(8);
             let acceptors: Vec<_> = listeners
@@ -281,7 +282,7 @@ impl Authorization {
                         return Ok(landed);
                     }
                 }
-                Err(Error::Internal("the redirect listener stopped".into()))
+                Err(Error::internal("the redirect listener stopped", None))
             };
             let outcome = tokio::time::timeout(LISTEN_FOR, wait).await;
             for a in acceptors {

@@ -127,9 +127,15 @@ pub enum Error {
     /// The thing asked for does not exist locally.
     #[error("not found: {0}")]
     NotFound(String),
-    /// A background task died unexpectedly.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Something failed that no other variant names (a task that died, an unreadable value).
+    #[error("internal error: {context}{}", with_source(source))]
+    Internal {
+        /// What was being done.
+        context: String,
+        /// What failed underneath, when there is something.
+        #[source]
+        source: Option<Source>,
+    },
 }
 
 /// Why connecting an account was refused: Mercado Libre's documented OAuth errors, plus the
@@ -236,6 +242,14 @@ impl Error {
         }
     }
 
+    /// Something else failed while `context`.
+    pub fn internal(context: impl Into<String>, source: Option<Source>) -> Self {
+        Self::Internal {
+            context: context.into(),
+            source,
+        }
+    }
+
     /// The stable code for this error.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -261,7 +275,7 @@ impl Error {
             Error::PinLocked { .. } => ErrorCode::PinLocked,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
-            Error::Internal(_) => ErrorCode::Internal,
+            Error::Internal { .. } => ErrorCode::Internal,
         }
     }
 

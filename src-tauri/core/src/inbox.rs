@@ -443,7 +443,8 @@ pub(crate) fn by_ids(
     conn: &Connection,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, InboxQuestion>> {
-    let ids_json = serde_json::to_string(ids).map_err(|e| Error::Internal(e.to_string()))?;
+    let ids_json = serde_json::to_string(ids)
+        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
     let sql = SELECT
         .replace(
             "{highlight}",

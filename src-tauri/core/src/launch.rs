@@ -98,9 +98,9 @@ pub fn remembered(data_dir: &Path) -> Option<Mode> {
 /// Remembers `mode` for the next launches (written whole, then renamed into place).
 pub fn remember(data_dir: &Path, mode: Mode) -> Result<()> {
     let json = serde_json::to_string(&Choice { mode })
-        .map_err(|e| Error::Internal(format!("start choice: {e}")))?;
+        .map_err(|e| Error::internal("start choice", Some(Box::new(e))))?;
     let tmp = data_dir.join(format!("{CHOICE_FILE}.tmp"));
-    let io = |e: std::io::Error| Error::Internal(format!("cannot save the start choice: {e}"));
+    let io = |e: std::io::Error| Error::internal("cannot save the start choice", Some(Box::new(e)));
     std::fs::write(&tmp, json).map_err(io)?;
     std::fs::rename(&tmp, data_dir.join(CHOICE_FILE)).map_err(io)
 }

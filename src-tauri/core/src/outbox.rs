@@ -112,7 +112,7 @@ impl Outbox {
         }
         let now = self.clock.now();
         let payload = serde_json::to_string(&AnswerPayload { question_id, text })
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
         let id = self
             .store
             .run(move |conn| {
@@ -189,7 +189,7 @@ impl Outbox {
         self.queue_writes(vec![(account_id, write)], by)
             .await?
             .pop()
-            .unwrap_or_else(|| Err(Error::Internal("no outcome for the write".into())))
+            .unwrap_or_else(|| Err(Error::internal("no outcome for the write", None)))
     }
 
     /// Queues several writes (a bulk action) in one transaction, with one event: each item's
@@ -578,7 +578,7 @@ fn classify(err: Error) -> Outcome {
         | Error::NoSecretService(_)
         | Error::Db(_)
         | Error::Pool(_)
-        | Error::Internal(_)
+        | Error::Internal { .. }
         | Error::Malformed { .. }) => Outcome::Retry(e.to_string()),
         Error::Api { code, message, .. } => Outcome::Failed { code, message },
         other => Outcome::Failed {
@@ -606,7 +606,8 @@ fn queue_in(
     by: Option<i64>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64> {
-    let payload = serde_json::to_string(write).map_err(|e| Error::Internal(e.to_string()))?;
+    let payload = serde_json::to_string(write)
+        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
     let target = write.target();
     let replaceable = !matches!(write, Write::Message { .. });
     let id = match table::open_for_target(tx, account_id, write.kind(), &target)? {

@@ -164,7 +164,7 @@ pub fn hash_pin(pin: &str) -> Result<String> {
     Argon2::default()
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| Error::Internal(format!("cannot hash the PIN: {e}")))
+        .map_err(|e| Error::internal(format!("cannot hash the PIN: {e}"), None))
 }
 
 /// How long the next attempt waits after `failed` wrong PINs.

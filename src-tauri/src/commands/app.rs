@@ -31,7 +31,7 @@ pub async fn app_mode_set(
         .map_err(super::log_error)?;
     state.modes.choose(&app, mode).await.map_err(|e| {
         tracing::error!(error = %format!("{e:#}"), ?mode, "could not switch mode");
-        UiError::from(mostrador_core::Error::Internal(format!("{e:#}")))
+        UiError::from(mostrador_core::Error::internal(format!("{e:#}"), None))
     })
 }
 

@@ -89,7 +89,8 @@ pub async fn preferences_set(
     if let Err(e) = applied
         && start_at_login
     {
-        let err = mostrador_core::Error::Internal(format!("cannot register the login item: {e}"));
+        let err =
+            mostrador_core::Error::internal("cannot register the login item", Some(Box::new(e)));
         return Err(super::log_error(err));
     }
     crate::tray::relabel(&app, &state.core()).await;

@@ -46,7 +46,7 @@ impl Api {
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("Mostrador/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::Internal(format!("http client: {e}")))?;
+            .map_err(|e| Error::internal("http client", Some(Box::new(e))))?;
         Ok(Self { http, base })
     }
 

@@ -398,7 +398,7 @@ async fn the_worker_outlives_a_locked_database_and_delivers_afterwards() {
 fn only_mercado_libres_refusals_are_permanent() {
     for retryable in [
         Error::keyring("locked", None),
-        Error::Internal("pool".into()),
+        Error::internal("pool", None),
         Error::Malformed {
             resource: "answer".into(),
             detail: "empty body".into(),

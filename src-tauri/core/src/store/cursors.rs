@@ -74,7 +74,8 @@ pub fn save<T: Serialize>(
     done: i64,
     total: Option<i64>,
 ) -> Result<()> {
-    let json = serde_json::to_string(cursor).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = serde_json::to_string(cursor)
+        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
     conn.prepare_cached(
         "INSERT INTO sync_cursors (account_id, resource, cursor, done, total)
          VALUES (?1, ?2, ?3, ?4, ?5)
@@ -94,7 +95,8 @@ pub fn finish<T: Serialize>(
     done: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let json = serde_json::to_string(cursor).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = serde_json::to_string(cursor)
+        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
     conn.prepare_cached(
         "INSERT INTO sync_cursors (account_id, resource, cursor, initial_done, done, total,
                                    last_run_at)

@@ -98,8 +98,9 @@ pub fn upsert(conn: &Connection, l: &Listing, now: DateTime<Utc>) -> Result<()> 
                  sold_quantity = excluded.sold_quantity, sku = excluded.sku",
         )?;
         for v in variations {
-            let attributes = serde_json::to_string(&v.attributes)
-                .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+            let attributes = serde_json::to_string(&v.attributes).map_err(|e| {
+                crate::error::Error::internal("cannot encode as JSON", Some(Box::new(e)))
+            })?;
             insert.execute(params![
                 v.id,
                 l.id,

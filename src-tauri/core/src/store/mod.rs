@@ -47,8 +47,9 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::internal(format!("cannot create {}: {e}", dir.display()), None)
+            })?;
         }
         let manager = SqliteConnectionManager::file(path).with_init(configure);
         let pool = r2d2::Pool::builder()
@@ -78,7 +79,7 @@ impl Store {
             f(&mut conn)
         })
         .await
-        .map_err(|e| Error::Internal(format!("database task failed: {e}")))?
+        .map_err(|e| Error::internal("database task failed", Some(Box::new(e))))?
     }
 }
 
@@ -116,7 +117,7 @@ pub fn ts(at: DateTime<Utc>) -> String {
 pub fn parse_ts(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| Error::Internal(format!("bad stored timestamp {text:?}: {e}")))
+        .map_err(|e| Error::internal(format!("bad stored timestamp {text:?}: {e}"), None))
 }
 
 #[cfg(test)]

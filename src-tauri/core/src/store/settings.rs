@@ -17,13 +17,14 @@ pub fn get<T: DeserializeOwned + Default>(conn: &Connection, key: &str) -> Resul
     match raw {
         None => Ok(T::default()),
         Some(raw) => serde_json::from_str(&raw)
-            .map_err(|e| Error::Internal(format!("settings {key:?} unreadable: {e}"))),
+            .map_err(|e| Error::internal(format!("settings {key:?} unreadable: {e}"), None)),
     }
 }
 
 /// Stores the document under `key`.
 pub fn put<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result<()> {
-    let raw = serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))?;
+    let raw = serde_json::to_string(value)
+        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",

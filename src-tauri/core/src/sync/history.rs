@@ -101,10 +101,13 @@ async fn scan(p: &Pass, cur: &mut Cursor) -> Result<()> {
         p.progress(RESOURCE, cur.seen, Some(total));
         if finished {
             if cur.seen < total {
-                return Err(Error::Internal(format!(
-                    "question scan returned {} of {total}; it runs again",
-                    cur.seen
-                )));
+                return Err(Error::internal(
+                    format!(
+                        "question scan returned {} of {total}; it runs again",
+                        cur.seen
+                    ),
+                    None,
+                ));
             }
             return Ok(());
         }

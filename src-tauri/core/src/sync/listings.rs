@@ -132,9 +132,10 @@ async fn full(p: &Pass, cur: &mut Cursor) -> Result<()> {
         if finished {
             *cur = next;
             if !complete {
-                return Err(Error::Internal(format!(
-                    "listing scan returned {seen} of {total} ids; it runs again"
-                )));
+                return Err(Error::internal(
+                    format!("listing scan returned {seen} of {total} ids; it runs again"),
+                    None,
+                ));
             }
             return Ok(());
         }
