@@ -157,7 +157,7 @@ pub struct InboxQuestion {
     /// The question (untrusted text: render as text only).
     pub text: String,
     /// API status verbatim.
-    pub status: String,
+    pub status: crate::store::questions::QuestionStatus,
     /// When it was asked (RFC 3339, UTC).
     pub date_created: String,
     /// The answer Mercado Libre holds.

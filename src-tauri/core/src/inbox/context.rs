@@ -19,8 +19,8 @@ pub struct EarlierQuestion {
     pub item_title: String,
     /// The question (untrusted text).
     pub text: String,
-    /// Status verbatim.
-    pub status: String,
+    /// Its status.
+    pub status: crate::store::questions::QuestionStatus,
     /// The answer, if any.
     pub answer_text: Option<String>,
     /// When it was asked.

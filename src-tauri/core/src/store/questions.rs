@@ -32,6 +32,45 @@ pub struct Question {
     pub answer_date: Option<DateTime<Utc>>,
 }
 
+/// A question's status as the window shows it: Mercado Libre's documented ones, and `Unknown`
+/// for one it adds later (stored verbatim, shown as unknown rather than failing the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export, export_to = "QuestionStatus.ts")]
+pub enum QuestionStatus {
+    /// Waiting for the seller.
+    Unanswered,
+    /// Answered.
+    Answered,
+    /// Closed without an answer (the listing ended).
+    ClosedUnanswered,
+    /// Held by Mercado Libre's moderation.
+    UnderReview,
+    /// Removed by moderation (its text comes back empty).
+    Banned,
+    /// Deleted.
+    Deleted,
+    /// Disabled.
+    Disabled,
+    /// A status this version does not know.
+    Unknown,
+}
+
+impl rusqlite::types::FromSql for QuestionStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        Ok(match value.as_str()? {
+            "UNANSWERED" => Self::Unanswered,
+            "ANSWERED" => Self::Answered,
+            "CLOSED_UNANSWERED" => Self::ClosedUnanswered,
+            "UNDER_REVIEW" => Self::UnderReview,
+            "BANNED" => Self::Banned,
+            "DELETED" => Self::Deleted,
+            "DISABLED" => Self::Disabled,
+            _ => Self::Unknown,
+        })
+    }
+}
+
 /// The status of a question that still waits for the seller.
 pub const UNANSWERED: &str = "UNANSWERED";
 /// The status of an answered question.
