@@ -421,3 +421,53 @@ async fn rotated_tokens_the_keyring_refused_are_kept_and_saved_later() -> anyhow
     assert_eq!(accounts[0].status, AccountStatus::Connected);
     Ok(())
 }
+
+/// A thread of 150 messages whose pages carry no `paging.total`: every message is read (full
+/// pages mean "maybe more"), not just the first page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_thread_without_a_total_is_read_whole() -> anyhow::Result<()> {
+    let secrets = Arc::new(MemoryStore::default());
+    let h = Harness::start(secrets.clone(), Duration::from_secs(3600)).await?;
+    let order: serde_json::Value = h
+        .http
+        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
+        .json(&serde_json::json!({}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let pack = order["id"].as_i64().context("order id")?;
+    for n in 0..150 {
+        h.http
+            .post(format!("{}/_sandbox/messages", h.sandbox.url()))
+            .json(&serde_json::json!({ "pack_id": pack, "text": format!("mensaje {n}") }))
+            .send()
+            .await?
+            .error_for_status()?;
+    }
+    let expected = mostrador_sandbox::routes::lock(h.sandbox.world())
+        .messages
+        .get(&pack)
+        .map_or(0, Vec::len);
+    assert!(expected >= 150);
+    h.http
+        .post(format!("{}/_sandbox/settings", h.sandbox.url()))
+        .json(&serde_json::json!({ "thread_without_total": true }))
+        .send()
+        .await?
+        .error_for_status()?;
+    let session = Session::new(
+        Api::new(&h.sandbox.url())?,
+        h.seller_id,
+        Arc::new(Credentials::new(
+            h.seller_id,
+            secrets,
+            Arc::new(mostrador_core::clock::SystemClock),
+        )),
+        Budget::per_second(1000),
+    );
+    let (thread, skipped) = mostrador_core::marketplace::postsale::thread(&session, pack).await?;
+    assert_eq!((thread.len(), skipped), (expected, 0));
+    Ok(())
+}

@@ -288,6 +288,8 @@ pub struct Faults {
     /// multiget bodies, thread messages) corrupted: its `status`, `title`, `date_created` and
     /// `item_id` become numbers. A read without a list is left as it is (and still counts).
     pub corrupt_entries: u32,
+    /// Post-sale threads answer without `paging.total` (as some real responses do).
+    pub thread_without_total: bool,
 }
 
 impl Default for Faults {
@@ -304,6 +306,7 @@ impl Default for Faults {
             lose_write_rate: 0.0,
             item_conflicts: 0,
             corrupt_entries: 0,
+            thread_without_total: false,
         }
     }
 }

@@ -67,12 +67,42 @@ impl Api {
     }
 }
 
+/// The largest response body read (Mercado Libre's biggest, a multiget of 20 listings with every
+/// attribute, weighs a few hundred KB): a server sending more cannot make the app grow without
+/// bound.
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads a response body, refusing one over [`MAX_BODY_BYTES`] as soon as it passes it.
+async fn read_capped(mut resp: reqwest::Response, what: &str) -> Result<Vec<u8>> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(too_large(what));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(network_error)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large(what));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn too_large(what: &str) -> Error {
+    Error::Malformed {
+        resource: what.to_owned(),
+        detail: format!("the response is larger than {MAX_BODY_BYTES} bytes"),
+    }
+}
+
 /// Sends a request and decodes a JSON success body; error bodies become [`Error`]s.
 pub(crate) async fn send_json<T: DeserializeOwned>(req: RequestBuilder, what: &str) -> Result<T> {
     let resp = req.send().await.map_err(network_error)?;
     let status = resp.status();
     if status.is_success() {
-        let bytes = resp.bytes().await.map_err(network_error)?;
+        let bytes = read_capped(resp, what).await?;
         return serde_json::from_slice(&bytes).map_err(|e| Error::Malformed {
             resource: what.to_owned(),
             detail: e.to_string(),
@@ -84,7 +114,11 @@ pub(crate) async fn send_json<T: DeserializeOwned>(req: RequestBuilder, what: &s
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let body: dto::ErrorBody = resp.json().await.unwrap_or_default();
+    let body: dto::ErrorBody = read_capped(resp, what)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
     Err(api_error(status, body, retry_after))
 }
 
@@ -202,6 +236,71 @@ impl Session {
                 send_json(build(&self.api)?.bearer_auth(token.expose()), what).await
             }
             other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server that answers every request with `head` and then `body_bytes` bytes of JSON
+    /// whitespace (chunked when no length is announced).
+    async fn server(announce_length: bool, body_bytes: usize) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let head = if announce_length {
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {body_bytes}\r\n\r\n"
+                    )
+                } else {
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_owned()
+                };
+                if s.write_all(head.as_bytes()).await.is_err() {
+                    continue;
+                }
+                let chunk = vec![b' '; 1 << 20];
+                let mut sent = 0;
+                while sent < body_bytes {
+                    let n = chunk.len().min(body_bytes - sent);
+                    let piece = if announce_length {
+                        chunk[..n].to_vec()
+                    } else {
+                        [format!("{n:x}\r\n").as_bytes(), &chunk[..n], b"\r\n"].concat()
+                    };
+                    if s.write_all(&piece).await.is_err() {
+                        break;
+                    }
+                    sent += n;
+                }
+                if !announce_length {
+                    let _ = s.write_all(b"0\r\n\r\n").await;
+                }
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn a_body_past_the_cap_is_refused_not_read_whole() {
+        for announce in [true, false] {
+            let base = server(announce, MAX_BODY_BYTES + 1024).await;
+            let api = Api::new(&base).expect("api");
+            let req = api.request(Method::GET, "/huge").expect("request");
+            let err = send_json::<serde_json::Value>(req, "huge")
+                .await
+                .expect_err("refused");
+            assert!(
+                matches!(&err, Error::Malformed { detail, .. } if detail.contains("larger than")),
+                "announced {announce}: {err}"
+            );
         }
     }
 }

@@ -18,6 +18,9 @@ pub const CLAIMS_PAGE: usize = 100;
 
 /// Page size of a thread read.
 const THREAD_PAGE: usize = 100;
+/// The most pages read of one thread (a server that never says "no more" cannot keep the sync
+/// reading forever).
+const MAX_THREAD_PAGES: usize = 100;
 
 fn malformed(resource: &str, e: impl ToString) -> Error {
     Error::Malformed {
@@ -258,6 +261,7 @@ pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, us
     let mut out = Vec::new();
     let mut skipped = 0;
     let mut offset = 0usize;
+    let mut pages = 0usize;
     loop {
         let page: ThreadDto = session
             .call("messages thread", |api| {
@@ -302,8 +306,21 @@ pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, us
             }
         }
         offset += count;
-        let total = page.paging.and_then(|p| p.total).unwrap_or(0);
-        if count == 0 || offset as i64 >= total {
+        pages += 1;
+        // Without a total, a full page says there may be more.
+        let more = match page.paging.and_then(|p| p.total) {
+            Some(total) => (offset as i64) < total,
+            None => count >= THREAD_PAGE,
+        };
+        if count == 0 || !more {
+            return Ok((out, skipped));
+        }
+        if pages >= MAX_THREAD_PAGES {
+            tracing::warn!(
+                pack_id,
+                pages,
+                "thread longer than the page cap; read what came"
+            );
             return Ok((out, skipped));
         }
     }

@@ -317,13 +317,30 @@ pub async fn thread(
         }
     }
     let site = site(&world, seller);
-    let list: Vec<Value> = world
+    let all: Vec<Value> = world
         .messages
         .get(&pack)
         .map(|l| l.iter().map(|m| message_json(&world, m, &site)).collect())
         .unwrap_or_default();
+    // Paged like Mercado Libre: `limit` (10 by default, 100 at most) from `offset`.
+    let limit = q
+        .get("limit")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(10)
+        .clamp(1, 100);
+    let offset = q
+        .get("offset")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let total = all.len();
+    let list: Vec<Value> = all.into_iter().skip(offset).take(limit).collect();
+    let paging = if world.faults.thread_without_total {
+        json!({"limit": limit, "offset": offset})
+    } else {
+        json!({"limit": limit, "offset": offset, "total": total})
+    };
     Json(json!({
-        "paging": {"limit": 10, "offset": 0, "total": list.len()},
+        "paging": paging,
         "conversation_status": {"path": format!("/packs/{pack}/seller/{seller}"), "status": "active", "substatus": null,
                                 "status_date": null, "status_update_allowed": false, "claim_id": null, "shipping_id": null},
         "messages": list,
