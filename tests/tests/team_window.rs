@@ -18,6 +18,9 @@ use mostrador_tests::window::{
 use mostrador_tests::{eventually, require_desktop_session};
 use serde_json::{Value, json};
 
+/// Ana's PIN (rare enough not to appear in the demo's data by chance).
+const PIN: &str = "583917";
+
 /// Owner-only commands with arguments of the right shape (so the refusal is the gate's, not a
 /// decoding error).
 fn owner_only() -> Vec<(&'static str, Value)> {
@@ -180,6 +183,16 @@ async fn an_operator_answers_sees_only_the_inbox_and_is_refused_the_rest() {
     })
     .await
     .unwrap();
+    // Her PIN, set by the owner; switching to her asks for it.
+    let ana_row = "[data-testid=team-member]:last-child";
+    click(&client, &format!("{ana_row} [data-testid=team-set-pin]")).await;
+    type_into(&client, "[data-testid=team-pin]", PIN).await;
+    click(&client, "[data-testid=team-pin-save]").await;
+    eventually(WAIT, "the PIN saved", || async {
+        Ok((!present(&client, "[data-testid=team-pin]").await).then_some(()))
+    })
+    .await
+    .unwrap();
     screenshot(&client, "team.png").await;
     click(&client, "[data-testid=member-switch]").await;
     client
@@ -196,6 +209,11 @@ async fn an_operator_answers_sees_only_the_inbox_and_is_refused_the_rest() {
         .unwrap();
     screenshot(&client, "member-switcher.png").await;
     ana.click().await.unwrap();
+    type_into(&client, "[data-testid=member-pin]", "000000").await;
+    click(&client, "[data-testid=member-pin-enter]").await;
+    text_of(&client, "[data-testid=member-error]").await;
+    type_into(&client, "[data-testid=member-pin]", PIN).await;
+    click(&client, "[data-testid=member-pin-enter]").await;
     eventually(WAIT, "Ana at the keyboard", || async {
         Ok((text_of(&client, "[data-testid=member-current]").await == "Ana").then_some(()))
     })
@@ -308,4 +326,28 @@ async fn an_operator_answers_sees_only_the_inbox_and_is_refused_the_rest() {
     assert!(by.ends_with("Ana"), "{by}");
     screenshot(&client, "answered-by.png").await;
     let _ = client.close().await;
+    mostrador_tests::window::no_app_running().await;
+
+    // The PIN never reaches the logs or the store in clear, and its hash is not logged either.
+    let logs: Vec<std::path::PathBuf> = std::fs::read_dir(data_dir.path().join("logs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!logs.is_empty());
+    for file in logs {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        assert!(!text.contains(PIN), "{} holds the PIN", file.display());
+        assert!(
+            !text.contains("$argon2"),
+            "{} holds a PIN hash",
+            file.display()
+        );
+    }
+    for file in ["mostrador.db", "mostrador.db-wal"] {
+        let bytes = std::fs::read(data_dir.path().join("demo").join(file)).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(PIN),
+            "{file} holds the PIN in clear"
+        );
+    }
 }

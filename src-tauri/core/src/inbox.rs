@@ -470,3 +470,6 @@ fn normalize_time(text: &str) -> Result<String> {
         .map(|t| crate::store::ts(t.with_timezone(&chrono::Utc)))
         .map_err(|_| crate::error::Error::InvalidInput(format!("not a date: {text}")))
 }
+
+#[cfg(test)]
+mod golden;

@@ -181,3 +181,28 @@ fn export_bindings_lint_golden() {
     let json = serde_json::to_string_pretty(&cases).expect("json") + "\n";
     std::fs::write(dir.join("lint.json"), json).expect("write golden");
 }
+
+/// Writes the renderer's output for a set of templates for the UI's mock backend to match.
+#[test]
+fn export_bindings_render_golden() {
+    let templates = [
+        "{site_greeting} {buyer}! El {item_title} cuesta {price}, quedan {stock}. {firma} {{literal}} — {seller}",
+        "Sin variables { ni llaves raras }",
+        "{buyer",
+        "{{buyer}} y {buyer}} y {{{buyer}}}",
+        "{firma} {firma} {otra_cosa} {con espacio}",
+        "",
+    ];
+    let cases: Vec<_> = templates
+        .iter()
+        .map(|t| serde_json::json!({ "template": t, "context": ctx(), "rendered": render(t, &ctx()) }))
+        .collect();
+    let dir = std::path::PathBuf::from(
+        std::env::var("TS_RS_EXPORT_DIR")
+            .unwrap_or_else(|_| "../../ui/src/lib/ipc/bindings".into()),
+    )
+    .join("golden");
+    std::fs::create_dir_all(&dir).expect("golden dir");
+    let json = serde_json::to_string_pretty(&cases).expect("json") + "\n";
+    std::fs::write(dir.join("render.json"), json).expect("write golden");
+}

@@ -27,7 +27,7 @@ import type { WaitingPage } from './bindings/WaitingPage';
 import type { WaitingQuery } from './bindings/WaitingQuery';
 import type { BulkOutcome } from './bindings/BulkOutcome';
 import { MockShell } from './mockShell';
-import { lint } from './mockLint';
+import { lint, render } from './mockReplies';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
 export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {}): InboxQuestion {
@@ -446,21 +446,14 @@ export class MockBackend extends MockShell implements Backend {
   async templateRender(text: string, questionId: number): Promise<Rendered> {
     const q = this.questions.find((x) => x.id === questionId);
     if (!q) throw new BackendError('not_found', `question ${questionId}`);
-    const values: Record<string, string> = {
+    return render(text, {
       buyer: q.buyer_nickname ?? '',
       item_title: q.item_title ?? q.item_id,
       price: q.item_price ? `${q.item_price} ${q.item_currency ?? ''}`.trim() : '',
       stock: q.item_stock === null ? '' : String(q.item_stock),
       seller: q.account_nickname,
       site_greeting: q.site_id === 'MLB' ? 'Olá' : 'Hola',
-    };
-    const unknown: string[] = [];
-    const out = text.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => {
-      if (name in values) return values[name]!;
-      if (!unknown.includes(name)) unknown.push(name);
-      return whole;
     });
-    return { text: out, unknown };
   }
 
   async templateUsed(id: number): Promise<void> {

@@ -1,6 +1,9 @@
-// The core's answer/message linter (`replies::lint`), ported for the mock backend and checked
-// case by case against the core's own verdicts (bindings/golden/lint.json).
+// The core's answer/message linter and template renderer (`replies::lint`, `replies::render`),
+// ported for the mock backend and checked case by case against the core's own output
+// (bindings/golden/lint.json, bindings/golden/render.json).
 import type { Lint } from './bindings/Lint';
+import type { Rendered } from './bindings/Rendered';
+import type { ReplyContext } from './bindings/ReplyContext';
 import type { LintFinding } from './bindings/LintFinding';
 import type { TextKind } from './bindings/TextKind';
 
@@ -83,4 +86,41 @@ export function lint(text: string, kind: TextKind): Lint {
   }
   for (const p of phones(text)) findings.push({ kind: 'phone', text: p });
   return { chars, limit, sendable: chars > 0 && chars <= limit, findings };
+}
+
+const VARIABLES = ['buyer', 'item_title', 'price', 'stock', 'seller', 'site_greeting'] as const;
+const isName = (s: string): boolean => s !== '' && /^[A-Za-z0-9_]+$/.test(s);
+
+/** Fills a template with `ctx`, as the core does: `{{` and `}}` are literal braces, unknown
+ * variables stay as written and are listed once each. */
+export function render(template: string, ctx: ReplyContext): Rendered {
+  let out = '';
+  const unknown: string[] = [];
+  let rest = template;
+  for (;;) {
+    const open = rest.indexOf('{');
+    if (open < 0) break;
+    out += rest.slice(0, open).replaceAll('}}', '}');
+    const after = rest.slice(open + 1);
+    if (after.startsWith('{')) {
+      out += '{';
+      rest = after.slice(1);
+      continue;
+    }
+    const close = after.indexOf('}');
+    const name = close >= 0 ? after.slice(0, close) : '';
+    if (close >= 0 && isName(name)) {
+      if ((VARIABLES as readonly string[]).includes(name)) out += ctx[name as (typeof VARIABLES)[number]];
+      else {
+        if (!unknown.includes(name)) unknown.push(name);
+        out += `{${name}}`;
+      }
+      rest = after.slice(close + 1);
+    } else {
+      out += '{';
+      rest = after;
+    }
+  }
+  out += rest.replaceAll('}}', '}');
+  return { text: out, unknown };
 }
