@@ -108,6 +108,33 @@ pub enum DeliveryState {
     Failed,
 }
 
+/// Why an answer in the outbox failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "DeliveryError.ts")]
+pub enum DeliveryError {
+    /// The question was answered on Mercado Libre meanwhile (its answer is shown instead).
+    AlreadyAnswered,
+    /// The question can no longer be answered (closed, deleted, under review).
+    NotAnswerable,
+    /// Mercado Libre refused it (its code in `marketplace_code`).
+    Marketplace,
+    /// The app could not send it (an unreadable outbox row, a local refusal).
+    Internal,
+}
+
+impl DeliveryError {
+    /// The stored failure code read back: ours by name, anything else Mercado Libre's.
+    fn from_stored(code: &str) -> (Self, Option<String>) {
+        match code {
+            crate::outbox::ALREADY_ANSWERED => (Self::AlreadyAnswered, None),
+            crate::outbox::NOT_ANSWERABLE => (Self::NotAnswerable, None),
+            crate::outbox::INTERNAL => (Self::Internal, None),
+            other => (Self::Marketplace, Some(other.to_owned())),
+        }
+    }
+}
+
 /// An answer in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export, export_to = "Delivery.ts")]
@@ -116,8 +143,10 @@ pub struct Delivery {
     pub state: DeliveryState,
     /// The answer text as written by the seller.
     pub text: String,
-    /// Error code when failed.
-    pub error_code: Option<String>,
+    /// Why it failed, when it did.
+    pub error_code: Option<DeliveryError>,
+    /// Mercado Libre's own code, when it refused the answer (`invalid_question`, …).
+    pub marketplace_code: Option<String>,
     /// Error message when failed (or the last transient error while sending).
     pub error_message: Option<String>,
 }
@@ -197,6 +226,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<InboxQuestion> {
                 .ok()
                 .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
                 .unwrap_or_default();
+            let code: Option<String> = r.get("o_error_code")?;
+            let error = code.as_deref().map(DeliveryError::from_stored);
             Some(Delivery {
                 state: if s == FAILED {
                     DeliveryState::Failed
@@ -204,7 +235,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<InboxQuestion> {
                     DeliveryState::Sending
                 },
                 text,
-                error_code: r.get("o_error_code")?,
+                error_code: error.as_ref().map(|(e, _)| *e),
+                marketplace_code: error.and_then(|(_, m)| m),
                 error_message: r.get("o_error_message")?,
             })
         }

@@ -37,6 +37,10 @@ pub const ANSWER_MAX_CHARS: usize = 2000;
 const KIND_ANSWER: &str = "answer";
 /// The failure code of an answer to a question answered meanwhile elsewhere.
 pub const ALREADY_ANSWERED: &str = "already_answered";
+/// The failure code of an answer to a question that can no longer be answered.
+pub const NOT_ANSWERABLE: &str = "not_answerable";
+/// The failure code of a write the app itself could not send (an unreadable row).
+pub const INTERNAL: &str = "internal";
 
 /// What the outbox needs from Mercado Libre. Implemented over real sessions by
 /// `crate::accounts::Sessions`, and by fakes in unit tests.
@@ -415,7 +419,7 @@ impl Outbox {
         self.store
             .run(move |c| {
                 let tx = c.transaction()?;
-                table::mark_failed(&tx, id, "internal", &msg, now)?;
+                table::mark_failed(&tx, id, INTERNAL, &msg, now)?;
                 writes::refused(&tx, id)?;
                 tx.commit()?;
                 Ok(())
@@ -464,7 +468,7 @@ impl Outbox {
                         let status = remote.status.clone();
                         self.store_remote(remote).await;
                         return Outcome::Failed {
-                            code: "not_answerable".into(),
+                            code: NOT_ANSWERABLE.into(),
                             message: format!("the question is now {status}"),
                         };
                     }
@@ -581,8 +585,9 @@ fn classify(err: Error) -> Outcome {
         | Error::Internal { .. }
         | Error::Malformed { .. }) => Outcome::Retry(e.to_string()),
         Error::Api { code, message, .. } => Outcome::Failed { code, message },
+        // Refused here, not by Mercado Libre (an invalid input, an unknown target).
         other => Outcome::Failed {
-            code: format!("{:?}", other.code()).to_lowercase(),
+            code: INTERNAL.into(),
             message: other.to_string(),
         },
     }

@@ -1,6 +1,7 @@
 // What the user reads when a backend call fails: a sentence in their language chosen by the
 // core's stable error code (never the core's English text, which goes to the log).
 import { BackendError } from './ipc/backend';
+import type { Delivery } from './ipc/bindings/Delivery';
 import type { ErrorCode } from './ipc/bindings/ErrorCode';
 import { lang } from './i18n';
 
@@ -82,4 +83,36 @@ export const errorDictionaries = { es, pt, en } as const;
 export function errorText(e: unknown): string {
   const code: ErrorCode = e instanceof BackendError ? e.code : 'internal';
   return errorDictionaries[lang][code] ?? errorDictionaries[lang].internal;
+}
+
+const deliveryEs = {
+  not_answerable: 'La pregunta ya no se puede responder (se cerró, se borró o está en revisión).',
+  internal: 'Mostrador no pudo enviarla. Editala y probá de nuevo.',
+  marketplace: 'Mercado Libre la rechazó',
+};
+const delivery = {
+  es: deliveryEs,
+  pt: {
+    not_answerable: 'A pergunta não pode mais ser respondida (foi fechada, apagada ou está em revisão).',
+    internal: 'O Mostrador não conseguiu enviá-la. Edite e tente de novo.',
+    marketplace: 'O Mercado Livre recusou',
+  },
+  en: {
+    not_answerable: 'The question can no longer be answered (closed, deleted or under review).',
+    internal: 'Mostrador could not send it. Edit it and try again.',
+    marketplace: 'Mercado Libre refused it',
+  },
+} satisfies Record<string, typeof deliveryEs>;
+
+/** Why an answer failed, in the user's language (Mercado Libre's own words kept after its refusal). */
+export function deliveryText(d: Delivery): string {
+  const words = delivery[lang];
+  switch (d.error_code) {
+    case 'not_answerable':
+      return words.not_answerable;
+    case 'marketplace':
+      return `${words.marketplace}: ${d.error_message ?? d.marketplace_code ?? ''}`;
+    default:
+      return words.internal;
+  }
 }

@@ -11,7 +11,7 @@ describe('an answer refused because the question was answered on Mercado Libre',
         status: 'ANSWERED',
         answer_text: 'Respondida desde el sitio',
         answer_date: new Date().toISOString(),
-        delivery: { state: 'failed', text: 'Mi respuesta', error_code: 'already_answered', error_message: 'x' },
+        delivery: { state: 'failed', text: 'Mi respuesta', error_code: 'already_answered', marketplace_code: null, error_message: 'x' },
       }),
     ]);
     render(Inbox, { backend });
@@ -21,5 +21,22 @@ describe('an answer refused because the question was answered on Mercado Libre',
     expect(screen.getByTestId('answer-text').textContent).toBe('Respondida desde el sitio');
     expect(screen.getByTestId('kept-answer').textContent).toContain('Mi respuesta');
     expect(screen.queryByTestId('answered-by')).toBeNull();
+  });
+});
+
+describe('a failed answer says why in the user language', () => {
+  it("keeps Mercado Libre's words after its refusal and translates the app's own reasons", async () => {
+    const { deliveryText } = await import('../../lib/errors');
+    const backend = new MockBackend([
+      sampleQuestion(1, {
+        delivery: { state: 'failed', text: 'Hola', error_code: 'marketplace', marketplace_code: 'invalid_question', error_message: 'Question is not active' },
+      }),
+    ]);
+    render(Inbox, { backend });
+    await fireEvent.click(await screen.findByTestId('question-row'));
+    const shown = (await screen.findByTestId('delivery-error')).textContent ?? '';
+    expect(shown).toContain('Question is not active');
+    const notAnswerable = deliveryText({ state: 'failed', text: '', error_code: 'not_answerable', marketplace_code: null, error_message: 'the question is now CLOSED' });
+    expect(notAnswerable).not.toContain('CLOSED');
   });
 });

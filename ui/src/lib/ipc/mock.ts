@@ -186,7 +186,7 @@ export class MockBackend extends MockShell implements Backend {
       throw new BackendError('invalid_input', `question ${questionId} is ${q.status} and cannot be answered`);
     }
     this.sent.push({ questionId, text: trimmed });
-    q.delivery = { state: 'sending', text: trimmed, error_code: null, error_message: null };
+    q.delivery = { state: 'sending', text: trimmed, error_code: null, marketplace_code: null, error_message: null };
     q.answered_by = this.team.me().name;
     const id = this.nextOutbox++;
     this.emit({ kind: 'outbox_changed', outbox_ids: [id] });
