@@ -18,10 +18,8 @@
 //! The worker does not decide what the UI shows; it publishes `OutboxChanged`/`QuestionsChanged`.
 
 use std::future::Future;
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
@@ -79,14 +77,6 @@ pub struct Outbox {
     events: EventBus,
     clock: Arc<dyn Clock>,
     wake: Arc<tokio::sync::Notify>,
-}
-
-/// What happened to one claimed row.
-#[derive(Debug, PartialEq, Eq)]
-enum Outcome {
-    Done,
-    Retry(String),
-    Failed { code: String, message: String },
 }
 
 impl Outbox {
@@ -570,72 +560,12 @@ impl Outbox {
     }
 }
 
-fn classify(err: Error) -> Outcome {
-    match err {
-        e if e.is_transient() => Outcome::Retry(e.to_string()),
-        // The grant is gone: keep the answer queued until the account is reconnected.
-        e @ Error::ReconnectRequired { .. } => Outcome::Retry(e.to_string()),
-        // Our own side failed (keyring, database, a pooled connection), or Mercado Libre's 2xx
-        // answer was not what we expected: nothing says the write was refused. Retry, which
-        // checks first whether it landed.
-        e @ (Error::Keyring { .. }
-        | Error::NoSecretService(_)
-        | Error::Db(_)
-        | Error::Pool(_)
-        | Error::Internal { .. }
-        | Error::Malformed { .. }) => Outcome::Retry(e.to_string()),
-        Error::Api { code, message, .. } => Outcome::Failed { code, message },
-        // Refused here, not by Mercado Libre (an invalid input, an unknown target).
-        other => Outcome::Failed {
-            code: INTERNAL.into(),
-            message: other.to_string(),
-        },
-    }
-}
+mod queue;
+mod retry;
 
-/// 2^attempts seconds (capped at 5 minutes) plus up to 1 s of jitter.
-fn backoff(attempts: i64, salt: i64) -> Duration {
-    let base = 2i64.saturating_pow(attempts.clamp(0, 16) as u32).min(300);
-    let jitter = std::collections::hash_map::RandomState::new().hash_one((attempts, salt)) % 1000;
-    Duration::seconds(base) + Duration::milliseconds(jitter as i64)
-}
+use queue::queue_in;
+use retry::{Outcome, backoff, classify};
 
 #[cfg(test)]
 mod tests;
-/// Queues one validated write inside `tx`, replacing a waiting one on the same target, with its
-/// local view and its author.
-fn queue_in(
-    tx: &rusqlite::Transaction<'_>,
-    account_id: i64,
-    write: &Write,
-    by: Option<i64>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<i64> {
-    let payload = serde_json::to_string(write)
-        .map_err(|e| Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
-    let target = write.target();
-    let replaceable = !matches!(write, Write::Message { .. });
-    let id = match table::open_for_target(tx, account_id, write.kind(), &target)? {
-        Some(row) if replaceable && row.state != table::IN_FLIGHT => {
-            tx.execute(
-                "UPDATE outbox SET payload = ?2, state = ?3, next_attempt_at = ?4,
-                     error_code = NULL, error_message = NULL, updated_at = ?4
-                 WHERE id = ?1",
-                rusqlite::params![row.id, payload, table::PENDING, crate::store::ts(now)],
-            )?;
-            row.id
-        }
-        _ => table::insert(tx, account_id, write.kind(), &target, &payload, now)?,
-    };
-    write.apply_locally(tx, account_id, id, now)?;
-    table::attribute(tx, id, by)?;
-    if let Write::Message { .. } = write {
-        tx.execute(
-            "UPDATE messages SET sent_by = ?2 WHERE id = ?1",
-            rusqlite::params![writes::local_message_id(id), by],
-        )?;
-    }
-    Ok(id)
-}
-
 pub mod writes;
