@@ -236,3 +236,63 @@ async fn messages_stock_deletions_and_blocks_land_once_through_lost_responses() 
     assert_eq!(blocks, 1, "blocked once");
     Ok(())
 }
+
+/// A deletion Mercado Libre committed but whose response was lost is not sent again: the retry
+/// looks first and finds the question deleted (the sandbox records every DELETE, repeats too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deletion_whose_response_was_lost_lands_once() -> anyhow::Result<()> {
+    use mostrador_sandbox::world::Write as Remote;
+    let mut h = Harness::start(Arc::new(MemoryStore::default()), Duration::from_secs(3600)).await?;
+    let seller = h.seller_id;
+    h.core.engine().poll_questions(seller).await?;
+    let question = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        w.questions
+            .values()
+            .find(|q| q.seller_id == seller && q.status == "UNANSWERED")
+            .map(|q| q.id)
+            .ok_or_else(|| anyhow::anyhow!("an unanswered question"))?
+    };
+    // Every write commits and loses its response, until the first one has.
+    h.set_faults(serde_json::json!({ "lose_write_rate": 1.0 }))
+        .await?;
+    h.run().await?;
+    h.owner().writes().delete_questions(&[question]).await?;
+    eventually(
+        Duration::from_secs(30),
+        "the deletion committed remotely",
+        || {
+            let deleted = mostrador_sandbox::routes::lock(h.sandbox.world()).questions[&question]
+                .status
+                == "DELETED";
+            async move { Ok(deleted.then_some(())) }
+        },
+    )
+    .await?;
+    h.set_faults(serde_json::json!({})).await?;
+    let db = rusqlite::Connection::open(h.db_path())?;
+    db.busy_timeout(Duration::from_secs(10))?;
+    eventually(Duration::from_secs(60), "the deletion settled", || {
+        h.core.sync_now();
+        let state: String = db
+            .query_row(
+                "SELECT state FROM outbox WHERE kind = 'delete_question'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or_default();
+        async move { Ok((state == "done").then_some(())) }
+    })
+    .await?;
+    h.stop().await;
+    let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+    let deletions = w
+        .writes
+        .iter()
+        .filter(
+            |x| matches!(x, Remote::QuestionDeleted { question_id } if *question_id == question),
+        )
+        .count();
+    assert_eq!(deletions, 1, "one DELETE reached Mercado Libre");
+    Ok(())
+}

@@ -397,8 +397,16 @@ impl crate::outbox::Transport for Sessions {
                     .iter()
                     .any(|m| m.from_id == account_id && m.text == *text && m.date_created >= since))
             }
-            // Setting a quantity again is harmless; a second delete answers 404.
-            Write::Stock { .. } | Write::DeleteQuestion { .. } => Ok(false),
+            // Deleted already (or gone): the earlier attempt landed.
+            Write::DeleteQuestion { question_id } => {
+                match questions::get(&session, *question_id).await {
+                    Ok(q) => Ok(q.status == "DELETED"),
+                    Err(Error::Api { status: 404, .. }) => Ok(true),
+                    Err(e) => Err(e),
+                }
+            }
+            // Setting a quantity again is harmless.
+            Write::Stock { .. } => Ok(false),
             Write::BlockBuyer { buyer_id } => questions::is_blocked(&session, *buyer_id).await,
         }
     }

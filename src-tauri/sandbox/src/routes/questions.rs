@@ -312,6 +312,10 @@ pub async fn delete(
         );
     }
     if q.status == "DELETED" {
+        // Recorded too: a client that deletes twice (a retry after a lost response that did not
+        // look first) shows in `/_sandbox/writes`.
+        let question_id = q.id;
+        world.writes.push(Write::QuestionDeleted { question_id });
         return not_found("question");
     }
     q.status = "DELETED".into();
