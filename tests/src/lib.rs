@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use mostrador_core::clock::SystemClock;
 use mostrador_core::marketplace::oauth::{ClientCredentials, Pkce};
 use mostrador_core::notify::{Notification, Notifier};
 use mostrador_core::secrets::{SecretStore, Sensitive};
@@ -61,6 +60,16 @@ impl Notifier for RecordingNotifier {
     }
 }
 
+/// The system clock moved by a fixed offset: a computer whose clock is wrong.
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock(pub chrono::Duration);
+
+impl mostrador_core::clock::Clock for OffsetClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + self.0
+    }
+}
+
 /// How a [`Harness`] starts.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -75,6 +84,8 @@ pub struct Options {
     pub bulk_interval: Option<Duration>,
     /// The core's request budget per account.
     pub requests_per_second: u32,
+    /// How far the core's clock is from the real one (a computer whose clock is off).
+    pub clock_offset: chrono::Duration,
 }
 
 impl Default for Options {
@@ -85,6 +96,7 @@ impl Default for Options {
             poll_interval: Duration::from_secs(3600),
             bulk_interval: None,
             requests_per_second: 1000,
+            clock_offset: chrono::Duration::zero(),
         }
     }
 }
@@ -156,7 +168,7 @@ impl Harness {
             },
             secrets,
             core_notifier,
-            Arc::new(SystemClock),
+            Arc::new(OffsetClock(options.clock_offset)),
         )?;
         let http = reqwest::Client::new();
         let pkce = Pkce::from_verifier("test-verifier-0123456789-abcdefghijklmnopqrstuv".into());

@@ -296,3 +296,128 @@ async fn a_deletion_whose_response_was_lost_lands_once() -> anyhow::Result<()> {
     assert_eq!(deletions, 1, "one DELETE reached Mercado Libre");
     Ok(())
 }
+
+/// Post-sale messages against an adversarial Mercado Libre, with the computer's clock 2 minutes
+/// ahead and then 2 minutes behind: a thread of 150 messages whose pages carry no total, a
+/// server that stores texts normalised, an identical text already in the conversation, the
+/// same text sent twice, and every reply lost. Each message must be in the conversation
+/// exactly once, and show once in the app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_land_exactly_once_against_an_adversarial_server() -> anyhow::Result<()> {
+    use anyhow::Context;
+    use mostrador_sandbox::world::{Message, Write as Remote};
+    for minutes in [2, -2] {
+        let recorder = Arc::new(RecordingNotifier::default());
+        let mut h = Harness::start_opts(
+            Arc::new(MemoryStore::default()),
+            Options {
+                clock_offset: chrono::Duration::minutes(minutes),
+                ..Options::default()
+            },
+            recorder.clone(),
+            recorder,
+        )
+        .await?;
+        let seller = h.seller_id;
+        let order: serde_json::Value = h
+            .http
+            .post(format!("{}/_sandbox/orders", h.sandbox.url()))
+            .json(&serde_json::json!({}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let pack = order["id"].as_i64().context("order id")?;
+        for n in 0..150 {
+            h.http
+                .post(format!("{}/_sandbox/messages", h.sandbox.url()))
+                .json(&serde_json::json!({ "pack_id": pack, "text": format!("mensaje {n}") }))
+                .send()
+                .await?
+                .error_for_status()?;
+            if n == 120 {
+                // The seller already said "Gracias" in this conversation (on the site).
+                let mut w = mostrador_sandbox::routes::lock(h.sandbox.world());
+                let buyer = w.messages[&pack][0].from;
+                let date = w.now();
+                w.messages.entry(pack).or_default().push(Message {
+                    id: format!("SITE{minutes}"),
+                    from: seller,
+                    to: buyer,
+                    text: "Gracias".into(),
+                    date,
+                    read: None,
+                });
+            }
+        }
+        h.set_faults(serde_json::json!({
+            "thread_without_total": true, "normalise_messages": true,
+        }))
+        .await?;
+        h.core.engine().sync_pass(seller).await?;
+        h.run().await?;
+        let db = rusqlite::Connection::open(h.db_path())?;
+        db.busy_timeout(Duration::from_secs(10))?;
+        let settled = |db: &rusqlite::Connection| -> anyhow::Result<bool> {
+            let open: i64 = db.query_row(
+                "SELECT COUNT(*) FROM outbox WHERE state NOT IN ('done', 'failed')",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(open == 0)
+        };
+        // Stored as "Gracias" (the emoji removed), like the one already there; then "Gracias"
+        // itself, twice. Every reply is lost.
+        for text in ["Gracias 🙂", "Gracias", "Gracias"] {
+            h.set_faults(serde_json::json!({
+                "thread_without_total": true, "normalise_messages": true,
+                "lose_write_responses": 1,
+            }))
+            .await?;
+            h.owner().writes().send_message(pack, text).await?;
+            eventually(Duration::from_secs(60), "the message settled", || {
+                let done = settled(&db);
+                async move { done.map(|d| d.then_some(())) }
+            })
+            .await?;
+        }
+        let failed: i64 = db.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE state = 'failed'",
+            [],
+            |r| r.get(0),
+        )?;
+        assert_eq!(failed, 0, "clock {minutes:+} min: no message given up on");
+        {
+            let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+            let thanks = w.messages[&pack]
+                .iter()
+                .filter(|m| m.from == seller && m.text == "Gracias")
+                .count();
+            assert_eq!(
+                thanks, 4,
+                "clock {minutes:+} min: one on the site, three sent"
+            );
+            let posts = w
+                .writes
+                .iter()
+                .filter(|x| matches!(x, Remote::Message { pack_id, .. } if *pack_id == pack))
+                .count();
+            assert_eq!(posts, 3, "clock {minutes:+} min: each sent once");
+        }
+        h.core.engine().sync_pass(seller).await?;
+        let (shown, local): (i64, i64) = db.query_row(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE id LIKE 'outbox:%') FROM messages
+             WHERE pack_id = ?1 AND from_id = ?2",
+            rusqlite::params![pack, seller],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        assert_eq!(
+            (shown, local),
+            (4, 0),
+            "clock {minutes:+} min: the app shows each once, by its real id"
+        );
+        h.stop().await;
+    }
+    Ok(())
+}

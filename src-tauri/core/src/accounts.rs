@@ -357,7 +357,7 @@ impl crate::outbox::Transport for Sessions {
         crate::marketplace::questions::get(&session, question_id).await
     }
 
-    async fn send(&self, account_id: i64, write: &crate::outbox::Write) -> Result<()> {
+    async fn send(&self, account_id: i64, write: &crate::outbox::Write) -> Result<Option<String>> {
         use crate::marketplace::{listings, postsale, questions};
         use crate::outbox::Write;
         let session = self.get(account_id)?;
@@ -366,37 +366,30 @@ impl crate::outbox::Transport for Sessions {
                 pack_id,
                 buyer_id,
                 text,
-                ..
             } => postsale::send_message(&session, *pack_id, *buyer_id, text).await,
             Write::Stock {
                 item_id,
                 variation_id,
                 quantity,
-            } => listings::set_stock(&session, item_id, *variation_id, *quantity).await,
-            Write::DeleteQuestion { question_id } => {
-                questions::delete(&session, *question_id).await
-            }
-            Write::BlockBuyer { buyer_id } => questions::block_buyer(&session, *buyer_id).await,
+            } => listings::set_stock(&session, item_id, *variation_id, *quantity)
+                .await
+                .map(|()| None),
+            Write::DeleteQuestion { question_id } => questions::delete(&session, *question_id)
+                .await
+                .map(|()| None),
+            Write::BlockBuyer { buyer_id } => questions::block_buyer(&session, *buyer_id)
+                .await
+                .map(|()| None),
         }
     }
 
     async fn landed(&self, account_id: i64, write: &crate::outbox::Write) -> Result<bool> {
-        use crate::marketplace::{postsale, questions};
+        use crate::marketplace::questions;
         use crate::outbox::Write;
         let session = self.get(account_id)?;
         match write {
-            Write::Message {
-                pack_id,
-                text,
-                queued_at,
-                ..
-            } => {
-                let (thread, _) = postsale::thread(&session, *pack_id).await?;
-                let since = *queued_at - Duration::seconds(60);
-                Ok(thread
-                    .iter()
-                    .any(|m| m.from_id == account_id && m.text == *text && m.date_created >= since))
-            }
+            // Reconciled by the outbox against the whole conversation.
+            Write::Message { .. } => Ok(false),
             // Deleted already (or gone): the earlier attempt landed.
             Write::DeleteQuestion { question_id } => {
                 match questions::get(&session, *question_id).await {
@@ -409,6 +402,24 @@ impl crate::outbox::Transport for Sessions {
             Write::Stock { .. } => Ok(false),
             Write::BlockBuyer { buyer_id } => questions::is_blocked(&session, *buyer_id).await,
         }
+    }
+
+    async fn seller_messages(
+        &self,
+        account_id: i64,
+        pack_id: i64,
+    ) -> Result<Vec<crate::outbox::writes::SentMessage>> {
+        let session = self.get(account_id)?;
+        let (thread, _) = crate::marketplace::postsale::thread(&session, pack_id).await?;
+        Ok(thread
+            .into_iter()
+            .filter(|m| m.from_id == account_id)
+            .map(|m| crate::outbox::writes::SentMessage {
+                id: m.id,
+                text: m.text,
+                status: m.status,
+            })
+            .collect())
     }
 }
 

@@ -56,10 +56,22 @@ pub trait Transport: Send + Sync + 'static {
         account_id: i64,
         question_id: i64,
     ) -> impl Future<Output = Result<Question>> + Send;
-    /// Sends any other write.
-    fn send(&self, account_id: i64, write: &Write) -> impl Future<Output = Result<()>> + Send;
-    /// Whether an earlier attempt of `write` already took effect.
+    /// Sends any other write. Returns Mercado Libre's id of what it created, when the reply
+    /// names one (a post-sale message).
+    fn send(
+        &self,
+        account_id: i64,
+        write: &Write,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
+    /// Whether an earlier attempt of `write` already took effect (not for messages: those are
+    /// reconciled against [`Transport::seller_messages`]).
     fn landed(&self, account_id: i64, write: &Write) -> impl Future<Output = Result<bool>> + Send;
+    /// The seller's messages in a pack's whole conversation, without marking anything read.
+    fn seller_messages(
+        &self,
+        account_id: i64,
+        pack_id: i64,
+    ) -> impl Future<Output = Result<Vec<writes::SentMessage>>> + Send;
 }
 
 pub use writes::Write;
@@ -326,27 +338,114 @@ impl Outbox {
             Err(e) => return self.fail_unreadable(id, e).await,
         };
         let account = row.account_id;
-        let outcome = if row.attempts > 1 {
-            match transport.landed(account, &write).await {
-                Ok(true) => Outcome::Done,
-                Ok(false) => self.send_write(transport, account, &write).await,
-                Err(e) => classify(e),
+        let (outcome, remote_id) = match &write {
+            Write::Message { pack_id, text, .. } => {
+                self.deliver_message(transport, &row, *pack_id, text, &write)
+                    .await
             }
-        } else {
-            self.send_write(transport, account, &write).await
+            _ if row.attempts > 1 => match transport.landed(account, &write).await {
+                Ok(true) => (Outcome::Done, None),
+                Ok(false) => self.send_write(transport, account, &write).await,
+                Err(e) => (classify(e), None),
+            },
+            _ => self.send_write(transport, account, &write).await,
         };
         let now = self.clock.now();
         if outcome == Outcome::Done {
-            tracing::info!(outbox_id = id, kind = write.kind(), "write delivered");
+            tracing::info!(
+                outbox_id = id,
+                kind = write.kind(),
+                remote_id,
+                "write delivered"
+            );
         }
         self.settle("write", &row, outcome, move |c| {
             let tx = c.transaction()?;
-            write.applied(&tx, id)?;
+            if let Some(remote) = &remote_id {
+                table::set_remote_id(&tx, id, remote)?;
+            }
+            write.applied(&tx, id, remote_id.as_deref())?;
             table::mark_done(&tx, id, now)?;
             tx.commit()?;
             Ok(())
         })
         .await
+    }
+
+    /// A post-sale message, exactly once without guessing from text and time alone:
+    /// - before the first send, the ids of the seller's messages already in the conversation are
+    ///   committed with the row (its baseline);
+    /// - the reply's message id is recorded with the row;
+    /// - before any later send (a retry, a restart, a retry after a failure) the whole
+    ///   conversation is read again and a message of the seller that is neither in the baseline
+    ///   nor another row's is this one's when its text matches (see [`writes::identify`]).
+    async fn deliver_message<T: Transport>(
+        &self,
+        transport: &T,
+        row: &table::OutboxRow,
+        pack_id: i64,
+        text: &str,
+        write: &Write,
+    ) -> (Outcome, Option<String>) {
+        let account = row.account_id;
+        let thread = match transport.seller_messages(account, pack_id).await {
+            Ok(thread) => thread,
+            Err(e) => return (classify(e), None),
+        };
+        let claimed = {
+            let row = row.clone();
+            match self
+                .store
+                .run(move |c| table::claimed_remote_ids(c, &row))
+                .await
+            {
+                Ok(claimed) => claimed,
+                Err(e) => return (classify(e), None),
+            }
+        };
+        let baseline = match &row.baseline {
+            Some(baseline) => {
+                if let Some(found) = writes::identify(&thread, baseline, &claimed, text) {
+                    tracing::info!(
+                        outbox_id = row.id,
+                        remote_id = %found.id,
+                        "message found in the conversation; not sent again"
+                    );
+                    return (Outcome::Done, Some(found.id.clone()));
+                }
+                baseline.clone()
+            }
+            None => {
+                let id = row.id;
+                let ids: Vec<String> = thread.into_iter().map(|m| m.id).collect();
+                let stored = {
+                    let ids = ids.clone();
+                    self.store
+                        .run(move |c| {
+                            crate::store::durably(c, |c| table::set_baseline(c, id, &ids))
+                        })
+                        .await
+                };
+                if let Err(e) = stored {
+                    return (classify(e), None);
+                }
+                ids
+            }
+        };
+        match self.send_write(transport, account, write).await {
+            // Landed, but the reply named no id: find it, so the conversation shows it once.
+            (Outcome::Done, None) => {
+                let found = transport
+                    .seller_messages(account, pack_id)
+                    .await
+                    .ok()
+                    .and_then(|thread| {
+                        writes::identify(&thread, &baseline, &claimed, text).map(|m| m.id.clone())
+                    });
+                (Outcome::Done, found)
+            }
+            other => other,
+        }
     }
 
     /// Records what happened to a claimed row (`done` runs on success) and tells the UI.
@@ -422,13 +521,15 @@ impl Outbox {
         transport: &T,
         account: i64,
         write: &Write,
-    ) -> Outcome {
+    ) -> (Outcome, Option<String>) {
         match transport.send(account, write).await {
-            Ok(()) => Outcome::Done,
-            Err(e) if write.already_in_effect(&e) => Outcome::Done,
+            Ok(remote_id) => (Outcome::Done, remote_id),
+            Err(e) if write.already_in_effect(&e) => (Outcome::Done, None),
             // Optimistic-locking conflicts on items clear by themselves.
-            Err(Error::Api { status: 409, .. }) => Outcome::Retry("conflict; retrying".into()),
-            Err(e) => classify(e),
+            Err(Error::Api { status: 409, .. }) => {
+                (Outcome::Retry("conflict; retrying".into()), None)
+            }
+            Err(e) => (classify(e), None),
         }
     }
 

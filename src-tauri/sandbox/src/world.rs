@@ -290,6 +290,11 @@ pub struct Faults {
     pub corrupt_entries: u32,
     /// Post-sale threads answer without `paging.total` (as some real responses do).
     pub thread_without_total: bool,
+    /// Commit the next N successful writes of any kind, then drop their response.
+    pub lose_write_responses: u32,
+    /// Store sellers' post-sale messages normalised, as Mercado Libre may: trimmed, runs of
+    /// spaces collapsed, characters outside ISO-8859-1 removed.
+    pub normalise_messages: bool,
 }
 
 impl Default for Faults {
@@ -307,6 +312,8 @@ impl Default for Faults {
             item_conflicts: 0,
             corrupt_entries: 0,
             thread_without_total: false,
+            lose_write_responses: 0,
+            normalise_messages: false,
         }
     }
 }

@@ -61,7 +61,6 @@ impl Writes<'_> {
             pack_id,
             buyer_id,
             text: text.trim().to_owned(),
-            queued_at: core.clock.now(),
         };
         core.outbox.queue_write(account_id, write, self.by()).await
     }

@@ -326,20 +326,23 @@ pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, us
     }
 }
 
-/// Sends a post-sale message to the pack's buyer.
+/// Sends a post-sale message to the pack's buyer. Returns the id Mercado Libre gave it, when
+/// the reply names one (a 2xx reply without it still means the message landed).
 pub async fn send_message(
     session: &Session,
     pack_id: i64,
     buyer_id: i64,
     text: &str,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let path = format!("/messages/packs/{pack_id}/sellers/{}", session.account_id());
     let body = serde_json::json!({
         "from": { "user_id": session.account_id() },
         "to": { "user_id": buyer_id },
         "text": text,
     });
-    let _: serde_json::Value = session
+    // A 2xx reply that is not JSON fails as malformed: the outbox then retries, and finds the
+    // message in the conversation before sending anything again.
+    let reply: serde_json::Value = session
         .call("message send", |api| {
             Ok(api
                 .request(Method::POST, &path)?
@@ -347,5 +350,9 @@ pub async fn send_message(
                 .json(&body))
         })
         .await?;
-    Ok(())
+    Ok(match reply.get("id") {
+        Some(serde_json::Value::String(id)) => Some(id.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
 }

@@ -57,7 +57,7 @@ impl Transport for FakeMl {
         Ok(None)
     }
 
-    async fn send(&self, _account: i64, write: &Write) -> Result<()> {
+    async fn send(&self, _account: i64, write: &Write) -> Result<Option<String>> {
         self.sent_writes.lock().unwrap().push(write.clone());
         {
             let mut unavailable = self.unavailable.lock().unwrap();
@@ -70,15 +70,39 @@ impl Transport for FakeMl {
                 });
             }
         }
-        self.in_effect.lock().unwrap().push(write.clone());
+        let remote_id = {
+            let mut in_effect = self.in_effect.lock().unwrap();
+            in_effect.push(write.clone());
+            format!("M{}", in_effect.len())
+        };
         if *self.lose_response.lock().unwrap() {
             return Err(Error::offline("connection reset", None));
         }
-        Ok(())
+        Ok(matches!(write, Write::Message { .. }).then_some(remote_id))
     }
 
     async fn landed(&self, _account: i64, write: &Write) -> Result<bool> {
         Ok(self.in_effect.lock().unwrap().contains(write))
+    }
+
+    async fn seller_messages(&self, _account: i64, pack: i64) -> Result<Vec<writes::SentMessage>> {
+        Ok(self
+            .in_effect
+            .lock()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .filter_map(|(n, w)| match w {
+                Write::Message { pack_id, text, .. } if *pack_id == pack => {
+                    Some(writes::SentMessage {
+                        id: format!("M{}", n + 1),
+                        text: text.clone(),
+                        status: Some("available".into()),
+                    })
+                }
+                _ => None,
+            })
+            .collect())
     }
 
     async fn fetch_question(&self, _account: i64, question_id: i64) -> Result<Question> {
@@ -278,23 +302,21 @@ async fn a_message_shows_as_sending_and_a_lost_response_is_not_sent_twice() {
         pack_id: 55,
         buyer_id: 9,
         text: "Hola, ya lo despachamos.".into(),
-        queued_at: f.clock.now(),
     };
     let id = f.outbox.queue_write(7, write.clone(), None).await.unwrap();
-    let status = |f: &Fixture| -> String {
+    let status = |f: &Fixture, id: &str| -> Option<String> {
         f.store
             .conn()
             .unwrap()
-            .query_row(
-                "SELECT status FROM messages WHERE id = ?1",
-                [writes::local_message_id(id)],
-                |r| r.get(0),
-            )
-            .unwrap()
+            .query_row("SELECT status FROM messages WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .ok()
     };
+    let local = writes::local_message_id(id);
     assert_eq!(
-        status(&f),
-        "sending",
+        status(&f, &local).as_deref(),
+        Some("sending"),
         "the local view has it from the queueing commit"
     );
     f.drain().await;
@@ -312,7 +334,51 @@ async fn a_message_shows_as_sending_and_a_lost_response_is_not_sent_twice() {
         1,
         "found in the thread, not resent"
     );
-    assert_eq!(status(&f), "available");
+    assert_eq!(status(&f, &local), None, "the local copy took its real id");
+    assert_eq!(status(&f, "M1").as_deref(), Some("available"));
+    // Another row to the same conversation sees it as claimed.
+    let mut other = f.row(id);
+    other.id = 0;
+    let claimed = table::claimed_remote_ids(&f.store.conn().unwrap(), &other).unwrap();
+    assert_eq!(claimed, vec!["M1".to_owned()]);
+}
+
+/// The same text sent twice, the second reply lost: the first message is not taken for the
+/// second (it was in the conversation before the second was sent), so the second goes again.
+#[tokio::test]
+async fn the_same_text_twice_with_the_second_reply_lost_lands_twice() {
+    let f = fixture();
+    let write = Write::Message {
+        pack_id: 55,
+        buyer_id: 9,
+        text: "Gracias".into(),
+    };
+    let first = f.outbox.queue_write(7, write.clone(), None).await.unwrap();
+    f.drain().await;
+    assert_eq!(f.row(first).state, table::DONE);
+    // The second is refused at once (503: nothing applied), then its retry's reply is lost.
+    *f.ml.unavailable.lock().unwrap() = 1;
+    let second = f.outbox.queue_write(7, write.clone(), None).await.unwrap();
+    f.drain().await;
+    assert_eq!(f.row(second).state, table::PENDING);
+    *f.ml.lose_response.lock().unwrap() = true;
+    f.clock.advance(chrono::Duration::minutes(10));
+    f.drain().await;
+    *f.ml.lose_response.lock().unwrap() = false;
+    f.clock.advance(chrono::Duration::minutes(10));
+    f.drain().await;
+    assert_eq!(f.row(second).state, table::DONE);
+    let landed =
+        f.ml.in_effect
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|w| **w == write)
+            .count();
+    assert_eq!(
+        landed, 2,
+        "both messages are in the conversation, once each"
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! Writes other than answers: a post-sale message, a stock change, deleting a question, blocking
 //! a buyer. Each is validated, queued in the transaction that updates the local view, sent by
 //! the worker, and reconciled before any resend so it lands once:
-//! - a message: the thread is read (without marking it read) for this text sent since it was
-//!   queued;
+//! - a message: the conversation is read whole (without marking it read) and compared with the
+//!   ids recorded before the first send ([`identify`]);
 //! - a stock change: setting a quantity is idempotent, so it is simply sent again;
 //! - deleting: a question already gone (404) counts as deleted;
 //! - blocking: the blocklist is read for the buyer.
@@ -29,8 +29,6 @@ pub enum Write {
         buyer_id: i64,
         /// The text.
         text: String,
-        /// When it was queued (reconciliation looks for it from then on).
-        queued_at: DateTime<Utc>,
     },
     /// New stock of a listing or of one of its variations.
     Stock {
@@ -168,13 +166,40 @@ impl Write {
         Ok(())
     }
 
-    /// Updates the local view once Mercado Libre accepted the write.
-    pub fn applied(&self, conn: &Connection, outbox_id: i64) -> Result<()> {
+    /// Updates the local view once Mercado Libre accepted the write. A message's local copy
+    /// takes the id Mercado Libre gave it (when known), so the next sync finds it instead of
+    /// adding it again; if the sync was first, the local copy goes.
+    pub fn applied(
+        &self,
+        conn: &Connection,
+        outbox_id: i64,
+        remote_id: Option<&str>,
+    ) -> Result<()> {
         if let Self::Message { .. } = self {
-            conn.execute(
-                "UPDATE messages SET status = 'available' WHERE id = ?1",
-                [local_message_id(outbox_id)],
-            )?;
+            let local = local_message_id(outbox_id);
+            match remote_id {
+                Some(remote) => {
+                    let synced: bool = conn.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?1)",
+                        [remote],
+                        |r| r.get(0),
+                    )?;
+                    if synced {
+                        conn.execute("DELETE FROM messages WHERE id = ?1", [&local])?;
+                    } else {
+                        conn.execute(
+                            "UPDATE messages SET id = ?2, status = 'available' WHERE id = ?1",
+                            params![local, remote],
+                        )?;
+                    }
+                }
+                None => {
+                    conn.execute(
+                        "UPDATE messages SET status = 'available' WHERE id = ?1",
+                        [local],
+                    )?;
+                }
+            }
         }
         Ok(())
     }
@@ -186,6 +211,55 @@ impl Write {
             (Self::DeleteQuestion { .. }, Error::Api { status: 404, .. })
         )
     }
+}
+
+/// A seller's message as the conversation shows it, for reconciliation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMessage {
+    /// Mercado Libre's id.
+    pub id: String,
+    /// The text as Mercado Libre stored it (it may normalise or mask it).
+    pub text: String,
+    /// `available`, `moderated`, `rejected`…
+    pub status: Option<String>,
+}
+
+/// Which message of the conversation an earlier send of `text` became, if any. Candidates are
+/// the seller's messages that were not there before the first send (`baseline`) and that no
+/// other row became (`claimed`): so an identical earlier text is never taken for this one, and
+/// no clock is compared. Among them, the first whose text matches once both are folded (case,
+/// spacing, punctuation and characters outside ISO-8859-1 ignored, as Mercado Libre may store
+/// them); failing that, a lone candidate Mercado Libre moderated or rejected (its text may be
+/// masked).
+pub fn identify<'a>(
+    thread: &'a [SentMessage],
+    baseline: &[String],
+    claimed: &[String],
+    text: &str,
+) -> Option<&'a SentMessage> {
+    let candidates: Vec<&SentMessage> = thread
+        .iter()
+        .filter(|m| !baseline.contains(&m.id) && !claimed.contains(&m.id))
+        .collect();
+    let wanted = fold(text);
+    if let Some(m) = candidates.iter().find(|m| fold(&m.text) == wanted) {
+        return Some(m);
+    }
+    match candidates.as_slice() {
+        [only] if matches!(only.status.as_deref(), Some("moderated") | Some("rejected")) => {
+            Some(only)
+        }
+        _ => None,
+    }
+}
+
+/// A text reduced to what survives any normalisation: lowercase letters and digits of
+/// ISO-8859-1.
+fn fold(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() && u32::from(*c) <= 0xFF)
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Marks the local copy of a refused message (if the row was one) as failed: the conversation
@@ -213,7 +287,6 @@ mod tests {
             pack_id: 1,
             buyer_id: 2,
             text: text.into(),
-            queued_at: Utc::now(),
         };
         assert!(message("  ").validate().is_err());
         assert!(message(&"a".repeat(351)).validate().is_err());
@@ -240,5 +313,48 @@ mod tests {
         assert_eq!((s.kind(), s.target().as_str()), ("stock", "MLA1:7"));
         let json = serde_json::to_string(&s).unwrap_or_default();
         assert_eq!(serde_json::from_str::<Write>(&json).ok(), Some(s));
+    }
+
+    fn sent(id: &str, text: &str, status: &str) -> SentMessage {
+        SentMessage {
+            id: id.into(),
+            text: text.into(),
+            status: Some(status.into()),
+        }
+    }
+
+    #[test]
+    fn an_identical_earlier_message_is_not_taken_for_this_one() {
+        let thread = [sent("M1", "Gracias", "available")];
+        assert_eq!(identify(&thread, &["M1".into()], &[], "Gracias"), None);
+        let thread = [
+            sent("M1", "Gracias", "available"),
+            sent("M2", "Gracias", "available"),
+        ];
+        assert_eq!(
+            identify(&thread, &["M1".into()], &[], "Gracias").map(|m| m.id.as_str()),
+            Some("M2")
+        );
+        // M2 is another row's: this one has not landed.
+        assert_eq!(
+            identify(&thread, &["M1".into()], &["M2".into()], "Gracias"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_normalised_text_still_matches_and_another_text_does_not() {
+        let thread = [sent("M9", "hola,  tu paquete sale HOY", "available")];
+        assert!(identify(&thread, &[], &[], "  Hola, tu paquete sale hoy 📦 ").is_some());
+        assert!(identify(&thread, &[], &[], "Hola, tu paquete sale mañana").is_none());
+    }
+
+    #[test]
+    fn a_lone_moderated_message_is_ours_but_a_lone_available_one_is_not() {
+        let moderated = [sent("M3", "Escribime a ***", "moderated")];
+        assert!(identify(&moderated, &[], &[], "Escribime a ana@example.com").is_some());
+        // Written on the site meanwhile: not ours, and not guessed to be.
+        let other = [sent("M4", "Otro texto", "available")];
+        assert!(identify(&other, &[], &[], "Escribime").is_none());
     }
 }

@@ -32,9 +32,9 @@ pub struct Message {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Inserts or updates a message. Returns true when it was new. A seller's message arriving from
-/// Mercado Libre replaces the local copy the outbox made when it was queued (same conversation,
-/// same text), so the conversation does not show it twice.
+/// Inserts or updates a message. Returns true when it was new. The local copy the outbox made
+/// of a queued message takes Mercado Libre's id once the outbox knows it (or goes, when this
+/// sync stored that id first), so the conversation shows it once without matching texts.
 pub fn upsert(conn: &Connection, m: &Message) -> Result<bool> {
     let text = crate::inbox::search::inert(&m.text);
     let changed = conn
@@ -61,15 +61,6 @@ pub fn upsert(conn: &Connection, m: &Message) -> Result<bool> {
              WHERE id = ?1 AND (status IS NOT ?2 OR read_at IS NOT ?3)",
         )?
         .execute(params![m.id, m.status, m.read_at.map(ts)])?;
-    } else if m.from_id == m.account_id && !m.id.starts_with(LOCAL_PREFIX) {
-        conn.prepare_cached(
-            "DELETE FROM messages WHERE id = (
-                 SELECT id FROM messages
-                 WHERE account_id = ?1 AND pack_id = ?2 AND from_id = ?1 AND text = ?3
-                   AND id LIKE 'outbox:%' AND status IS NOT 'failed'
-                 ORDER BY date_created LIMIT 1)",
-        )?
-        .execute(params![m.account_id, m.pack_id, m.text])?;
     }
     Ok(changed == 1)
 }

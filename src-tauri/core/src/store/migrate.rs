@@ -48,6 +48,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0009_listing_photos.sql"),
     ),
     ("0010_team", include_str!("../../migrations/0010_team.sql")),
+    (
+        "0011_outbox_evidence",
+        include_str!("../../migrations/0011_outbox_evidence.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -41,6 +41,9 @@ pub struct OutboxRow {
     pub error_code: Option<String>,
     /// Message of the last failure.
     pub error_message: Option<String>,
+    /// For a post-sale message: the ids of the seller's messages already in the conversation
+    /// before its first send (`None`: never sent).
+    pub baseline: Option<Vec<String>>,
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
@@ -58,6 +61,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
         })?,
         error_code: r.get("error_code")?,
         error_message: r.get("error_message")?,
+        baseline: r
+            .get::<_, Option<String>>("baseline")?
+            .map(|b| serde_json::from_str(&b).unwrap_or_default()),
     })
 }
 
@@ -212,6 +218,42 @@ pub fn mark_failed(
         params![id, FAILED, code, message, ts(now)],
     )?;
     Ok(())
+}
+
+/// Records, before row `id`'s first send, the ids of the seller's messages already in its
+/// conversation. Call durably: a send without its baseline could not be reconciled.
+pub fn set_baseline(conn: &Connection, id: i64, ids: &[String]) -> Result<()> {
+    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    conn.execute(
+        "UPDATE outbox SET baseline = ?2 WHERE id = ?1",
+        params![id, json],
+    )?;
+    Ok(())
+}
+
+/// Records Mercado Libre's id of what row `id` became.
+pub fn set_remote_id(conn: &Connection, id: i64, remote_id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET remote_id = ?2 WHERE id = ?1",
+        params![id, remote_id],
+    )?;
+    Ok(())
+}
+
+/// Remote ids other rows of the same account, kind and target became (not row `id`'s own).
+pub fn claimed_remote_ids(conn: &Connection, row: &OutboxRow) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT remote_id FROM outbox
+         WHERE account_id = ?1 AND kind = ?2 AND target_id = ?3 AND id != ?4
+           AND remote_id IS NOT NULL",
+    )?;
+    let ids = stmt
+        .query_map(
+            params![row.account_id, row.kind, row.target_id, row.id],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
 }
 
 /// At start-up: rows left in flight by a crash go back to pending (attempts kept).

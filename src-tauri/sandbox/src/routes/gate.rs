@@ -122,7 +122,15 @@ pub async fn gate(State(shared): State<Shared>, req: Request, next: Next) -> Res
         Fault::None => {}
     }
     let response = next.run(req).await;
-    if lose_write && response.status().is_success() {
+    let lose_next = write && response.status().is_success() && {
+        let mut w = lock(&shared);
+        let due = w.faults.lose_write_responses > 0;
+        if due {
+            w.faults.lose_write_responses -= 1;
+        }
+        due
+    };
+    if (lose_write || lose_next) && response.status().is_success() {
         // The write is committed; only its response is lost.
         return dropped();
     }

@@ -405,6 +405,11 @@ pub async fn send(
             "the seller cannot start the conversation; use the action guide",
         );
     }
+    let text = if world.faults.normalise_messages {
+        normalise(&text)
+    } else {
+        text
+    };
     let now = world.now();
     let id = world.token("MSG", seller);
     let message = Message {
@@ -423,6 +428,17 @@ pub async fn send(
         text,
     });
     (StatusCode::CREATED, Json(out)).into_response()
+}
+
+/// A seller's text as a normalising server stores it: trimmed, runs of spaces collapsed to one,
+/// characters outside ISO-8859-1 removed.
+fn normalise(text: &str) -> String {
+    text.chars()
+        .filter(|c| u32::from(*c) <= 0xFF)
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `GET /messages/unread?role=seller&tag=post_sale`.

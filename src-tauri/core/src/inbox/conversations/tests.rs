@@ -187,7 +187,6 @@ fn a_queued_reply_stops_the_wait_and_a_refused_one_restarts_it() {
         pack_id: 102,
         buyer_id: 11,
         text: "Sale hoy".into(),
-        queued_at: Utc::now(),
     };
     let tx = conn.transaction().unwrap();
     let outbox_id = crate::store::outbox::insert(
@@ -233,18 +232,33 @@ fn a_queued_reply_stops_the_wait_and_a_refused_one_restarts_it() {
 }
 
 #[test]
-fn the_synced_copy_of_a_sent_message_replaces_the_local_one() {
-    let (_dir, store) = seeded();
-    let conn = store.conn().unwrap();
-    let mut local = message("outbox:41", 102, 1, "Sale hoy", "13:00");
-    local.status = Some("available".into());
-    upsert(&conn, &local).unwrap();
-    upsert(&conn, &message("m8", 102, 1, "Sale hoy", "13:00")).unwrap();
-    let t = thread(&conn, 1, 102).unwrap();
-    let ids: Vec<_> = t.messages.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids, ["m4", "m5", "m8"]);
-    assert_eq!(t.conversation.message_count, 3);
-    assert_eq!(t.conversation.waiting_since, None);
+fn a_sent_message_shows_once_whether_the_sync_or_the_outbox_records_it_first() {
+    let write = Write::Message {
+        pack_id: 102,
+        buyer_id: 11,
+        text: "Sale hoy".into(),
+    };
+    for sync_first in [false, true] {
+        let (_dir, store) = seeded();
+        let conn = store.conn().unwrap();
+        let mut local = message("outbox:41", 102, 1, "Sale hoy", "13:00");
+        local.status = Some("sending".into());
+        upsert(&conn, &local).unwrap();
+        // An identical earlier text in another conversation is not touched.
+        upsert(&conn, &message("m7", 500, 1, "Sale hoy", "12:00")).unwrap();
+        let synced = message("m8", 102, 1, "Sale hoy", "13:00");
+        if sync_first {
+            upsert(&conn, &synced).unwrap();
+        }
+        write.applied(&conn, 41, Some("m8")).unwrap();
+        upsert(&conn, &synced).unwrap();
+        let t = thread(&conn, 1, 102).unwrap();
+        let ids: Vec<_> = t.messages.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["m4", "m5", "m8"], "sync first: {sync_first}");
+        assert_eq!(t.conversation.message_count, 3);
+        assert_eq!(t.conversation.waiting_since, None);
+        assert_eq!(t.messages[2].delivery, None, "delivered");
+    }
 }
 
 #[test]
