@@ -5,6 +5,7 @@
 //! [`require_desktop_session`] first: `cargo xtask test` provides that session, and without it
 //! those tests fail with a message that says so rather than passing vacuously.
 
+pub mod kill9;
 pub mod window;
 
 use std::sync::{Arc, Mutex};
@@ -36,6 +37,55 @@ pub fn require_desktop_session() {
         "this test needs the private D-Bus session with gnome-keyring and a notification daemon \
          that `cargo xtask test` sets up; run it through `cargo xtask test`"
     );
+}
+
+/// A keyring that refuses to store (`failing`) or to read too (`failing_reads`) while set: locked,
+/// or its daemon restarting.
+#[derive(Default)]
+pub struct FlakyKeyring {
+    /// The secrets it holds.
+    pub inner: mostrador_core::secrets::MemoryStore,
+    /// Refuse to store or delete.
+    pub failing: std::sync::atomic::AtomicBool,
+    /// Refuse to read.
+    pub failing_reads: std::sync::atomic::AtomicBool,
+}
+
+impl SecretStore for FlakyKeyring {
+    fn set(
+        &self,
+        key: &str,
+        value: &mostrador_core::secrets::Sensitive<String>,
+    ) -> mostrador_core::Result<()> {
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(mostrador_core::Error::keyring(
+                "the keyring is locked",
+                None,
+            ));
+        }
+        self.inner.set(key, value)
+    }
+    fn get(
+        &self,
+        key: &str,
+    ) -> mostrador_core::Result<Option<mostrador_core::secrets::Sensitive<String>>> {
+        if self.failing_reads.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(mostrador_core::Error::keyring(
+                "the keyring is locked",
+                None,
+            ));
+        }
+        self.inner.get(key)
+    }
+    fn delete(&self, key: &str) -> mostrador_core::Result<()> {
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(mostrador_core::Error::keyring(
+                "the keyring is locked",
+                None,
+            ));
+        }
+        self.inner.delete(key)
+    }
 }
 
 /// A notifier that remembers what it was asked to show.

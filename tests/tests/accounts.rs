@@ -16,7 +16,7 @@ use mostrador_core::marketplace::oauth::{ClientCredentials, Pkce};
 use mostrador_core::marketplace::{Api, Session, metrics};
 use mostrador_core::secrets::{KeyringStore, MemoryStore, SecretStore, Sensitive};
 use mostrador_core::store::accounts::AccountStatus;
-use mostrador_tests::{Harness, eventually, require_desktop_session};
+use mostrador_tests::{FlakyKeyring, Harness, eventually, require_desktop_session};
 
 fn client() -> ClientCredentials {
     ClientCredentials {
@@ -346,31 +346,6 @@ async fn the_app_flow_catches_a_loopback_redirect_and_disconnect_forgets_the_tok
             .is_none()
     );
     Ok(())
-}
-
-/// A keyring that refuses to store while `failing` is set (locked, or its daemon restarting).
-#[derive(Default)]
-struct FlakyKeyring {
-    inner: MemoryStore,
-    failing: std::sync::atomic::AtomicBool,
-}
-
-impl SecretStore for FlakyKeyring {
-    fn set(&self, key: &str, value: &Sensitive<String>) -> mostrador_core::Result<()> {
-        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(mostrador_core::Error::keyring(
-                "the keyring is locked",
-                None,
-            ));
-        }
-        self.inner.set(key, value)
-    }
-    fn get(&self, key: &str) -> mostrador_core::Result<Option<Sensitive<String>>> {
-        self.inner.get(key)
-    }
-    fn delete(&self, key: &str) -> mostrador_core::Result<()> {
-        self.inner.delete(key)
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

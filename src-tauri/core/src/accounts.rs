@@ -398,8 +398,29 @@ impl crate::outbox::Transport for Sessions {
                     Err(e) => Err(e),
                 }
             }
-            // Setting a quantity again is harmless.
-            Write::Stock { .. } => Ok(false),
+            // In effect when Mercado Libre holds this quantity already (sending it again
+            // would change nothing but cost a write).
+            Write::Stock {
+                item_id,
+                variation_id,
+                quantity,
+            } => {
+                let (found, _) = crate::marketplace::listings::read_chunk(
+                    &session,
+                    std::slice::from_ref(item_id),
+                )
+                .await?;
+                let held = found.first().and_then(|l| match variation_id {
+                    Some(v) => l
+                        .variations
+                        .as_ref()?
+                        .iter()
+                        .find(|x| x.id == *v)
+                        .map(|x| x.available_quantity),
+                    None => l.available_quantity,
+                });
+                Ok(held == Some(*quantity))
+            }
             Write::BlockBuyer { buyer_id } => questions::is_blocked(&session, *buyer_id).await,
         }
     }

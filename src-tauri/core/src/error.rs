@@ -280,6 +280,20 @@ impl Error {
     }
 
     /// Whether retrying the same request later may succeed.
+    /// Whether this error concerns one entry only (Mercado Libre refuses or cannot find it, or
+    /// sent it malformed): a sync logs it with the entry's id and goes on with the others.
+    pub fn is_about_one_entry(&self) -> bool {
+        matches!(
+            self,
+            Error::Malformed { .. }
+                | Error::Api {
+                    status: 400..=499,
+                    ..
+                }
+        )
+    }
+
+    /// Whether retrying later may succeed (offline, rate limited, a 5xx).
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Offline { .. } | Error::RateLimited { .. } => true,

@@ -463,7 +463,8 @@ fn seed_seller(
                     "paid".into()
                 },
                 date_created: created,
-                last_updated: created + Duration::minutes(rng.below(4_000) as i64),
+                // Updated after it was placed, never after now.
+                last_updated: (created + Duration::minutes(rng.below(4_000) as i64)).min(now),
                 pack_id,
                 shipping_id: Some(43_000_000_000 + id % 1_000_000_000),
             },

@@ -292,6 +292,11 @@ pub struct Faults {
     pub thread_without_total: bool,
     /// Commit the next N successful writes of any kind, then drop their response.
     pub lose_write_responses: u32,
+    /// The next N successful multigets (`GET /items?ids=`, `GET /users?ids=`) have their first
+    /// entry's envelope corrupted: `{"code": "ok", "body": 42}`.
+    pub corrupt_lookup_envelopes: u32,
+    /// Packs whose post-sale thread answers 403 (as a conversation blocked by mediation does).
+    pub forbidden_threads: Vec<i64>,
     /// Store sellers' post-sale messages normalised, as Mercado Libre may: trimmed, runs of
     /// spaces collapsed, characters outside ISO-8859-1 removed.
     pub normalise_messages: bool,
@@ -313,6 +318,8 @@ impl Default for Faults {
             corrupt_entries: 0,
             thread_without_total: false,
             lose_write_responses: 0,
+            corrupt_lookup_envelopes: 0,
+            forbidden_threads: Vec::new(),
             normalise_messages: false,
         }
     }

@@ -191,6 +191,8 @@ pub fn bench() -> anyhow::Result<()> {
         "mostrador-tests",
         "--bin",
         "mostrador-bench",
+        "--bin",
+        "mostrador-outbox-child",
     ]))?;
     let bench = env::target_dir().join("release/mostrador-bench");
     session::run_in_session(&driver, &bench.display().to_string())

@@ -606,7 +606,8 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Optional arguments name the groups to run (inbox, sync, detect, rps, notify); default all.
+    // Optional arguments name the groups to run (inbox, sync, detect, rps, kill9, notify);
+    // default all.
     let only: Vec<String> = std::env::args().skip(1).collect();
     let run = |group: &str| only.is_empty() || only.iter().any(|o| o == group);
     if run("inbox") {
@@ -661,6 +662,18 @@ async fn main() -> anyhow::Result<()> {
     if run("rps") {
         let rps = sandbox_rps().await?;
         println!("bench sandbox_rps {rps:.0} req/s");
+    }
+    if run("kill9") {
+        // The outbox child is built beside this binary.
+        let child = std::env::current_exe()?
+            .parent()
+            .map(|d| d.join("mostrador-outbox-child"))
+            .ok_or_else(|| anyhow::anyhow!("no directory for the outbox child"))?;
+        let r = mostrador_tests::kill9::run(&child, 60).await?;
+        println!("bench outbox_kill9_kills {} count", r.kills);
+        println!("bench outbox_kill9_writes {} count", r.writes);
+        println!("bench outbox_kill9_lost {} count", r.lost);
+        println!("bench outbox_kill9_duplicated {} count", r.duplicated);
     }
     if !run("notify") {
         return Ok(());

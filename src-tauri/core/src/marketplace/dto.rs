@@ -88,6 +88,25 @@ pub struct MultigetEntry {
     pub body: serde_json::Value,
 }
 
+/// The entries of a multiget's list that read as `{code, body}`; any other is logged with the
+/// ids asked for and skipped (one bad envelope does not lose the other 19). Returns the entries
+/// and how many were skipped.
+pub fn multiget_entries(raw: Vec<serde_json::Value>, ids: &str) -> (Vec<MultigetEntry>, usize) {
+    let mut skipped = 0;
+    let entries = raw
+        .into_iter()
+        .filter_map(|v| match serde_json::from_value::<MultigetEntry>(v) {
+            Ok(entry) => Some(entry),
+            Err(e) => {
+                skipped += 1;
+                tracing::warn!(ids, error = %e, "malformed multiget entry; skipped");
+                None
+            }
+        })
+        .collect();
+    (entries, skipped)
+}
+
 #[derive(Debug, Deserialize)]
 struct ItemDto {
     id: String,

@@ -67,15 +67,15 @@ pub async fn scan_ids(session: &Session, scroll_id: Option<&str>) -> Result<IdPa
 pub async fn read_chunk(session: &Session, ids: &[String]) -> Result<(Vec<Listing>, usize)> {
     debug_assert!(ids.len() <= MULTIGET_MAX);
     let joined = ids.join(",");
-    let entries: Vec<dto::MultigetEntry> = session
+    let raw: Vec<serde_json::Value> = session
         .call("items multiget", |api| {
             Ok(api
                 .request(Method::GET, "/items")?
                 .query(&[("ids", joined.as_str()), ("attributes", FULL_ATTRIBUTES)]))
         })
         .await?;
+    let (entries, mut skipped) = dto::multiget_entries(raw, &joined);
     let mut out = Vec::with_capacity(entries.len());
-    let mut skipped = 0;
     for entry in entries {
         if entry.code != 200 {
             skipped += 1;

@@ -29,7 +29,7 @@ async fn multiget(
     let mut bodies = Vec::new();
     for chunk in ids.chunks(MULTIGET_MAX) {
         let joined = chunk.join(",");
-        let entries: Vec<dto::MultigetEntry> = session
+        let entries: Vec<serde_json::Value> = session
             .call(path, |api| {
                 let mut req = api
                     .request(Method::GET, path)?
@@ -40,6 +40,7 @@ async fn multiget(
                 Ok(req)
             })
             .await?;
+        let (entries, _) = dto::multiget_entries(entries, &joined);
         for entry in entries {
             if entry.code == 200 {
                 bodies.push(entry.body);

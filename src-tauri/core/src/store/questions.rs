@@ -148,6 +148,16 @@ pub fn ids_with_status(conn: &Connection, account_id: i64, status: &str) -> Resu
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Records that Mercado Libre no longer has question `id` (its `GET` answers 404): stored as
+/// `DELETED`. Returns whether it changed.
+pub fn mark_deleted(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE questions SET status = 'DELETED', updated_at = ?2
+         WHERE id = ?1 AND status != 'DELETED'",
+        params![id, ts(now)],
+    )? == 1)
+}
+
 /// Records the seller's answer as accepted by Mercado Libre.
 pub fn set_answered(
     conn: &Connection,

@@ -134,7 +134,14 @@ async fn buyer_nicknames(p: &Pass) -> Result<()> {
     let chunks: Vec<Vec<i64>> = missing.chunks(MULTIGET_MAX).map(<[i64]>::to_vec).collect();
     futures_util::stream::iter(chunks)
         .map(|chunk| async move {
-            let found = resources::users_chunk(&p.session, &chunk).await?;
+            let found = match resources::users_chunk(&p.session, &chunk).await {
+                Ok(found) => found,
+                Err(e) => {
+                    // Still missing, so asked for again next pass.
+                    tracing::warn!(buyer_ids = ?chunk, error = %e, "buyer lookup failed; skipped");
+                    return Ok(());
+                }
+            };
             p.store
                 .run(move |c| {
                     let tx = c.transaction()?;

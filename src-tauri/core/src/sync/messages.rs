@@ -20,7 +20,8 @@ struct Cursor {
     unread: BTreeMap<i64, i64>,
 }
 
-/// Syncs the threads with new unread messages.
+/// Syncs the threads with new unread messages, then announces what is new (even when reading
+/// failed part way: what was stored is announced).
 pub async fn sync(p: &Pass) -> Result<()> {
     let account_id = p.account_id();
     let (cur, row): (Cursor, _) = p
@@ -29,6 +30,23 @@ pub async fn sync(p: &Pass) -> Result<()> {
         .await?;
     // Messages found by the first pass were there before Mostrador: never announced.
     let baseline = !row.is_some_and(|r| r.initial_done);
+    let read = read_threads(p, cur).await;
+    let announced = crate::notify::announce_messages(
+        &p.store,
+        &p.notifier,
+        &p.clock,
+        &p.locale,
+        account_id,
+        baseline,
+    )
+    .await;
+    read.and(announced.map(|_| ()))
+}
+
+/// Reads the threads whose unread count changed. A thread Mercado Libre refuses (403, 404) or
+/// sends malformed is logged and skipped; the others are read.
+async fn read_threads(p: &Pass, cur: Cursor) -> Result<()> {
+    let account_id = p.account_id();
     let unread: BTreeMap<i64, i64> = postsale::unread(&p.session).await?.into_iter().collect();
     let changed: Vec<i64> = unread
         .iter()
@@ -38,7 +56,15 @@ pub async fn sync(p: &Pass) -> Result<()> {
     let total = changed.len() as i64;
     let mut packs_with_new = Vec::new();
     for (n, pack) in changed.iter().enumerate() {
-        let (thread, _skipped) = postsale::thread(&p.session, *pack).await?;
+        let thread = match postsale::thread(&p.session, *pack).await {
+            Ok((thread, _skipped)) => thread,
+            Err(e) if e.is_about_one_entry() => {
+                tracing::warn!(pack_id = pack, error = %e, "skipping conversation");
+                p.progress(RESOURCE, n as i64 + 1, Some(total));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let new = p
             .store
             .run(move |c| {
@@ -69,14 +95,5 @@ pub async fn sync(p: &Pass) -> Result<()> {
             pack_ids: packs_with_new,
         });
     }
-    crate::notify::announce_messages(
-        &p.store,
-        &p.notifier,
-        &p.clock,
-        &p.locale,
-        account_id,
-        baseline,
-    )
-    .await?;
     Ok(())
 }

@@ -194,23 +194,29 @@ pub async fn poll_once(ctx: &SyncContext, session: &Session) -> crate::error::Re
 }
 
 /// [`poll_once`], returning how many questions were new.
+/// The notification step runs even when the poll failed: what is stored and not yet announced
+/// (or due again) is announced.
 async fn poll(ctx: &SyncContext, session: &Session) -> crate::error::Result<usize> {
-    let report =
-        questions::poll_unanswered(&ctx.store, session, &ctx.events, ctx.clock.now()).await?;
-    if report.new > 0 {
+    let polled =
+        questions::poll_unanswered(&ctx.store, session, &ctx.events, ctx.clock.now()).await;
+    if let Ok(report) = &polled
+        && report.new > 0
+    {
         tracing::info!(
             account_id = session.account_id(),
             new = report.new,
             "new questions"
         );
     }
-    notify::announce(
+    let announced = notify::announce(
         &ctx.store,
         &ctx.notifier,
         &ctx.clock,
         &ctx.locale,
         session.account_id(),
     )
-    .await?;
+    .await;
+    let report = polled?;
+    announced?;
     Ok(report.new)
 }

@@ -46,7 +46,9 @@ pub async fn sync(p: &Pass) -> Result<()> {
         let page = api::search(&p.session, cur.from, cur.offset).await?;
         cur.offset += page.entries;
         for o in &page.orders {
-            cur.newest = cur.newest.max(Some(o.last_updated));
+            // A date after this pass began (a server clock ahead, a bad record) would make
+            // the next pass skip every order updated before it: the cursor never passes now.
+            cur.newest = cur.newest.max(Some(o.last_updated.min(p.started)));
             // The boundary order of the previous pass comes back (the filter is inclusive).
             let changed = cur.from.is_none_or(|f| o.last_updated > f);
             if let Some(s) = o.shipping_id
@@ -119,8 +121,8 @@ async fn sync_shipments(p: &Pass, touched: Vec<i64>) -> Result<()> {
         .map(|id| async move {
             let s = match postsale::shipment(&p.session, id).await {
                 Ok(s) => s,
-                Err(e @ crate::error::Error::Malformed { .. }) => {
-                    tracing::warn!(shipment_id = id, error = %e, "skipping malformed shipment");
+                Err(e) if e.is_about_one_entry() => {
+                    tracing::warn!(shipment_id = id, error = %e, "skipping shipment");
                     return Ok(());
                 }
                 Err(e) => return Err(e),

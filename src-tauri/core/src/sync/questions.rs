@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::events::{Event, EventBus};
 use crate::marketplace::{Session, questions as api_questions, resources};
 use crate::store::{Store, buyers, listings, questions};
@@ -47,6 +47,7 @@ pub async fn poll_unanswered(
         .run(move |c| questions::ids_with_status(c, account_id, questions::UNANSWERED))
         .await?;
     let mut refreshed = Vec::new();
+    let mut gone = Vec::new();
     for id in local_open
         .into_iter()
         .filter(|id| !seen.contains(id))
@@ -54,6 +55,15 @@ pub async fn poll_unanswered(
     {
         match api_questions::get(session, id).await {
             Ok(q) => refreshed.push(q),
+            // Deleted on Mercado Libre (by the seller on the site, or by moderation): stored as
+            // deleted, so it is not read again on every poll.
+            Err(Error::Api { status: 404, .. }) => {
+                tracing::info!(
+                    question_id = id,
+                    "question gone from Mercado Libre; deleted"
+                );
+                gone.push(id);
+            }
             Err(e) => tracing::warn!(question_id = id, error = %e, "could not refresh question"),
         }
     }
@@ -75,6 +85,11 @@ pub async fn poll_unanswered(
                     changed.push(q.id);
                 }
             }
+            for id in &gone {
+                if questions::mark_deleted(&tx, *id, now)? {
+                    changed.push(*id);
+                }
+            }
             tx.commit()?;
             Ok((new, changed))
         })
@@ -93,27 +108,41 @@ pub async fn poll_unanswered(
             ))
         })
         .await?;
+    // A lookup that fails is logged and skipped: the questions are stored and announced
+    // anyway, and what is still missing is asked for on the next poll.
     if !missing_items.is_empty() {
-        let found = resources::items(session, &missing_items).await?;
-        store
-            .run(move |c| {
-                for l in &found {
-                    listings::upsert(c, l, now)?;
-                }
-                Ok(())
-            })
-            .await?;
+        match resources::items(session, &missing_items).await {
+            Ok(found) => {
+                store
+                    .run(move |c| {
+                        for l in &found {
+                            listings::upsert(c, l, now)?;
+                        }
+                        Ok(())
+                    })
+                    .await?
+            }
+            Err(e) => {
+                tracing::warn!(item_ids = ?missing_items, error = %e, "listing lookup failed; skipped")
+            }
+        }
     }
     if !missing_buyers.is_empty() {
-        let found = resources::users(session, &missing_buyers).await?;
-        store
-            .run(move |c| {
-                for (id, nick) in &found {
-                    buyers::upsert(c, *id, nick)?;
-                }
-                Ok(())
-            })
-            .await?;
+        match resources::users(session, &missing_buyers).await {
+            Ok(found) => {
+                store
+                    .run(move |c| {
+                        for (id, nick) in &found {
+                            buyers::upsert(c, *id, nick)?;
+                        }
+                        Ok(())
+                    })
+                    .await?
+            }
+            Err(e) => {
+                tracing::warn!(buyer_ids = ?missing_buyers, error = %e, "buyer lookup failed; skipped")
+            }
+        }
     }
     if !report.changed.is_empty() {
         events.publish(Event::QuestionsChanged {

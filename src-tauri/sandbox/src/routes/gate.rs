@@ -50,6 +50,10 @@ pub async fn gate(State(shared): State<Shared>, req: Request, next: Next) -> Res
         lock(&shared).count(key);
         return next.run(req).await;
     }
+    let query_has_ids = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p.starts_with("ids=")));
     let caller = caller_key(&req);
     let (limited, delay, fault, lose_write) = {
         let mut w = lock(&shared);
@@ -134,6 +138,20 @@ pub async fn gate(State(shared): State<Shared>, req: Request, next: Next) -> Res
         // The write is committed; only its response is lost.
         return dropped();
     }
+    let multiget = !write && (path == "/items" || path == "/users") && query_has_ids;
+    if multiget && response.status().is_success() {
+        let due = {
+            let mut w = lock(&shared);
+            let due = w.faults.corrupt_lookup_envelopes > 0;
+            if due {
+                w.faults.corrupt_lookup_envelopes -= 1;
+            }
+            due
+        };
+        if due {
+            return corrupt_first_envelope(response).await;
+        }
+    }
     if !write && response.status().is_success() {
         let corrupt = {
             let mut w = lock(&shared);
@@ -152,6 +170,25 @@ pub async fn gate(State(shared): State<Shared>, req: Request, next: Next) -> Res
 
 /// Breaks the types of the first entry of a list response (or the body of a multiget's first
 /// entry), leaving the rest of the page intact.
+/// Replaces the first entry of a multiget's list with an envelope that is not `{code, body}`.
+async fn corrupt_first_envelope(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return dropped();
+    };
+    let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    if let Some(first) = json.as_array_mut().and_then(|l| l.first_mut()) {
+        *first = serde_json::json!({"code": "ok", "body": 42});
+    }
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(
+        parts,
+        Body::from(serde_json::to_vec(&json).unwrap_or_default()),
+    )
+}
+
 async fn corrupt_first_entry(response: Response) -> Response {
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {

@@ -304,6 +304,13 @@ pub async fn thread(
     if pack_parties(&world, pack).is_none_or(|(s, _, _)| s != seller) {
         return messages_error(StatusCode::NOT_FOUND, "not_found", "pack not found");
     }
+    if world.faults.forbidden_threads.contains(&pack) {
+        return messages_error(
+            StatusCode::FORBIDDEN,
+            "blocked_by_mediation",
+            "the conversation is blocked",
+        );
+    }
     let now = world.now();
     // Reading marks the buyer's messages read, unless mark_as_read=false.
     if q.get("mark_as_read").map(String::as_str) != Some("false")
