@@ -270,6 +270,36 @@ async fn a_new_seller_connects_their_own_account_and_finds_it_after_a_restart() 
     text_of(&client, "[data-testid=account-connected]").await;
     screenshot(&client, "first-day-restart.png").await;
 
+    // Hours later the access token has expired: answering refreshes it (rotating the refresh
+    // token) and the answer lands.
+    http.post(format!("{}/_sandbox/clock", sandbox.url))
+        .json(&serde_json::json!({ "advance_seconds": 7 * 3600 }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    click(&client, "[data-testid=nav-inbox]").await;
+    click(&client, "[data-testid=question-row]").await;
+    let answer = "¡Hola! Sí, lo tenemos en stock y sale hoy.";
+    type_into(&client, "[data-testid=answer-input]", answer).await;
+    click(&client, "[data-testid=answer-send]").await;
+    eventually(WAIT, "the answer after a token refresh", || async {
+        let list: Vec<Value> = http
+            .get(format!("{}/_sandbox/answers", sandbox.url))
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(list
+            .iter()
+            .any(|a| a["text"].as_str() == Some(answer))
+            .then_some(()))
+    })
+    .await
+    .unwrap();
+    click(&client, "[data-testid=nav-accounts]").await;
+
     // The seller withdraws the permission on Mercado Libre: reconnecting needs only the
     // browser step (the application is remembered), here with the pasted address.
     http.post(format!("{}/_sandbox/revoke", sandbox.url))
@@ -308,8 +338,9 @@ async fn a_new_seller_connects_their_own_account_and_finds_it_after_a_restart() 
     let _ = client.close().await;
     app_gone(data_dir.path()).await;
 
-    // After a whole session (connect, sync, restart, reconnect through a refused grant): no
-    // token, code or client secret in the store, its WAL or the logs.
+    // After a whole session (connect, sync, restart, a token refresh and an answer, reconnect
+    // through a refused grant): no token, code or client secret in the store, its WAL or the
+    // logs.
     let logs: Vec<std::path::PathBuf> = std::fs::read_dir(data_dir.path().join("logs"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -506,3 +506,31 @@ async fn a_listing_photo_is_fetched_once_checked_and_kept_in_the_store() -> anyh
     assert_eq!(after.unwrap_or(0) - before.unwrap_or(0), 1, "tried once");
     Ok(())
 }
+
+/// A question deleted on Mercado Libre (its `GET` answers 404) is stored as deleted at the next
+/// poll and not read again on the polls after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_deleted_on_mercado_libre_is_stored_deleted_and_not_read_again()
+-> anyhow::Result<()> {
+    let h = Harness::start(Arc::new(MemoryStore::default()), Duration::from_secs(3600)).await?;
+    let seller = h.seller_id;
+    let q = h.inject_question("¿Tiene garantía?").await?;
+    h.core.engine().poll_questions(seller).await?;
+    mostrador_sandbox::routes::lock(h.sandbox.world())
+        .questions
+        .get_mut(&q)
+        .context("the question")?
+        .status = "DELETED".into();
+    for _ in 0..3 {
+        h.core.engine().poll_questions(seller).await?;
+    }
+    let db = rusqlite::Connection::open(h.db_path())?;
+    let status: String =
+        db.query_row("SELECT status FROM questions WHERE id = ?1", [q], |r| {
+            r.get(0)
+        })?;
+    assert_eq!(status, "DELETED");
+    let reads = h.request_count(&format!("GET /questions/{q}")).await?;
+    assert_eq!(reads, 1, "read once, when it left the unanswered list");
+    Ok(())
+}
