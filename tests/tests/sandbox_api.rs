@@ -448,7 +448,12 @@ async fn multiget_listing_search_and_stock_updates() {
         .world()
         .items
         .values()
-        .find(|i| i.seller_id == api.seller && i.variations.is_empty() && i.status == "active")
+        .find(|i| {
+            i.seller_id == api.seller
+                && i.variations.is_empty()
+                && i.status == "active"
+                && i.logistic_type != "fulfillment"
+        })
         .unwrap()
         .id
         .clone();
@@ -480,16 +485,33 @@ async fn multiget_listing_search_and_stock_updates() {
         .world()
         .items
         .values()
-        .find(|i| i.seller_id == api.seller && !i.variations.is_empty())
+        .find(|i| {
+            i.seller_id == api.seller
+                && i.variations.len() >= 3
+                && i.logistic_type != "fulfillment"
+                && !i.catalog_listing
+        })
         .cloned()
         .unwrap();
     let v = varied.variations[0].id;
+    // Every variation's id is sent; only the first one's stock changes.
+    let all: Vec<serde_json::Value> = varied
+        .variations
+        .iter()
+        .map(|x| {
+            if x.id == v {
+                json!({"id": x.id, "available_quantity": 9})
+            } else {
+                json!({"id": x.id})
+            }
+        })
+        .collect();
     api.settings(json!({"item_conflicts": 1})).await;
     let (status, body) = api
         .send(
             reqwest::Method::PUT,
             &format!("/items/{}", varied.id),
-            json!({"variations": [{"id": v, "available_quantity": 9}]}),
+            json!({ "variations": all }),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
@@ -497,7 +519,7 @@ async fn multiget_listing_search_and_stock_updates() {
         .send(
             reqwest::Method::PUT,
             &format!("/items/{}", varied.id),
-            json!({"variations": [{"id": v, "available_quantity": 9}]}),
+            json!({ "variations": all }),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "the retry after a 409 succeeds");
@@ -521,6 +543,63 @@ async fn multiget_listing_search_and_stock_updates() {
         status,
         StatusCode::BAD_REQUEST,
         "a listing with variations is updated per variation"
+    );
+
+    // Mercado Libre's rule: a variation whose id a PUT leaves out is deleted.
+    let (status, item) = api
+        .send(
+            reqwest::Method::PUT,
+            &format!("/items/{}", varied.id),
+            json!({"variations": [{"id": v, "available_quantity": 5}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        item["variations"].as_array().map(Vec::len),
+        Some(1),
+        "the omitted variations are gone"
+    );
+
+    // Full listings refuse stock changes; catalog listings refuse variation changes.
+    let (full, catalog) = {
+        let w = api.world();
+        let mine = || w.items.values().filter(|i| i.seller_id == api.seller);
+        (
+            mine()
+                .find(|i| i.logistic_type == "fulfillment")
+                .map(|i| i.id.clone())
+                .unwrap(),
+            mine()
+                .find(|i| i.catalog_listing)
+                .map(|i| (i.id.clone(), i.variations[0].id))
+                .unwrap(),
+        )
+    };
+    let (status, body) = api
+        .send(
+            reqwest::Method::PUT,
+            &format!("/items/{full}"),
+            json!({"available_quantity": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["error"].as_str(),
+        Some("item.available_quantity.not_modifiable"),
+        "{body}"
+    );
+    let (status, body) = api
+        .send(
+            reqwest::Method::PUT,
+            &format!("/items/{}", catalog.0),
+            json!({"variations": [{"id": catalog.1, "available_quantity": 2}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["error"].as_str(),
+        Some("variations.not_updatable"),
+        "{body}"
     );
 }
 

@@ -525,10 +525,9 @@ async fn a_question_deleted_on_mercado_libre_is_stored_deleted_and_not_read_agai
         h.core.engine().poll_questions(seller).await?;
     }
     let db = rusqlite::Connection::open(h.db_path())?;
-    let status: String =
-        db.query_row("SELECT status FROM questions WHERE id = ?1", [q], |r| {
-            r.get(0)
-        })?;
+    let status: String = db.query_row("SELECT status FROM questions WHERE id = ?1", [q], |r| {
+        r.get(0)
+    })?;
     assert_eq!(status, "DELETED");
     let reads = h.request_count(&format!("GET /questions/{q}")).await?;
     assert_eq!(reads, 1, "read once, when it left the unanswered list");

@@ -381,8 +381,16 @@ fn seed_seller(
                     Vec::new()
                 },
                 sku: Some(format!("SKU-{i:05}")),
+                // Some listings are in Full (stock held by Mercado Libre) and some catalog
+                // listings keep variations that cannot change, as real catalogues have.
+                catalog_listing: !variations.is_empty() && i % 19 == 11,
                 variations,
                 version: 1,
+                logistic_type: if i % 17 == 7 {
+                    "fulfillment".into()
+                } else {
+                    "cross_docking".into()
+                },
             },
         );
         item_ids.push(id);

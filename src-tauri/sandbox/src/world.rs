@@ -50,6 +50,11 @@ pub struct Item {
     pub variations: Vec<Variation>,
     /// Bumped on every write; used for optimistic-locking conflicts.
     pub version: u64,
+    /// `shipping.logistic_type`: `fulfillment` (Full: Mercado Libre holds the stock, which the
+    /// API cannot change), `cross_docking`, `drop_off`…
+    pub logistic_type: String,
+    /// A catalog listing: its variations cannot be changed.
+    pub catalog_listing: bool,
 }
 
 /// A variation of a listing.

@@ -101,8 +101,31 @@ pub async fn set_stock(
     quantity: i64,
 ) -> Result<()> {
     let body = match variation_id {
+        // Mercado Libre deletes the variations whose ids a PUT leaves out: the listing is read
+        // first (the store may not know a variation added on the site) and every id is sent.
         Some(v) => {
-            serde_json::json!({ "variations": [{ "id": v, "available_quantity": quantity }] })
+            let (found, _) = read_chunk(session, &[item_id.to_owned()]).await?;
+            let ids: Vec<i64> = found
+                .first()
+                .and_then(|l| l.variations.as_ref())
+                .map(|vs| vs.iter().map(|x| x.id).collect())
+                .unwrap_or_default();
+            if !ids.contains(&v) {
+                return Err(crate::error::Error::NotFound(format!(
+                    "variation {v} of listing {item_id}"
+                )));
+            }
+            let list: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|id| {
+                    if *id == v {
+                        serde_json::json!({ "id": id, "available_quantity": quantity })
+                    } else {
+                        serde_json::json!({ "id": id })
+                    }
+                })
+                .collect();
+            serde_json::json!({ "variations": list })
         }
         None => serde_json::json!({ "available_quantity": quantity }),
     };

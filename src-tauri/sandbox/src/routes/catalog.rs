@@ -84,6 +84,8 @@ pub fn item_json(world: &World, i: &Item) -> Value {
         "status": i.status,
         "sub_status": i.sub_status,
         "seller_custom_field": i.sku,
+        "catalog_listing": i.catalog_listing,
+        "shipping": {"mode": "me2", "logistic_type": i.logistic_type, "free_shipping": false},
         "tags": [],
         "variations": i.variations.iter().map(|v| json!({
             "id": v.id,

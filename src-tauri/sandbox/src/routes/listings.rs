@@ -124,18 +124,55 @@ pub async fn update(
             "caller is not the seller",
         );
     }
+    let touches_stock = body.get("available_quantity").is_some()
+        || body
+            .get("variations")
+            .and_then(Value::as_array)
+            .is_some_and(|l| l.iter().any(|v| v.get("available_quantity").is_some()));
+    if touches_stock && item.logistic_type == "fulfillment" {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "item.available_quantity.not_modifiable",
+            "Available quantity is not modifiable in fulfillment items",
+        );
+    }
+    if body.get("variations").is_some() && item.catalog_listing {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "variations.not_updatable",
+            "Variations of catalog listings cannot be updated",
+        );
+    }
     let mut changes = Vec::new();
     if let Some(list) = body.get("variations").and_then(Value::as_array) {
+        let mut sent = Vec::new();
         for v in list {
-            let (Some(vid), Some(qty)) = (
-                v.get("id").and_then(Value::as_i64),
-                v.get("available_quantity").and_then(Value::as_i64),
-            ) else {
+            let Some(vid) = v.get("id").and_then(Value::as_i64) else {
                 return api_error(
                     StatusCode::BAD_REQUEST,
                     "validation_error",
-                    "each variation needs id and available_quantity",
+                    "each variation needs its id",
                 );
+            };
+            sent.push(vid);
+            if !item.variations.iter().any(|x| x.id == vid) {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "validation_error",
+                    &format!("variation {vid} does not belong to the item"),
+                );
+            }
+        }
+        // As Mercado Libre does: a variation whose id is not sent is deleted.
+        let before = item.variations.len();
+        item.variations.retain(|x| sent.contains(&x.id));
+        if item.variations.len() < before {
+            tracing::warn!(item = %item.id, dropped = before - item.variations.len(), "variations omitted from a PUT were deleted");
+        }
+        for v in list {
+            let vid = v.get("id").and_then(Value::as_i64).unwrap_or_default();
+            let Some(qty) = v.get("available_quantity").and_then(Value::as_i64) else {
+                continue;
             };
             let Some(var) = item.variations.iter_mut().find(|x| x.id == vid) else {
                 return api_error(
