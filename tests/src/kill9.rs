@@ -178,9 +178,12 @@ fn targets(h: &Harness) -> anyhow::Result<Targets> {
         .map(|(p, _)| p)
         .context("a conversation the buyer started")?;
     let mine = || {
-        w.items
-            .values()
-            .filter(|i| i.seller_id == seller && i.status == "active")
+        w.items.values().filter(|i| {
+            i.seller_id == seller
+                && i.status == "active"
+                && i.logistic_type != "fulfillment"
+                && !i.catalog_listing
+        })
     };
     let plain = mine()
         .filter(|i| i.variations.is_empty())

@@ -150,9 +150,12 @@ async fn messages_stock_deletions_and_blocks_land_once_through_lost_responses() 
             .map(|(p, _)| p)
             .ok_or_else(|| anyhow::anyhow!("a pack with a buyer message"))?;
         let mine = || {
-            w.items
-                .values()
-                .filter(|i| i.seller_id == seller && i.status == "active")
+            w.items.values().filter(|i| {
+                i.seller_id == seller
+                    && i.status == "active"
+                    && i.logistic_type != "fulfillment"
+                    && !i.catalog_listing
+            })
         };
         let plain = mine()
             .find(|i| i.variations.is_empty())

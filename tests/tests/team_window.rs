@@ -43,6 +43,19 @@ fn owner_only() -> Vec<(&'static str, Value)> {
         ),
         ("notifications_pause", json!({ "minutes": 60 })),
         (
+            "stock_set",
+            json!({ "target": { "item_id": "MLA1", "variation_id": null }, "quantity": 3 }),
+        ),
+        (
+            "stock_bulk",
+            json!({ "targets": [{ "item_id": "MLA1", "variation_id": null }],
+                    "change": { "op": "add", "n": 1 } }),
+        ),
+        (
+            "stock_threshold_set",
+            json!({ "scope": null, "key": null, "threshold": 3 }),
+        ),
+        (
             "preferences_set",
             json!({ "preferences": { "start_at_login": false, "start_minimized": false,
                                      "language": null, "theme": "dark" } }),
@@ -85,6 +98,7 @@ const READ_AND_ANSWER: &[&str] = &[
     "conversation_get",
     "message_send",
     "waiting_list",
+    "stock_page",
     "account_list",
     "sync_progress",
     "tray_status",
@@ -111,6 +125,7 @@ fn snapshot(db: &std::path::Path) -> String {
         "settings",
         "accounts",
         "outbox",
+        "stock_thresholds",
     ] {
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))

@@ -127,6 +127,14 @@ pub enum Error {
     /// The thing asked for does not exist locally.
     #[error("not found: {0}")]
     NotFound(String),
+    /// A stock change to a listing whose stock cannot be changed from the app.
+    #[error("the stock of {item_id} cannot be changed here ({reason:?})")]
+    StockReadOnly {
+        /// The listing.
+        item_id: String,
+        /// Why.
+        reason: crate::stock::ReadOnlyReason,
+    },
     /// Something failed that no other variant names (a task that died, an unreadable value).
     #[error("internal error: {context}{}", with_source(source))]
     Internal {
@@ -221,6 +229,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// Unknown id.
     NotFound,
+    /// A stock change to a Full listing, a catalog listing's variation or a closed listing.
+    StockReadOnly,
     /// Anything else.
     Internal,
 }
@@ -275,11 +285,11 @@ impl Error {
             Error::PinLocked { .. } => ErrorCode::PinLocked,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
+            Error::StockReadOnly { .. } => ErrorCode::StockReadOnly,
             Error::Internal { .. } => ErrorCode::Internal,
         }
     }
 
-    /// Whether retrying the same request later may succeed.
     /// Whether this error concerns one entry only (Mercado Libre refuses or cannot find it, or
     /// sent it malformed): a sync logs it with the entry's id and goes on with the others.
     pub fn is_about_one_entry(&self) -> bool {

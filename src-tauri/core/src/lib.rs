@@ -39,6 +39,7 @@ pub mod preferences;
 pub mod replies;
 mod running;
 pub mod secrets;
+pub mod stock;
 pub mod store;
 pub mod sync;
 pub mod team;

@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod inbox;
 pub mod notifications;
 pub mod replies;
+pub mod stock;
 pub mod team;
 
 use std::sync::Arc;

@@ -26,6 +26,7 @@ const es: Record<ErrorCode, string> = {
   pin_locked: 'Demasiados intentos: esperá un momento.',
   invalid_input: 'Revisá lo que escribiste: no se puede enviar así.',
   not_found: 'Ya no existe: puede haberse borrado o sincronizado de nuevo.',
+  stock_read_only: 'El stock de esta publicación no se puede cambiar desde acá (Full, catálogo o finalizada).',
   internal: 'Algo falló. Probá de nuevo; si sigue, reiniciá Mostrador.',
 };
 
@@ -50,6 +51,7 @@ const pt: Record<ErrorCode, string> = {
   pin_locked: 'Tentativas demais: espere um pouco.',
   invalid_input: 'Confira o que você escreveu: não dá para enviar assim.',
   not_found: 'Não existe mais: pode ter sido apagado ou sincronizado de novo.',
+  stock_read_only: 'O estoque deste anúncio não pode ser alterado daqui (Full, catálogo ou finalizado).',
   internal: 'Algo falhou. Tente de novo; se continuar, reinicie o Mostrador.',
 };
 
@@ -74,6 +76,7 @@ const en: Record<ErrorCode, string> = {
   pin_locked: 'Too many attempts: wait a moment.',
   invalid_input: 'Check what you wrote: it cannot be sent like this.',
   not_found: 'It no longer exists: it may have been deleted or synced again.',
+  stock_read_only: "This listing's stock cannot be changed from here (Full, catalog or closed).",
   internal: 'Something failed. Try again; if it goes on, restart Mostrador.',
 };
 

@@ -4,12 +4,13 @@
 //! question, the conversation, the listing); an account id from the window is never trusted.
 //!
 //! One handle per domain: [`Acting::inbox`], [`Acting::replies`], [`Acting::writes`],
-//! [`Acting::accounts`], [`Acting::settings`], [`Acting::team`].
+//! [`Acting::stock`], [`Acting::accounts`], [`Acting::settings`], [`Acting::team`].
 
 mod accounts;
 mod inbox;
 mod replies;
 mod settings;
+mod stock;
 mod team;
 mod writes;
 
@@ -17,6 +18,7 @@ pub use accounts::Accounts;
 pub use inbox::Inbox;
 pub use replies::Replies;
 pub use settings::Settings;
+pub use stock::{Stock, StockOutcome};
 pub use team::Team;
 pub use writes::{BulkOutcome, Writes};
 
@@ -60,6 +62,11 @@ impl<'a> Acting<'a> {
     /// Quick replies, the linter and suggestions.
     pub fn replies(&self) -> Replies<'_> {
         Replies { at: self }
+    }
+
+    /// The stock view and stock changes.
+    pub fn stock(&self) -> Stock<'_> {
+        Stock { at: self }
     }
 
     /// Every write to Mercado Libre, through the outbox.

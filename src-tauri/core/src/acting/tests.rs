@@ -112,6 +112,13 @@ async fn an_operator_is_refused_every_owner_only_operation_and_nothing_changes()
     forbidden("delete questions", me.writes().delete_questions(&[1]).await);
     forbidden("block buyers", me.writes().block_buyers(&[1]).await);
     forbidden("set stock", me.writes().set_stock("MLA1", None, 3).await);
+    forbidden(
+        "bulk stock",
+        me.stock()
+            .bulk(Vec::new(), crate::stock::StockChange::Add(1))
+            .await,
+    );
+    forbidden("stock threshold", me.stock().set_default_threshold(3).await);
     forbidden("notifications", me.settings().notifications().await);
     forbidden(
         "set notifications",
@@ -261,4 +268,110 @@ async fn becoming_the_owner_again_needs_the_owners_pin_and_targets_resolve_their
     assert_eq!(missing.code(), ErrorCode::NotFound);
     let unknown = me.inbox().sync_progress(999).await.unwrap_err();
     assert_eq!(unknown.code(), ErrorCode::NotFound);
+}
+
+/// Stock through the gate: an operator reads it; the owner's bulk change queues one write per
+/// editable row in one go, refuses read-only rows with their reason and unknown ones, and the
+/// account of each write is its listing's.
+#[tokio::test]
+async fn stock_changes_are_the_owners_and_read_only_rows_are_refused_per_row() {
+    use crate::stock::{StockChange, StockQuery, StockTarget};
+    use crate::store::listings::{self, Listing, Traits};
+    let (_dir, core) = core();
+    let listing = |id: &str, available: i64, logistic: &str| Listing {
+        id: id.into(),
+        account_id: 7,
+        title: format!("Publicación {id}"),
+        price: None,
+        currency_id: None,
+        available_quantity: Some(available),
+        status: Some("active".into()),
+        permalink: None,
+        thumbnail: None,
+        sold_quantity: None,
+        sku: None,
+        variations: Some(Vec::new()),
+        traits: Some(Traits {
+            logistic_type: Some(logistic.into()),
+            catalog_listing: false,
+            sub_status: Vec::new(),
+        }),
+    };
+    {
+        let conn = core.engine().store().conn().expect("conn");
+        let now = chrono::Utc::now();
+        listings::upsert(&conn, &listing("MLA1", 10, "cross_docking"), now).expect("MLA1");
+        listings::upsert(&conn, &listing("MLA2", 3, "cross_docking"), now).expect("MLA2");
+        listings::upsert(&conn, &listing("MLA3", 50, "fulfillment"), now).expect("MLA3");
+    }
+    let owner = core.at_keyboard();
+    let target = |id: &str| StockTarget {
+        item_id: id.into(),
+        variation_id: None,
+    };
+    let outcomes = core
+        .acting(&owner)
+        .stock()
+        .bulk(
+            vec![
+                target("MLA1"),
+                target("MLA2"),
+                target("MLA3"),
+                target("MLA9"),
+            ],
+            StockChange::Subtract(4),
+        )
+        .await
+        .expect("bulk");
+    let quantities: Vec<_> = outcomes.iter().map(|o| o.quantity).collect();
+    assert_eq!(quantities, [Some(6), Some(0), None, None]);
+    let codes: Vec<_> = outcomes
+        .iter()
+        .map(|o| o.error.as_ref().map(|e| e.code))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            None,
+            None,
+            Some(ErrorCode::StockReadOnly),
+            Some(ErrorCode::NotFound)
+        ]
+    );
+    let single = core
+        .acting(&owner)
+        .stock()
+        .set(target("MLA3"), 9)
+        .await
+        .expect_err("Full is read-only");
+    assert_eq!(single.code(), ErrorCode::StockReadOnly);
+    let accounts: Vec<i64> = {
+        let conn = core.engine().store().conn().expect("conn");
+        let mut stmt = conn
+            .prepare("SELECT account_id FROM outbox WHERE kind = 'stock' ORDER BY id")
+            .expect("select");
+        stmt.query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("accounts")
+    };
+    assert_eq!(accounts, [7, 7], "two writes, on the listings' account");
+
+    let ana = operator(&core, false).await;
+    let page = core
+        .acting(&ana)
+        .stock()
+        .page(StockQuery {
+            limit: 10,
+            ..StockQuery::default()
+        })
+        .await
+        .expect("an operator sees stock");
+    assert_eq!(page.total, 3);
+    let by = |id: &str| page.items.iter().find(|r| r.id == id).expect("row");
+    assert_eq!((by("MLA1").available, by("MLA1").pending), (6, true));
+    assert_eq!(
+        by("MLA3").read_only,
+        Some(crate::stock::ReadOnlyReason::Fulfillment)
+    );
 }

@@ -65,26 +65,24 @@ impl Writes<'_> {
         core.outbox.queue_write(account_id, write, self.by()).await
     }
 
-    /// Queues new stock for a listing (or one of its variations), on the listing's account.
+    /// Queues new stock for a listing (or one of its variations), on the listing's account
+    /// (the stock view's rules apply: see [`super::Stock::set`]).
     pub async fn set_stock(
         &self,
         item_id: &str,
         variation_id: Option<i64>,
         quantity: i64,
     ) -> Result<i64> {
-        let core = self.ready(Permission::EditStock)?;
-        let item = item_id.to_owned();
-        let account_id = core
-            .store
-            .run(move |c| store::listings::account_of(c, &item))
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("listing {item_id}")))?;
-        let write = Write::Stock {
-            item_id: item_id.to_owned(),
-            variation_id,
-            quantity,
-        };
-        core.outbox.queue_write(account_id, write, self.by()).await
+        self.at
+            .stock()
+            .set(
+                crate::stock::StockTarget {
+                    item_id: item_id.to_owned(),
+                    variation_id,
+                },
+                quantity,
+            )
+            .await
     }
 
     /// Queues deleting questions (spam, insults) in one transaction; each one's outcome.

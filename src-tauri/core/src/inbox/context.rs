@@ -182,6 +182,7 @@ mod tests {
                     sold_quantity: None,
                     sku: None,
                 }]),
+                traits: None,
             },
             now,
         )

@@ -200,6 +200,7 @@ mod store_tests {
                 sold_quantity: None,
                 sku: None,
                 variations: None,
+                traits: None,
             };
             listings::upsert(&conn, &l, now).expect("listing");
         }

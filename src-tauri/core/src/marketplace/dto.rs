@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::store::listings::{Listing, Variation};
+use crate::store::listings::{Listing, Traits, Variation};
 use crate::store::questions::Question;
 
 /// `POST /oauth/token` success body.
@@ -121,6 +121,26 @@ struct ItemDto {
     sold_quantity: Option<i64>,
     seller_custom_field: Option<String>,
     variations: Option<Vec<VariationDto>>,
+    shipping: Option<ShippingDto>,
+    catalog_listing: Option<bool>,
+    sub_status: Option<Vec<String>>,
+    /// Where a SKU may also be (`SELLER_SKU`).
+    #[serde(default)]
+    attributes: Vec<AttributeDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ShippingDto {
+    logistic_type: Option<String>,
+}
+
+/// The `SELLER_SKU` attribute's value, where sellers on newer flows keep their SKU.
+fn seller_sku(attributes: &[AttributeDto]) -> Option<String> {
+    attributes
+        .iter()
+        .find(|a| a.id.as_deref() == Some("SELLER_SKU"))
+        .and_then(|a| a.value_name.clone())
+        .filter(|v| !v.trim().is_empty())
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +152,8 @@ struct VariationDto {
     #[serde(default)]
     attribute_combinations: Vec<AttributeDto>,
     seller_custom_field: Option<String>,
+    #[serde(default)]
+    attributes: Vec<AttributeDto>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,7 +235,7 @@ pub fn listing(account_id: i64, raw: serde_json::Value) -> Result<Listing> {
                 price: v.price.map(|p| p.to_string()),
                 available_quantity: v.available_quantity,
                 sold_quantity: v.sold_quantity,
-                sku: v.seller_custom_field,
+                sku: v.seller_custom_field.or_else(|| seller_sku(&v.attributes)),
             })
             .collect()
     });
@@ -228,8 +250,15 @@ pub fn listing(account_id: i64, raw: serde_json::Value) -> Result<Listing> {
         permalink: dto.permalink,
         thumbnail: dto.secure_thumbnail.or(dto.thumbnail),
         sold_quantity: dto.sold_quantity,
-        sku: dto.seller_custom_field,
+        sku: dto
+            .seller_custom_field
+            .or_else(|| seller_sku(&dto.attributes)),
         variations,
+        traits: (dto.shipping.is_some() || dto.catalog_listing.is_some()).then(|| Traits {
+            logistic_type: dto.shipping.and_then(|s| s.logistic_type),
+            catalog_listing: dto.catalog_listing.unwrap_or(false),
+            sub_status: dto.sub_status.unwrap_or_default(),
+        }),
     })
 }
 

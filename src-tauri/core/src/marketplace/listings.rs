@@ -13,7 +13,8 @@ pub const SCAN_PAGE: usize = 100;
 
 /// The attributes a full listing read asks for.
 const FULL_ATTRIBUTES: &str = "id,title,price,currency_id,available_quantity,sold_quantity,status,\
-permalink,thumbnail,secure_thumbnail,seller_custom_field,variations";
+permalink,thumbnail,secure_thumbnail,seller_custom_field,variations,sub_status,catalog_listing,\
+shipping,attributes";
 
 #[derive(Debug, Deserialize)]
 struct IdSearch {

@@ -50,6 +50,7 @@ fn fx() -> Fx {
                 sold_quantity: None,
                 sku: None,
                 variations: None,
+                traits: None,
             };
             listings::upsert(&conn, &l, Utc::now()).unwrap();
         }

@@ -34,6 +34,20 @@ pub struct Listing {
     /// The variations with their own stock; `None` when the read did not include them (the
     /// stored ones are then kept).
     pub variations: Option<Vec<Variation>>,
+    /// Full, catalog and sub-status; `None` when the read did not include them (the stored
+    /// ones are then kept).
+    pub traits: Option<Traits>,
+}
+
+/// What decides whether a listing's stock can be edited, and how its status reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Traits {
+    /// `shipping.logistic_type`; `fulfillment` is Full (Mercado Libre holds the stock).
+    pub logistic_type: Option<String>,
+    /// A catalog listing (its variations cannot change).
+    pub catalog_listing: bool,
+    /// e.g. `out_of_stock`.
+    pub sub_status: Vec<String>,
 }
 
 /// A variation of a listing (size, colour...) with its own stock.
@@ -85,6 +99,18 @@ pub fn upsert(conn: &Connection, l: &Listing, now: DateTime<Utc>) -> Result<()> 
         l.variations.as_ref().is_some_and(|v| !v.is_empty()),
         l.variations.is_some(),
     ])?;
+    if let Some(t) = &l.traits {
+        conn.prepare_cached(
+            "UPDATE listings SET logistic_type = ?2, catalog_listing = ?3, sub_status = ?4
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            l.id,
+            t.logistic_type,
+            t.catalog_listing,
+            serde_json::to_string(&t.sub_status).unwrap_or_else(|_| "[]".into())
+        ])?;
+    }
     if let Some(variations) = &l.variations {
         conn.prepare_cached("DELETE FROM listing_variations WHERE listing_id = ?1")?
             .execute([&l.id])?;
@@ -112,6 +138,30 @@ pub fn upsert(conn: &Connection, l: &Listing, now: DateTime<Utc>) -> Result<()> 
             ])?;
         }
     }
+    refresh_search_key(conn, &l.id)?;
+    Ok(())
+}
+
+/// Recomputes a listing's search key: its title and every SKU (its own and its variations'),
+/// lowercase without accents, so a search for "cafe" finds "Café".
+pub fn refresh_search_key(conn: &Connection, id: &str) -> Result<()> {
+    let (title, sku): (String, Option<String>) =
+        conn.query_row("SELECT title, sku FROM listings WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let mut key = crate::inbox::search::fold(&title);
+    for s in sku.into_iter().chain(
+        conn.prepare_cached(
+            "SELECT sku FROM listing_variations WHERE listing_id = ?1 AND sku IS NOT NULL",
+        )?
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?,
+    ) {
+        key.push(' ');
+        key.push_str(&crate::inbox::search::fold(&s));
+    }
+    conn.prepare_cached("UPDATE listings SET search_key = ?2 WHERE id = ?1")?
+        .execute(params![id, key])?;
     Ok(())
 }
 
@@ -138,6 +188,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Listing>> {
                     sold_quantity: r.get(9)?,
                     sku: r.get(10)?,
                     variations: None,
+                    traits: None,
                 })
             },
         )

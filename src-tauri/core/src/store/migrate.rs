@@ -52,6 +52,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_outbox_evidence",
         include_str!("../../migrations/0011_outbox_evidence.sql"),
     ),
+    (
+        "0012_stock",
+        include_str!("../../migrations/0012_stock.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

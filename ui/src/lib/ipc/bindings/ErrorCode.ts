@@ -3,4 +3,4 @@
 /**
  * Stable error codes sent to the UI.
  */
-export type ErrorCode = "database" | "keyring" | "no_secret_service" | "offline" | "marketplace_rejected" | "rate_limited" | "reconnect_required" | "invalid_client" | "invalid_grant" | "redirect_uri_mismatch" | "unauthorized_application" | "unauthorized_client" | "operator_cannot_connect" | "authorization_denied" | "state_mismatch" | "forbidden" | "wrong_pin" | "pin_locked" | "invalid_input" | "not_found" | "internal";
+export type ErrorCode = "database" | "keyring" | "no_secret_service" | "offline" | "marketplace_rejected" | "rate_limited" | "reconnect_required" | "invalid_client" | "invalid_grant" | "redirect_uri_mismatch" | "unauthorized_application" | "unauthorized_client" | "operator_cannot_connect" | "authorization_denied" | "state_mismatch" | "forbidden" | "wrong_pin" | "pin_locked" | "invalid_input" | "not_found" | "stock_read_only" | "internal";

@@ -1,0 +1,276 @@
+use chrono::{Duration, TimeZone, Utc};
+
+use super::*;
+use crate::store::listings::{self, Listing, Traits, Variation};
+use crate::store::orders::{self, Order, OrderItem};
+use crate::store::questions::tests::{sample, seed_account};
+use crate::store::testing::temp_store;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap()
+}
+
+fn listing(id: &str, title: &str, available: i64, sku: &str) -> Listing {
+    Listing {
+        id: id.into(),
+        account_id: 7,
+        title: title.into(),
+        price: Some("1500.50".into()),
+        currency_id: Some("ARS".into()),
+        available_quantity: Some(available),
+        status: Some(if available == 0 { "paused" } else { "active" }.into()),
+        permalink: None,
+        thumbnail: None,
+        sold_quantity: Some(10),
+        sku: Some(sku.into()),
+        variations: Some(Vec::new()),
+        traits: Some(Traits {
+            logistic_type: Some("cross_docking".into()),
+            catalog_listing: false,
+            sub_status: if available == 0 {
+                vec!["out_of_stock".into()]
+            } else {
+                Vec::new()
+            },
+        }),
+    }
+}
+
+fn sale(id: i64, item: &str, variation: Option<i64>, units: i64, days_ago: i64) -> Order {
+    Order {
+        id,
+        account_id: 7,
+        status: "paid".into(),
+        date_created: now() - Duration::days(days_ago),
+        last_updated: now() - Duration::days(days_ago),
+        total_amount: None,
+        currency_id: None,
+        buyer_id: Some(99),
+        buyer_nickname: None,
+        pack_id: None,
+        shipping_id: None,
+        tags: Vec::new(),
+        items: vec![OrderItem {
+            item_id: item.into(),
+            variation_id: variation,
+            title: None,
+            quantity: units,
+            unit_price: None,
+            sku: None,
+        }],
+    }
+}
+
+/// A shop: a café grinder selling 3 a day, a mug with variations, a Full listing, an empty
+/// kettle buyers ask about, a catalog listing with variations.
+fn shop() -> (tempfile::TempDir, crate::store::Store) {
+    let (dir, store) = temp_store();
+    let conn = store.conn().unwrap();
+    seed_account(&conn);
+    listings::upsert(
+        &conn,
+        &listing("MLA1", "Molinillo de Café", 30, "MOL-1"),
+        now(),
+    )
+    .unwrap();
+    let mut mug = listing("MLA2", "Taza térmica", 9, "TAZ");
+    mug.variations = Some(vec![
+        Variation {
+            id: 21,
+            attributes: vec![("Color".into(), "Rojo".into())],
+            price: None,
+            available_quantity: 2,
+            sold_quantity: Some(4),
+            sku: Some("TAZ-R".into()),
+        },
+        Variation {
+            id: 22,
+            attributes: vec![("Color".into(), "Azul".into())],
+            price: None,
+            available_quantity: 7,
+            sold_quantity: Some(1),
+            sku: Some("TAZ-A".into()),
+        },
+    ]);
+    listings::upsert(&conn, &mug, now()).unwrap();
+    let mut full = listing("MLA3", "Pava eléctrica Full", 50, "PAV-F");
+    full.traits.as_mut().unwrap().logistic_type = Some("fulfillment".into());
+    listings::upsert(&conn, &full, now()).unwrap();
+    listings::upsert(&conn, &listing("MLA4", "Pava de acero", 0, "PAV-A"), now()).unwrap();
+    let mut catalog = listing("MLA5", "Termo catálogo", 4, "TER");
+    catalog.traits.as_mut().unwrap().catalog_listing = true;
+    catalog.variations = Some(vec![Variation {
+        id: 51,
+        attributes: vec![("Color".into(), "Negro".into())],
+        price: None,
+        available_quantity: 4,
+        sold_quantity: None,
+        sku: Some("TER-N".into()),
+    }]);
+    listings::upsert(&conn, &catalog, now()).unwrap();
+    // 90 grinders in the last 30 days (3 a day), one old sale and one cancelled not counted.
+    orders::upsert(&conn, &sale(1, "MLA1", None, 90, 5)).unwrap();
+    orders::upsert(&conn, &sale(2, "MLA1", None, 500, 45)).unwrap();
+    let mut cancelled = sale(3, "MLA1", None, 500, 2);
+    cancelled.status = "cancelled".into();
+    orders::upsert(&conn, &cancelled).unwrap();
+    orders::upsert(&conn, &sale(4, "MLA2", Some(21), 6, 3)).unwrap();
+    let mut asks = sample(1);
+    asks.item_id = "MLA4".into();
+    crate::store::questions::upsert(&conn, &asks, now()).unwrap();
+    drop(conn);
+    (dir, store)
+}
+
+fn ids(page: &StockPage) -> Vec<&str> {
+    page.items.iter().map(|r| r.id.as_str()).collect()
+}
+
+fn query() -> StockQuery {
+    StockQuery {
+        limit: 50,
+        ..StockQuery::default()
+    }
+}
+
+#[test]
+fn every_listing_with_its_figures() {
+    let (_dir, store) = shop();
+    let conn = store.conn().unwrap();
+    let all = page(&conn, &query(), now()).unwrap();
+    assert_eq!(all.total, 5);
+    assert_eq!(
+        ids(&all),
+        ["MLA1", "MLA4", "MLA3", "MLA2", "MLA5"],
+        "by title"
+    );
+    let grinder = &all.items[0];
+    assert_eq!(grinder.cover_days, Some(10.0), "30 units at 3 a day");
+    assert_eq!(grinder.status, StockStatus::Active);
+    assert_eq!(grinder.account, "TIENDA");
+    let kettle = &all.items[1];
+    assert_eq!(
+        (kettle.status, kettle.open_questions, kettle.cover_days),
+        (StockStatus::OutOfStock, 1, None)
+    );
+    let mug = &all.items[3];
+    assert_eq!(mug.variations.len(), 2);
+    assert_eq!(
+        mug.variations[0].cover_days,
+        Some(10.0),
+        "2 units at 6 a month"
+    );
+    assert!(mug.variations[0].low, "2 is under the default 5");
+    assert!(!mug.variations[1].low);
+    assert_eq!(
+        mug.variations[0].attributes,
+        [("Color".into(), "Rojo".into())]
+    );
+}
+
+#[test]
+fn read_only_rows_say_why() {
+    let (_dir, store) = shop();
+    let conn = store.conn().unwrap();
+    let all = page(&conn, &query(), now()).unwrap();
+    let by = |id: &str| all.items.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(by("MLA3").read_only, Some(ReadOnlyReason::Fulfillment));
+    assert_eq!(
+        by("MLA5").variations[0].read_only,
+        Some(ReadOnlyReason::Catalog)
+    );
+    assert_eq!(
+        by("MLA5").read_only,
+        Some(ReadOnlyReason::Catalog),
+        "every variation read-only"
+    );
+    assert_eq!(by("MLA1").read_only, None);
+}
+
+#[test]
+fn filters_search_and_sort() {
+    let (_dir, store) = shop();
+    let conn = store.conn().unwrap();
+    let run = |q: StockQuery| page(&conn, &q, now()).unwrap();
+    assert_eq!(
+        ids(&run(StockQuery {
+            search: Some("cafe".into()),
+            ..query()
+        })),
+        ["MLA1"],
+        "accents ignored"
+    );
+    assert_eq!(
+        ids(&run(StockQuery {
+            search: Some("taz-a".into()),
+            ..query()
+        })),
+        ["MLA2"],
+        "a variation's SKU finds its listing"
+    );
+    assert_eq!(
+        ids(&run(StockQuery {
+            out_with_questions: true,
+            ..query()
+        })),
+        ["MLA4"]
+    );
+    assert_eq!(
+        ids(&run(StockQuery {
+            low: true,
+            ..query()
+        })),
+        ["MLA5"],
+        "4 of 5; the mug has 9 in all"
+    );
+    assert_eq!(
+        ids(&run(StockQuery {
+            sort: StockSort::Available,
+            descending: true,
+            limit: 2,
+            ..query()
+        })),
+        ["MLA3", "MLA1"]
+    );
+    let cover = run(StockQuery {
+        sort: StockSort::Cover,
+        ..query()
+    });
+    assert_eq!(ids(&cover)[0], "MLA1", "listings without sales sort last");
+    let second = run(StockQuery {
+        offset: 4,
+        limit: 2,
+        ..query()
+    });
+    assert_eq!((second.items.len(), second.total), (1, 5));
+    let past = run(StockQuery {
+        offset: 10,
+        ..query()
+    });
+    assert_eq!((past.items.len(), past.total), (0, 5));
+}
+
+#[test]
+fn thresholds_by_listing_then_sku_then_default() {
+    let (_dir, store) = shop();
+    let conn = store.conn().unwrap();
+    set_default_threshold(&conn, 8).unwrap();
+    set_threshold(&conn, "sku", "TAZ-A", Some(10)).unwrap();
+    set_threshold(&conn, "listing", "MLA1", Some(40)).unwrap();
+    let all = page(&conn, &query(), now()).unwrap();
+    let by = |id: &str| all.items.iter().find(|r| r.id == id).unwrap();
+    assert_eq!((by("MLA1").threshold, by("MLA1").low), (40, true));
+    assert_eq!(by("MLA4").threshold, 8);
+    assert!(by("MLA2").variations[1].low, "7 under its SKU's 10");
+    assert!(set_threshold(&conn, "sku", "X", Some(-1)).is_err());
+    set_threshold(&conn, "listing", "MLA1", None).unwrap();
+    let all = page(&conn, &query(), now()).unwrap();
+    assert_eq!(all.items[0].threshold, 8);
+}
+
+#[test]
+fn bulk_changes_apply_to_the_current_quantity() {
+    assert_eq!(StockChange::Set(4).apply(9), 4);
+    assert_eq!(StockChange::Add(4).apply(9), 13);
+    assert_eq!(StockChange::Subtract(40).apply(9), 0, "never below zero");
+}
