@@ -274,3 +274,177 @@ fn bulk_changes_apply_to_the_current_quantity() {
     assert_eq!(StockChange::Add(4).apply(9), 13);
     assert_eq!(StockChange::Subtract(40).apply(9), 0, "never below zero");
 }
+
+/// Writes the shop and what the core's page makes of it under several queries: the cases the
+/// UI's mock backend is checked against (`mockStock.test.ts`). Run with the other binding
+/// exports; `cargo xtask test` fails when the committed file is stale.
+#[test]
+fn export_bindings_stock_golden() {
+    let (_dir, store) = shop();
+    let conn = store.conn().unwrap();
+    set_threshold(&conn, "sku", "TAZ-A", Some(10)).unwrap();
+    set_threshold(&conn, "listing", "MLA5", Some(2)).unwrap();
+    let since = crate::store::ts(now() - Duration::days(30));
+    let units = |item: &str, variation: Option<i64>| -> i64 {
+        conn.query_row(
+            "SELECT COALESCE(SUM(oi.quantity), 0) FROM order_items oi
+             JOIN orders o ON o.id = oi.order_id
+             WHERE oi.item_id = ?1 AND (?2 IS NULL OR oi.variation_id = ?2)
+               AND o.date_created >= ?3 AND o.status != 'cancelled'",
+            rusqlite::params![item, variation, since],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let mut listings = Vec::new();
+    let mut stmt = conn
+        .prepare(
+            "SELECT l.id, l.title, l.sku, l.available_quantity, l.sold_quantity, l.status,
+                    l.sub_status, l.price, l.currency_id, l.logistic_type, l.catalog_listing,
+                    (SELECT COUNT(*) FROM questions q
+                     WHERE q.item_id = l.id AND q.status = 'UNANSWERED')
+             FROM listings l ORDER BY l.id",
+        )
+        .unwrap();
+    let rows: Vec<(String, serde_json::Value)> = stmt
+        .query_map([], |r| {
+            let id: String = r.get(0)?;
+            let sub: String = r.get(6)?;
+            Ok((
+                id.clone(),
+                serde_json::json!({
+                    "id": id, "account_id": 7, "account": "TIENDA", "title": r.get::<_, String>(1)?,
+                    "thumbnail": null, "sku": r.get::<_, Option<String>>(2)?,
+                    "available": r.get::<_, i64>(3)?, "sold": r.get::<_, Option<i64>>(4)?,
+                    "status": r.get::<_, String>(5)?,
+                    "sub_status": serde_json::from_str::<serde_json::Value>(&sub).unwrap(),
+                    "price": r.get::<_, Option<String>>(7)?,
+                    "currency_id": r.get::<_, Option<String>>(8)?,
+                    "logistic_type": r.get::<_, Option<String>>(9)?,
+                    "catalog_listing": r.get::<_, bool>(10)?,
+                    "open_questions": r.get::<_, i64>(11)?,
+                }),
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (id, mut raw) in rows {
+        raw["units"] = units(&id, None).into();
+        let listing = listings::get(&conn, &id).unwrap().unwrap();
+        raw["variations"] = listing
+            .variations
+            .unwrap_or_default()
+            .iter()
+            .map(|v| {
+                serde_json::json!({
+                    "id": v.id, "attributes": v.attributes, "sku": v.sku,
+                    "available": v.available_quantity, "sold": v.sold_quantity,
+                    "units": units(&id, Some(v.id)),
+                })
+            })
+            .collect();
+        listings.push(raw);
+    }
+    let queries = [
+        ("all by title", query()),
+        (
+            "available, largest first",
+            StockQuery {
+                sort: StockSort::Available,
+                descending: true,
+                ..query()
+            },
+        ),
+        (
+            "cover",
+            StockQuery {
+                sort: StockSort::Cover,
+                ..query()
+            },
+        ),
+        (
+            "price, largest first",
+            StockQuery {
+                sort: StockSort::Price,
+                descending: true,
+                ..query()
+            },
+        ),
+        (
+            "low",
+            StockQuery {
+                low: true,
+                ..query()
+            },
+        ),
+        (
+            "out with questions",
+            StockQuery {
+                out_with_questions: true,
+                ..query()
+            },
+        ),
+        (
+            "search cafe",
+            StockQuery {
+                search: Some("CAFE".into()),
+                ..query()
+            },
+        ),
+        (
+            "search a variation sku",
+            StockQuery {
+                search: Some("taz-a".into()),
+                ..query()
+            },
+        ),
+        (
+            "second page",
+            StockQuery {
+                offset: 2,
+                limit: 2,
+                ..query()
+            },
+        ),
+    ];
+    let cases: Vec<serde_json::Value> = queries
+        .iter()
+        .map(|(name, q)| {
+            let p = page(&conn, q, now()).unwrap();
+            serde_json::json!({
+                "name": name,
+                "query": {
+                    "account_id": q.account_id, "status": q.status, "low": q.low, "out": q.out,
+                    "out_with_questions": q.out_with_questions, "search": q.search,
+                    "sort": q.sort, "descending": q.descending, "offset": q.offset,
+                    "limit": q.limit,
+                },
+                "total": p.total,
+                "rows": p.items.iter().map(|r| serde_json::json!({
+                    "id": r.id, "status": r.status, "cover_days": r.cover_days, "low": r.low,
+                    "threshold": r.threshold, "read_only": r.read_only,
+                    "variations": r.variations.iter().map(|v| serde_json::json!({
+                        "id": v.id, "cover_days": v.cover_days, "low": v.low,
+                        "read_only": v.read_only,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let golden = serde_json::json!({
+        "default_threshold": default_threshold(&conn).unwrap(),
+        "sku_thresholds": { "TAZ-A": 10 },
+        "listing_thresholds": { "MLA5": 2 },
+        "listings": listings,
+        "cases": cases,
+    });
+    let dir = std::path::PathBuf::from(
+        std::env::var("TS_RS_EXPORT_DIR")
+            .unwrap_or_else(|_| "../../ui/src/lib/ipc/bindings".into()),
+    )
+    .join("golden");
+    std::fs::create_dir_all(&dir).expect("golden dir");
+    let json = serde_json::to_string_pretty(&golden).expect("json") + "\n";
+    std::fs::write(dir.join("stock.json"), json).expect("write golden");
+}

@@ -31,6 +31,11 @@ import type { Caller } from './bindings/Caller';
 import type { Member } from './bindings/Member';
 import type { MemberDraft } from './bindings/MemberDraft';
 import type { MemberFigures } from './bindings/MemberFigures';
+import type { StockChange } from './bindings/StockChange';
+import type { StockOutcome } from './bindings/StockOutcome';
+import type { StockPage } from './bindings/StockPage';
+import type { StockQuery } from './bindings/StockQuery';
+import type { StockTarget } from './bindings/StockTarget';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -93,6 +98,14 @@ export interface Backend {
   conversationGet(packId: number): Promise<ConversationThread>;
   /** Queues a post-sale message; resolves with the outbox id once it is durably stored. */
   messageSend(packId: number, text: string): Promise<number>;
+  /** One page of the stock view: listings with their variations, figures and read-only reasons. */
+  stockPage(query: StockQuery): Promise<StockPage>;
+  /** Sets one listing's or variation's stock; resolves with the outbox id. */
+  stockSet(target: StockTarget, quantity: number): Promise<number>;
+  /** One change to many rows in one go; each row's outcome. */
+  stockBulk(targets: StockTarget[], change: StockChange): Promise<StockOutcome[]>;
+  /** A listing's or SKU's low-stock threshold (null removes it); without a scope, the default. */
+  stockThresholdSet(scope: 'listing' | 'sku' | null, key: string | null, threshold: number | null): Promise<void>;
   /** Who is at the keyboard and what they may do (the core checks again on every call). */
   teamMe(): Promise<Caller>;
   teamMembers(): Promise<Member[]>;

@@ -28,6 +28,12 @@ import type { WaitingQuery } from './bindings/WaitingQuery';
 import type { BulkOutcome } from './bindings/BulkOutcome';
 import { MockShell } from './mockShell';
 import { lint, render } from './mockReplies';
+import { MockStock, demoListings } from './mockStock';
+import type { StockChange } from './bindings/StockChange';
+import type { StockOutcome } from './bindings/StockOutcome';
+import type { StockPage } from './bindings/StockPage';
+import type { StockQuery } from './bindings/StockQuery';
+import type { StockTarget } from './bindings/StockTarget';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
 export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {}): InboxQuestion {
@@ -77,8 +83,55 @@ export class MockBackend extends MockShell implements Backend {
     backend.threads = demoThreads(12);
     backend.photos = true;
     backend.variations = { ...demoVariations };
+    backend.stock.listings = demoListings(Math.max(60, Math.floor(rows / 2)));
     for (const draft of demoTemplates) void backend.templateSave(null, draft);
     return backend;
+  }
+
+  /** The stock view (the core's page rules, checked against its golden file). */
+  stock = new MockStock();
+  /** Milliseconds until queued stock changes are delivered (pending cleared); 0: never. */
+  stockDeliveryMs = 1500;
+
+  private may(permission: 'read_inbox' | 'edit_stock'): boolean {
+    return this.team.me().permissions.includes(permission);
+  }
+
+  async stockPage(query: StockQuery): Promise<StockPage> {
+    if (!this.may('read_inbox')) throw new BackendError('forbidden', 'may not read stock');
+    return structuredClone(this.stock.page(query));
+  }
+
+  async stockSet(target: StockTarget, quantity: number): Promise<number> {
+    const [outcome] = await this.stockBulk([target], { op: 'set', n: quantity });
+    if (!outcome?.outbox_id) throw new BackendError(outcome?.error?.code ?? 'internal', outcome?.error?.message ?? 'refused');
+    return outcome.outbox_id;
+  }
+
+  async stockBulk(targets: StockTarget[], change: StockChange): Promise<StockOutcome[]> {
+    const outcomes = this.stock.bulk(targets, change, this.may('edit_stock'));
+    const ids = outcomes.flatMap((o) => (o.outbox_id ? [o.outbox_id] : []));
+    if (ids.length > 0) {
+      this.emit({ kind: 'outbox_changed', outbox_ids: ids });
+      if (this.stockDeliveryMs > 0) {
+        setTimeout(() => {
+          this.stock.deliverAll();
+          this.emit({ kind: 'outbox_changed', outbox_ids: ids });
+        }, this.stockDeliveryMs);
+      }
+    }
+    return outcomes;
+  }
+
+  async stockThresholdSet(scope: 'listing' | 'sku' | null, key: string | null, threshold: number | null): Promise<void> {
+    if (!this.may('edit_stock')) throw new BackendError('forbidden', 'may not edit stock');
+    if (threshold !== null && threshold < 0) throw new BackendError('invalid_input', 'a threshold cannot be negative');
+    if (scope === null || key === null) this.stock.defaultThreshold = threshold ?? 5;
+    else {
+      const table = scope === 'listing' ? this.stock.listingThresholds : this.stock.skuThresholds;
+      if (threshold === null) delete table[key];
+      else table[key] = threshold;
+    }
   }
 
   /** The questions under a query's filters (not its search), like the core's `WHERE`. */

@@ -32,6 +32,11 @@ import type { BulkOutcome } from './bindings/BulkOutcome';
 import type { Caller } from './bindings/Caller';
 import type { Member } from './bindings/Member';
 import type { MemberDraft } from './bindings/MemberDraft';
+import type { StockChange } from './bindings/StockChange';
+import type { StockOutcome } from './bindings/StockOutcome';
+import type { StockPage } from './bindings/StockPage';
+import type { StockQuery } from './bindings/StockQuery';
+import type { StockTarget } from './bindings/StockTarget';
 import type { MemberFigures } from './bindings/MemberFigures';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -80,6 +85,11 @@ export const tauriBackend: Backend = {
   conversationsList: (query: ConversationQuery) => call<ConversationPage>('conversations_list', { query }),
   conversationGet: (packId: number) => call<ConversationThread>('conversation_get', { packId }),
   messageSend: (packId: number, text: string) => call<number>('message_send', { packId, text }),
+  stockPage: (query: StockQuery) => call<StockPage>('stock_page', { query }),
+  stockSet: (target: StockTarget, quantity: number) => call<number>('stock_set', { target, quantity }),
+  stockBulk: (targets: StockTarget[], change: StockChange) => call<StockOutcome[]>('stock_bulk', { targets, change }),
+  stockThresholdSet: (scope: 'listing' | 'sku' | null, key: string | null, threshold: number | null) =>
+    call<void>('stock_threshold_set', { scope, key, threshold }),
   teamMe: () => call<Caller>('team_me'),
   teamMembers: () => call<Member[]>('team_members'),
   teamSwitch: (memberId: number, pin: string | null) => call<Caller>('team_switch', { memberId, pin }),
