@@ -235,7 +235,7 @@ async fn an_operator_answers_sees_only_the_inbox_and_is_refused_the_rest() {
     .await
     .unwrap();
 
-    // Only the inbox is offered.
+    // Only the inbox and the stock (to read) are offered.
     eventually(WAIT, "the owner's screens gone", || async {
         let mut shown = Vec::new();
         for b in client
@@ -244,7 +244,7 @@ async fn an_operator_answers_sees_only_the_inbox_and_is_refused_the_rest() {
         {
             shown.push(b.attr("data-testid").await?.unwrap_or_default());
         }
-        Ok((shown == ["nav-inbox"]).then_some(()))
+        Ok((shown == ["nav-inbox", "nav-stock"]).then_some(()))
     })
     .await
     .unwrap();

@@ -10,7 +10,7 @@ import { teamDictionaries, tm } from './strings';
 const navs = () => screen.getAllByRole('button').filter((b) => b.dataset.testid?.startsWith('nav-')).map((b) => b.dataset.testid);
 
 describe('the team', () => {
-  it('the owner adds an operator with a PIN; switching needs it; the operator sees the inbox only', async () => {
+  it('the owner adds an operator with a PIN; switching needs it; the operator sees the inbox and the stock only', async () => {
     const backend = MockBackend.demo(20);
     render(App, { backend });
     await fireEvent.click(await screen.findByTestId('nav-team'));
@@ -32,7 +32,7 @@ describe('the team', () => {
     await fireEvent.input(screen.getByTestId('member-pin'), { target: { value: '2468' } });
     await fireEvent.click(screen.getByTestId('member-pin-enter'));
     await waitFor(() => expect(screen.getByTestId('member-current').textContent).toBe('Ana'));
-    await waitFor(() => expect(navs()).toEqual(['nav-inbox']));
+    await waitFor(() => expect(navs()).toEqual(['nav-inbox', 'nav-stock']));
     expect(screen.queryByTestId('bulk-delete')).toBeNull();
     await expect(backend.templateSave(null, { title: 'x', text: 'y', item_id: null, shortcut: null })).rejects.toMatchObject({
       code: 'forbidden',

@@ -16,7 +16,7 @@ const es = {
   roles: { owner: 'Dueño', operator: 'Operador' },
   members: 'Personas que atienden en esta computadora',
   membersLead:
-    'Los operadores responden preguntas y mensajes con las respuestas rápidas. No ven inventario, métricas, cuentas ni ajustes.',
+    'Los operadores responden preguntas y mensajes con las respuestas rápidas y ven el inventario sin poder cambiarlo. No ven métricas, cuentas ni ajustes.',
   addMember: 'Agregar operador',
   name: 'Nombre',
   canModerate: 'Puede borrar preguntas y bloquear compradores',
@@ -58,7 +58,7 @@ const pt: Strings = {
   roles: { owner: 'Dono', operator: 'Operador' },
   members: 'Pessoas que atendem neste computador',
   membersLead:
-    'Os operadores respondem perguntas e mensagens com as respostas rápidas. Não veem estoque, métricas, contas nem ajustes.',
+    'Os operadores respondem perguntas e mensagens com as respostas rápidas e veem o estoque sem poder alterá-lo. Não veem métricas, contas nem ajustes.',
   addMember: 'Adicionar operador',
   name: 'Nome',
   canModerate: 'Pode apagar perguntas e bloquear compradores',
@@ -98,7 +98,7 @@ const en: Strings = {
   roles: { owner: 'Owner', operator: 'Operator' },
   members: 'People answering on this computer',
   membersLead:
-    'Operators answer questions and messages with the quick replies. They do not see stock, metrics, accounts or settings.',
+    'Operators answer questions and messages with the quick replies and see the stock without changing it. They do not see metrics, accounts or settings.',
   addMember: 'Add operator',
   name: 'Name',
   canModerate: 'May delete questions and block buyers',
