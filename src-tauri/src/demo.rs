@@ -37,26 +37,35 @@ pub async fn start_sandbox(options: &Options) -> anyhow::Result<Sandbox> {
     Ok(sandbox)
 }
 
-/// Connects the sandbox's demo seller to `core`.
+/// Connects the sandbox's demo seller to `core`, with its second account (some of whose SKUs
+/// are the first's, so the demo shows linked stock).
 pub async fn connect(core: &Arc<Core>, sandbox: &Sandbox) -> anyhow::Result<()> {
-    let verifier = format!(
-        "demo-{:032x}-{:016x}",
-        std::process::id() as u128 * 7919,
-        sandbox.addr().port()
-    );
-    let pkce = Pkce::from_verifier(verifier);
-    let code = sandbox.authorize_demo_seller(Some(pkce.challenge.clone()));
-    core.engine()
-        .connect(Connection {
-            api_base: sandbox.url(),
-            client: ClientCredentials {
-                client_id: mostrador_sandbox::CLIENT_ID.into(),
-                client_secret: Sensitive::new(mostrador_sandbox::CLIENT_SECRET.into()),
-            },
-            code,
-            redirect_uri: mostrador_sandbox::REDIRECT_URI.into(),
-            pkce: Some(pkce),
-        })
-        .await?;
+    for (n, user) in [
+        mostrador_sandbox::seed::SELLER_ID,
+        mostrador_sandbox::seed::OUTLET_ID,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let verifier = format!(
+            "demo-{:032x}-{:016x}-{n}",
+            std::process::id() as u128 * 7919,
+            sandbox.addr().port()
+        );
+        let pkce = Pkce::from_verifier(verifier);
+        let code = sandbox.authorize_user(user, Some(pkce.challenge.clone()));
+        core.engine()
+            .connect(Connection {
+                api_base: sandbox.url(),
+                client: ClientCredentials {
+                    client_id: mostrador_sandbox::CLIENT_ID.into(),
+                    client_secret: Sensitive::new(mostrador_sandbox::CLIENT_SECRET.into()),
+                },
+                code,
+                redirect_uri: mostrador_sandbox::REDIRECT_URI.into(),
+                pkce: Some(pkce),
+            })
+            .await?;
+    }
     Ok(())
 }

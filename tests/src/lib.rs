@@ -136,6 +136,8 @@ pub struct Options {
     pub requests_per_second: u32,
     /// How far the core's clock is from the real one (a computer whose clock is off).
     pub clock_offset: chrono::Duration,
+    /// Time between two linked-stock rounds of an account.
+    pub link_interval: Duration,
 }
 
 impl Default for Options {
@@ -147,6 +149,7 @@ impl Default for Options {
             bulk_interval: None,
             requests_per_second: 1000,
             clock_offset: chrono::Duration::zero(),
+            link_interval: Duration::from_secs(15),
         }
     }
 }
@@ -213,6 +216,7 @@ impl Harness {
                 idle_poll_interval: options.poll_interval,
                 bulk_interval: options.bulk_interval,
                 requests_per_second: options.requests_per_second,
+                link_interval: options.link_interval,
                 endpoints: mostrador_core::launch::Endpoints::all_at(&sandbox.url()),
                 ..CoreConfig::new(dir.path().join("mostrador.db"))
             },
@@ -255,6 +259,32 @@ impl Harness {
             dir,
             running: None,
         })
+    }
+
+    /// Connects another of the sandbox's sellers (e.g. the demo seller's second account,
+    /// `mostrador_sandbox::seed::OUTLET_ID`) through the same code exchange; its account id.
+    pub async fn connect_user(&self, user_id: i64) -> anyhow::Result<i64> {
+        let pkce = Pkce::from_verifier(format!(
+            "test-verifier-{user_id}-0123456789-abcdefghijklmnopqrstuv"
+        ));
+        let code = self
+            .sandbox
+            .authorize_user(user_id, Some(pkce.challenge.clone()));
+        let account = self
+            .core
+            .engine()
+            .connect(mostrador_core::accounts::Connection {
+                api_base: self.sandbox.url(),
+                client: ClientCredentials {
+                    client_id: mostrador_sandbox::CLIENT_ID.into(),
+                    client_secret: Sensitive::new(mostrador_sandbox::CLIENT_SECRET.into()),
+                },
+                code,
+                redirect_uri: mostrador_sandbox::REDIRECT_URI.into(),
+                pkce: Some(pkce),
+            })
+            .await?;
+        Ok(account.id)
     }
 
     /// The core as its owner (the member every store starts with).

@@ -12,13 +12,11 @@ use mostrador_tests::{eventually, require_desktop_session};
 use serde_json::Value;
 
 async fn attr(client: &Client, css: &str, name: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
+    let element = client.find(Locator::Css(css)).await.expect("the element");
+    element
         .attr(name)
         .await
-        .unwrap()
+        .expect("its attribute")
         .unwrap_or_default()
 }
 

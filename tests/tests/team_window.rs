@@ -51,6 +51,8 @@ fn owner_only() -> Vec<(&'static str, Value)> {
             json!({ "targets": [{ "item_id": "MLA1", "variation_id": null }],
                     "change": { "op": "add", "n": 1 } }),
         ),
+        ("stock_link_confirm", json!({ "sku": "SKU-00000" })),
+        ("stock_link_undo", json!({ "sku": "SKU-00000" })),
         (
             "stock_threshold_set",
             json!({ "scope": null, "key": null, "threshold": 3 }),
@@ -99,6 +101,8 @@ const READ_AND_ANSWER: &[&str] = &[
     "message_send",
     "waiting_list",
     "stock_page",
+    "stock_links",
+    "stock_ledger",
     "account_list",
     "sync_progress",
     "tray_status",
@@ -126,6 +130,8 @@ fn snapshot(db: &std::path::Path) -> String {
         "accounts",
         "outbox",
         "stock_thresholds",
+        "stock_links",
+        "stock_ledger",
     ] {
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))

@@ -120,7 +120,7 @@ describe('stock flows', () => {
   it('filters, searches without accents, sorts, and scrolls 5,000 listings', async () => {
     const { context, page } = await open(session, { rows: 10_000 });
     await openStock(page);
-    await expect.poll(() => page.getByTestId('stock-count').textContent()).toMatch(/5,000 listings/);
+    await expect.poll(() => page.getByTestId('stock-count').textContent()).toMatch(/5,010 listings/);
     await page.getByTestId('stock-filter-outWithQuestions').click();
     await expect.poll(() => page.locator('[data-testid=stock-row]').count()).toBeGreaterThan(0);
     for (const status of await page.locator('[data-testid=stock-row] .status').allTextContents()) expect(status).toBe('Out of stock');
@@ -136,6 +136,35 @@ describe('stock flows', () => {
     expect(await page.locator('[data-testid=stock-list] [role=listitem]').count()).toBeLessThan(60);
     await page.getByTestId('stock-list').evaluate((el) => (el.scrollTop = 0));
     await page.screenshot({ path: join(SCREENSHOTS, 'stock-huge.png') });
+    await context.close();
+  });
+
+  it('links a SKU on two accounts, edits one member, and shows the ledger', async () => {
+    const { context, page } = await open(session);
+    await openStock(page);
+    await expect.poll(() => page.getByTestId('stock-links-proposed').textContent()).toMatch(/\d+/);
+    await page.getByTestId('stock-links-open').click();
+    const group = page.locator('[data-testid=stock-link][data-state=proposed]').first();
+    const sku = (await group.getAttribute('data-sku'))!;
+    await group.getByTestId('stock-link-confirm').click();
+    const confirmed = page.locator(`[data-testid=stock-link][data-sku="${sku}"][data-state=confirmed]`);
+    await confirmed.waitFor();
+    await confirmed.getByTestId('stock-link-ledger').click();
+    await page.locator('[data-testid=stock-ledger] tr[data-cause=link]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('stock-links').waitFor({ state: 'detached' });
+    // Both members are marked; an edit of one sets both.
+    await page.getByTestId('stock-search').fill(sku);
+    const rows = page.locator('[data-testid=stock-row]');
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid=stock-row] [data-testid=stock-linked]').count()).toBe(2);
+    await rows.first().getByTestId('stock-available').click();
+    await page.getByTestId('stock-input').fill('33');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=stock-row] [data-testid=stock-available]').allTextContents()).toEqual(['33', '33']);
+    await rows.first().getByTestId('stock-linked').click();
+    await page.locator('[data-testid=stock-ledger] tr[data-cause=manual]').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'stock-ledger.png') });
     await context.close();
   });
 

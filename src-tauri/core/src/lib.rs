@@ -81,6 +81,8 @@ pub struct CoreConfig {
     /// Where new connections go: Mercado Libre, or the addresses given here (the demo's
     /// sandbox, a staging server).
     pub endpoints: launch::Endpoints,
+    /// Time between two linked-stock rounds of an account with linked SKUs.
+    pub link_interval: Duration,
 }
 
 impl CoreConfig {
@@ -95,6 +97,7 @@ impl CoreConfig {
             requests_per_second: marketplace::budget::DEFAULT_REQUESTS_PER_SECOND,
             bulk_interval: Some(Duration::from_secs(60)),
             endpoints: launch::Endpoints::default(),
+            link_interval: sync::links::LINK_INTERVAL,
         }
     }
 }

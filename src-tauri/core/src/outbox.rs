@@ -236,6 +236,33 @@ impl Outbox {
         Ok(outcomes)
     }
 
+    /// Runs `work` in one durable transaction that may queue writes (with [`queue_in`], pushing
+    /// each row id to the list it is given) along with other changes of its own (a ledger, a
+    /// group's quantity): all or nothing. Then tells the UI and wakes the worker.
+    pub(crate) async fn queue_with<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>, &mut Vec<i64>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (out, ids) = self
+            .store
+            .run(move |conn| {
+                crate::store::durably(conn, |conn| {
+                    let tx = conn.transaction()?;
+                    let mut ids = Vec::new();
+                    let out = work(&tx, &mut ids)?;
+                    tx.commit()?;
+                    Ok((out, ids))
+                })
+            })
+            .await?;
+        if !ids.is_empty() {
+            self.events
+                .publish(Event::OutboxChanged { outbox_ids: ids });
+            self.wake.notify_one();
+        }
+        Ok(out)
+    }
+
     /// Runs the worker until `cancel` fires. Rows interrupted by an earlier crash are requeued.
     /// It never stops on an error of its own (the database busy beyond its timeout, no pooled
     /// connection, a full disk): it logs it, backs off and goes on.
@@ -664,7 +691,7 @@ impl Outbox {
 mod queue;
 mod retry;
 
-use queue::queue_in;
+pub(crate) use queue::queue_in;
 use retry::{Outcome, backoff, classify};
 
 #[cfg(test)]

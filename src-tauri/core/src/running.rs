@@ -63,6 +63,8 @@ impl Core {
             locale: self.config.locale.clone(),
             bulk_interval: self.config.bulk_interval.unwrap_or(Duration::from_secs(60)),
             cadence: sync::pass::Cadence::default(),
+            outbox: self.outbox.clone(),
+            link_interval: self.config.link_interval,
         }
     }
 

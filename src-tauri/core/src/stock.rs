@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod links;
 mod page;
 mod thresholds;
 
@@ -162,6 +163,8 @@ pub struct StockVariation {
     pub read_only: Option<ReadOnlyReason>,
     /// A change is waiting in the outbox.
     pub pending: bool,
+    /// Its stock moves with the same SKU on the seller's other accounts.
+    pub linked: bool,
 }
 
 /// A listing in the stock view.
@@ -207,6 +210,8 @@ pub struct StockRow {
     pub read_only: Option<ReadOnlyReason>,
     /// A change is waiting in the outbox.
     pub pending: bool,
+    /// Its stock moves with the same SKU on the seller's other accounts (or a variation's does).
+    pub linked: bool,
     /// Its variations, when it has them.
     pub variations: Vec<StockVariation>,
 }

@@ -164,6 +164,13 @@ impl Sandbox {
         routes::oauth::issue_code(&mut world, seller, CLIENT_ID, REDIRECT_URI, challenge)
     }
 
+    /// An authorization code for `user_id` (one of the sandbox's sellers), as if they consented.
+    pub fn authorize_user(&self, user_id: i64, code_challenge: Option<String>) -> String {
+        let mut world = routes::lock(&self.world);
+        let challenge = code_challenge.map(|c| (c, "S256".to_owned()));
+        routes::oauth::issue_code(&mut world, user_id, CLIENT_ID, REDIRECT_URI, challenge)
+    }
+
     /// Stops serving and waits for the server task.
     pub async fn stop(self) {
         self.cancel.cancel();

@@ -116,6 +116,10 @@ impl Profile {
 
 /// The demo seller (MLA).
 pub const SELLER_ID: i64 = 241_880_452;
+/// The demo seller's second account (MLA): part of its listings share SKUs with the first.
+pub const OUTLET_ID: i64 = 241_880_977;
+/// Its nickname.
+pub const OUTLET_NICKNAME: &str = "MATEANDO_OUTLET";
 /// The demo seller's nickname.
 pub const SELLER_NICKNAME: &str = "MATEANDO_SHOP";
 
@@ -224,6 +228,11 @@ struct SellerSpec {
     item_base: i64,
     products: &'static [&'static str],
     texts: &'static [&'static str],
+    /// SKUs of its own on odd listings (`{prefix}-…`); the even ones share the `SKU-…` of the
+    /// other accounts (the same product sold on two accounts).
+    own_skus: Option<&'static str>,
+    /// No unanswered questions (a second account the demo adds without crowding the inbox).
+    quiet: bool,
 }
 
 /// Builds the world for `profile`.
@@ -240,6 +249,8 @@ pub fn world(profile: Profile, seed: u64, now: DateTime<Utc>) -> World {
                 item_base: 1_400_000_001,
                 products: ES_PRODUCTS,
                 texts: QUESTION_TEXTS,
+                own_skus: None,
+                quiet: false,
             },
             profile,
         ),
@@ -252,6 +263,8 @@ pub fn world(profile: Profile, seed: u64, now: DateTime<Utc>) -> World {
                 item_base: 3_100_000_001,
                 products: PT_PRODUCTS,
                 texts: PT_QUESTION_TEXTS,
+                own_skus: None,
+                quiet: false,
             },
             Profile::Tiny,
         ),
@@ -264,6 +277,22 @@ pub fn world(profile: Profile, seed: u64, now: DateTime<Utc>) -> World {
                 item_base: 2_200_000_001,
                 products: ES_PRODUCTS,
                 texts: QUESTION_TEXTS,
+                own_skus: None,
+                quiet: false,
+            },
+            Profile::Tiny,
+        ),
+        (
+            SellerSpec {
+                id: OUTLET_ID,
+                nickname: OUTLET_NICKNAME,
+                site: "MLA",
+                currency: "ARS",
+                item_base: 1_500_000_001,
+                products: ES_PRODUCTS,
+                texts: QUESTION_TEXTS,
+                own_skus: Some("OUT"),
+                quiet: true,
             },
             Profile::Tiny,
         ),
@@ -311,6 +340,14 @@ pub fn demo_world(seed: u64, now: DateTime<Utc>) -> World {
     world(Profile::Tiny, seed, now)
 }
 
+/// The SKU prefix of a seller's `i`-th listing.
+fn sku_prefix(spec: &SellerSpec, i: usize) -> &'static str {
+    match spec.own_skus {
+        Some(prefix) if i % 2 == 1 => prefix,
+        _ => "SKU",
+    }
+}
+
 fn seed_seller(
     world: &mut World,
     rng: &mut SplitMix,
@@ -345,7 +382,7 @@ fn seed_seller(
                     attributes: vec![("Color".into(), COLORS[v % COLORS.len()].into())],
                     available_quantity: rng.below(30) as i64,
                     sold_quantity: rng.below(200) as i64,
-                    sku: Some(format!("SKU-{i:05}-{v}")),
+                    sku: Some(format!("{}-{i:05}-{v}", sku_prefix(spec, i))),
                 })
                 .collect()
         } else {
@@ -380,7 +417,7 @@ fn seed_seller(
                 } else {
                     Vec::new()
                 },
-                sku: Some(format!("SKU-{i:05}")),
+                sku: Some(format!("{}-{i:05}", sku_prefix(spec, i))),
                 // Some listings are in Full (stock held by Mercado Libre) and some catalog
                 // listings keep variations that cannot change, as real catalogues have.
                 catalog_listing: !variations.is_empty() && i % 19 == 11,
@@ -439,7 +476,8 @@ fn seed_seller(
             }
         }
     }
-    for n in 0..sizes.unanswered {
+    let unanswered = if spec.quiet { 0 } else { sizes.unanswered };
+    for n in 0..unanswered {
         let minutes_ago = [190, 95, 41, 17, 6][n % 5] + (n / 5) as i64 * 60;
         let item = rng.pick(&item_ids).clone();
         let from = *rng.pick(&world.buyer_ids);

@@ -78,3 +78,56 @@ pub async fn stock_threshold_set(
     }
     .map_err(super::log_error)
 }
+
+/// Groups of listings sharing a SKU across the seller's accounts (proposed and confirmed).
+#[tauri::command]
+pub async fn stock_links(
+    state: State<'_, AppState>,
+) -> Result<Vec<mostrador_core::stock::links::LinkGroup>, UiError> {
+    state
+        .me()
+        .acting()
+        .stock()
+        .links()
+        .await
+        .map_err(super::log_error)
+}
+
+/// Confirms a proposed group (returns its quantity).
+#[tauri::command]
+pub async fn stock_link_confirm(state: State<'_, AppState>, sku: String) -> Result<i64, UiError> {
+    state
+        .me()
+        .acting()
+        .stock()
+        .link_confirm(sku)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Undoes a group.
+#[tauri::command]
+pub async fn stock_link_undo(state: State<'_, AppState>, sku: String) -> Result<(), UiError> {
+    state
+        .me()
+        .acting()
+        .stock()
+        .link_undo(sku)
+        .await
+        .map_err(super::log_error)
+}
+
+/// The movements of a linked SKU, newest first.
+#[tauri::command]
+pub async fn stock_ledger(
+    state: State<'_, AppState>,
+    sku: String,
+) -> Result<Vec<mostrador_core::stock::links::LedgerEntry>, UiError> {
+    state
+        .me()
+        .acting()
+        .stock()
+        .ledger(sku)
+        .await
+        .map_err(super::log_error)
+}

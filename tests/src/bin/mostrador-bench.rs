@@ -404,6 +404,85 @@ struct InboxFigures {
     waiting_ms: f64,
     conversations: i64,
     conversations_ms: f64,
+    stock_page_ms: f64,
+    stock_bulk_queue_ms: f64,
+}
+
+/// The stock view over the huge seller (5,000 listings, all with variations): the p95 of a
+/// first page under each filter and sort, and queueing 500 edits in one bulk action.
+async fn stock_figures(h: &Harness) -> anyhow::Result<(f64, f64)> {
+    use mostrador_core::stock::{StockChange, StockQuery, StockSort, StockTarget};
+    let sorts = [
+        StockSort::Title,
+        StockSort::Available,
+        StockSort::Cover,
+        StockSort::Sold,
+        StockSort::Price,
+        StockSort::Questions,
+    ];
+    let mut pages = Vec::new();
+    for n in 0..48usize {
+        let query = StockQuery {
+            sort: sorts[n % sorts.len()],
+            descending: n % 2 == 1,
+            low: n % 4 == 1,
+            out: n % 8 == 2,
+            out_with_questions: n % 8 == 6,
+            search: (n % 5 == 3).then(|| "mate".to_owned()),
+            limit: 100,
+            ..StockQuery::default()
+        };
+        let start = Instant::now();
+        let page = h.owner().stock().page(query).await?;
+        pages.push(start.elapsed().as_secs_f64() * 1000.0);
+        anyhow::ensure!(page.total >= 0);
+    }
+    let all = h
+        .owner()
+        .stock()
+        .page(StockQuery {
+            limit: 200,
+            ..StockQuery::default()
+        })
+        .await?;
+    anyhow::ensure!(
+        all.total >= 5_000,
+        "the huge seller has {} listings",
+        all.total
+    );
+    let mut targets: Vec<StockTarget> = Vec::new();
+    let mut offset = 0;
+    while targets.len() < 500 {
+        let page = h
+            .owner()
+            .stock()
+            .page(StockQuery {
+                limit: 200,
+                offset,
+                ..StockQuery::default()
+            })
+            .await?;
+        anyhow::ensure!(!page.items.is_empty(), "not enough editable rows");
+        for row in page.items.iter().filter(|r| r.read_only.is_none()) {
+            for v in row.variations.iter().filter(|v| v.read_only.is_none()) {
+                if targets.len() < 500 {
+                    targets.push(StockTarget {
+                        item_id: row.id.clone(),
+                        variation_id: Some(v.id),
+                    });
+                }
+            }
+        }
+        offset += 200;
+    }
+    let start = Instant::now();
+    let outcomes = h.owner().stock().bulk(targets, StockChange::Add(1)).await?;
+    let bulk = start.elapsed().as_secs_f64() * 1000.0;
+    anyhow::ensure!(
+        outcomes.iter().all(|o| o.outbox_id.is_some()),
+        "every edit queued"
+    );
+    Ok((p95(pages), bulk))
 }
 
 /// Inbox queries against a store holding the huge seller.
@@ -592,7 +671,10 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
             .await?;
         waiting.push(start.elapsed().as_secs_f64() * 1000.0);
     }
+    let (stock_page_ms, stock_bulk_queue_ms) = stock_figures(&h).await?;
     Ok(InboxFigures {
+        stock_page_ms,
+        stock_bulk_queue_ms,
         questions: all,
         page_ms: p95(page),
         search_ms: p95(search),
@@ -618,6 +700,19 @@ async fn main() -> anyhow::Result<()> {
         println!("bench suggest_ms {:.2} ms", inbox.suggest_ms);
         println!("bench inbox_waiting {} rows", inbox.waiting);
         println!("bench waiting_page_ms {:.2} ms", inbox.waiting_ms);
+        println!("bench stock_page_ms {:.2} ms", inbox.stock_page_ms);
+        println!(
+            "bench stock_page_vs_goal {:.2} ratio",
+            inbox.stock_page_ms / 20.0
+        );
+        println!(
+            "bench stock_bulk_queue_ms {:.2} ms",
+            inbox.stock_bulk_queue_ms
+        );
+        println!(
+            "bench stock_bulk_queue_vs_goal {:.2} ratio",
+            inbox.stock_bulk_queue_ms / 100.0
+        );
         println!(
             "bench inbox_conversations {} conversations",
             inbox.conversations

@@ -33,6 +33,9 @@ pub struct StockOutcome {
     pub error: Option<UiError>,
 }
 
+/// A target's planned write: its account, the write and the new quantity, or why not.
+type Planned = (StockTarget, Result<(i64, Write, i64)>);
+
 /// What the store says about one target before it is changed.
 struct Resolved {
     account_id: i64,
@@ -52,18 +55,16 @@ impl Stock<'_> {
             .await
     }
 
-    /// Sets one listing's (or variation's) stock; the outbox row.
+    /// Sets one listing's (or variation's) stock; the outbox row. A linked SKU's members are
+    /// all set (see [`crate::stock::links`]).
     pub async fn set(&self, target: StockTarget, quantity: i64) -> Result<i64> {
-        let mut planned = self.plan(vec![target], StockChange::Set(quantity)).await?;
-        let (_, slot) = planned
+        let planned = self.plan(vec![target], StockChange::Set(quantity)).await?;
+        let (_, queued) = self
+            .queue(planned)
+            .await?
             .pop()
-            .ok_or_else(|| Error::internal("no plan for the stock change", None))?;
-        let (account_id, write, _) = slot?;
-        self.at
-            .core
-            .outbox
-            .queue_write(account_id, write, Some(self.at.caller.member_id))
-            .await
+            .ok_or_else(|| Error::internal("no outcome for the stock change", None))?;
+        queued.map(|(_, id)| id)
     }
 
     /// Applies one change to many rows: one transaction, one event, an outcome per row.
@@ -73,48 +74,124 @@ impl Stock<'_> {
         change: StockChange,
     ) -> Result<Vec<StockOutcome>> {
         let planned = self.plan(targets, change).await?;
-        let mut writes = Vec::new();
-        let mut slots = Vec::with_capacity(planned.len());
-        for (target, slot) in planned {
-            slots.push((
-                target,
-                slot.map(|(account_id, write, quantity)| {
-                    writes.push((account_id, write));
-                    (writes.len() - 1, quantity)
-                }),
-            ));
-        }
-        let queued = self
-            .at
-            .core
-            .outbox
-            .queue_writes(writes, Some(self.at.caller.member_id))
-            .await?;
-        Ok(slots
+        Ok(self
+            .queue(planned)
+            .await?
             .into_iter()
-            .map(|(target, slot)| {
-                let (quantity, outcome): (Option<i64>, std::result::Result<i64, UiError>) =
-                    match slot {
-                        Ok((n, quantity)) => (
-                            Some(quantity),
-                            match &queued[n] {
-                                Ok(id) => Ok(*id),
-                                Err(e) => Err(UiError {
-                                    code: e.code(),
-                                    message: e.to_string(),
-                                }),
-                            },
-                        ),
-                        Err(e) => (None, Err(UiError::from(e))),
-                    };
-                StockOutcome {
+            .map(|(target, queued)| match queued {
+                Ok((quantity, id)) => StockOutcome {
                     target,
-                    quantity,
-                    outbox_id: outcome.as_ref().ok().copied(),
-                    error: outcome.err(),
-                }
+                    quantity: Some(quantity),
+                    outbox_id: Some(id),
+                    error: None,
+                },
+                Err(e) => StockOutcome {
+                    target,
+                    quantity: None,
+                    outbox_id: None,
+                    error: Some(UiError::from(e)),
+                },
             })
             .collect())
+    }
+
+    /// Queues the planned writes in one durable transaction: a linked member's change sets its
+    /// whole group (with its ledger row); any other is queued alone.
+    async fn queue(
+        &self,
+        planned: Vec<Planned>,
+    ) -> Result<Vec<(StockTarget, Result<(i64, i64)>)>> {
+        let by = Some(self.at.caller.member_id);
+        let now = self.at.core.clock.now();
+        self.at
+            .core
+            .outbox
+            .queue_with(move |tx, ids| {
+                let mut out = Vec::with_capacity(planned.len());
+                for (target, slot) in planned {
+                    let queued = match slot {
+                        Err(e) => Err(e),
+                        Ok((account_id, write, quantity)) => {
+                            let linked = crate::stock::links::manual(
+                                tx,
+                                (account_id, &target.item_id, target.variation_id),
+                                quantity,
+                                by,
+                                now,
+                                ids,
+                            )?;
+                            let id = if linked {
+                                tx.query_row(
+                                    "SELECT id FROM outbox WHERE kind = 'stock' AND target_id = ?1
+                                     AND account_id = ?2 ORDER BY id DESC LIMIT 1",
+                                    rusqlite::params![write.target(), account_id],
+                                    |r| r.get(0),
+                                )?
+                            } else {
+                                if let Err(e) = write.validate() {
+                                    out.push((target, Err(e)));
+                                    continue;
+                                }
+                                let id = crate::outbox::queue_in(tx, account_id, &write, by, now)?;
+                                ids.push(id);
+                                id
+                            };
+                            Ok((quantity, id))
+                        }
+                    };
+                    out.push((target, queued));
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    /// Groups of listings sharing a SKU across accounts: proposed and confirmed.
+    pub async fn links(&self) -> Result<Vec<crate::stock::links::LinkGroup>> {
+        self.at.require(Permission::ReadInbox)?;
+        let now = self.at.core.clock.now();
+        self.at
+            .core
+            .store
+            .run(move |c| {
+                crate::stock::links::propose(c, now)?;
+                crate::stock::links::groups(c)
+            })
+            .await
+    }
+
+    /// Confirms a proposed group: every member takes the lowest quantity among them.
+    pub async fn link_confirm(&self, sku: String) -> Result<i64> {
+        self.at.require(Permission::EditStock)?;
+        let by = self.at.caller.member_id;
+        let now = self.at.core.clock.now();
+        self.at
+            .core
+            .outbox
+            .queue_with(move |tx, ids| crate::stock::links::confirm(tx, &sku, by, now, ids))
+            .await
+    }
+
+    /// Undoes a group: its members move on their own again.
+    pub async fn link_undo(&self, sku: String) -> Result<()> {
+        self.at.require(Permission::EditStock)?;
+        let by = self.at.caller.member_id;
+        let now = self.at.core.clock.now();
+        self.at
+            .core
+            .outbox
+            .queue_with(move |tx, _| crate::stock::links::undo(tx, &sku, by, now))
+            .await
+    }
+
+    /// The movements of a linked SKU, newest first.
+    pub async fn ledger(&self, sku: String) -> Result<Vec<crate::stock::links::LedgerEntry>> {
+        self.at.require(Permission::ReadInbox)?;
+        self.at
+            .core
+            .store
+            .run(move |c| crate::stock::links::ledger_of(c, &sku, 200))
+            .await
     }
 
     /// Checks the permission and the change, then resolves every target from the store: its
@@ -123,7 +200,7 @@ impl Stock<'_> {
         &self,
         targets: Vec<StockTarget>,
         change: StockChange,
-    ) -> Result<Vec<(StockTarget, Result<(i64, Write, i64)>)>> {
+    ) -> Result<Vec<Planned>> {
         self.at.require(Permission::EditStock)?;
         if let StockChange::Set(n) | StockChange::Add(n) | StockChange::Subtract(n) = change
             && n < 0

@@ -7,7 +7,7 @@ use crate::store::outbox as table;
 
 /// Queues one validated write inside `tx`, replacing a waiting one on the same target, with its
 /// local view and its author.
-pub(super) fn queue_in(
+pub(crate) fn queue_in(
     tx: &rusqlite::Transaction<'_>,
     account_id: i64,
     write: &Write,

@@ -163,6 +163,7 @@ pub fn page(conn: &Connection, query: &StockQuery, now: DateTime<Utc>) -> Result
             low: available > 0 && available <= threshold,
             read_only,
             pending: false,
+            linked: false,
             variations: Vec::new(),
         });
     }
@@ -178,6 +179,7 @@ pub fn page(conn: &Connection, query: &StockQuery, now: DateTime<Utc>) -> Result
     };
     attach_variations(conn, &mut items, &since, default, &full, &catalog)?;
     mark_pending(conn, &mut items)?;
+    mark_linked(conn, &mut items)?;
     Ok(StockPage { items, total })
 }
 
@@ -242,6 +244,7 @@ fn attach_variations(
             low: available > 0 && available <= threshold,
             read_only,
             pending: false,
+            linked: false,
         });
     }
     for item in items.iter_mut() {
@@ -276,6 +279,23 @@ fn mark_pending(conn: &Connection, items: &mut [StockRow]) -> Result<()> {
             v.pending = pending.contains(&format!("{}:{}", item.id, v.id));
             item.pending |= v.pending;
         }
+    }
+    Ok(())
+}
+
+/// Marks rows whose SKU is in a confirmed linked group.
+fn mark_linked(conn: &Connection, items: &mut [StockRow]) -> Result<()> {
+    let linked = super::links::confirmed_skus(conn)?;
+    if linked.is_empty() {
+        return Ok(());
+    }
+    let is = |sku: &Option<String>| sku.as_ref().is_some_and(|s| linked.contains(s));
+    for item in items.iter_mut() {
+        for v in &mut item.variations {
+            v.linked = is(&v.sku);
+        }
+        item.linked = (item.variations.is_empty() && is(&item.sku))
+            || item.variations.iter().any(|v| v.linked);
     }
     Ok(())
 }

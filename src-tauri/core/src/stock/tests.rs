@@ -448,3 +448,219 @@ fn export_bindings_stock_golden() {
     let json = serde_json::to_string_pretty(&golden).expect("json") + "\n";
     std::fs::write(dir.join("stock.json"), json).expect("write golden");
 }
+
+mod linked {
+    use super::*;
+    use crate::stock::links::{self, LinkState};
+    use crate::store::accounts::{self, Account};
+
+    /// Two accounts of one seller: MLA1 (account 7) and MLB9 (account 8) both carry SKU
+    /// "MATE-1"; each has another listing of its own.
+    fn two_accounts() -> (tempfile::TempDir, crate::store::Store) {
+        let (dir, store) = temp_store();
+        let conn = store.conn().unwrap();
+        seed_account(&conn);
+        accounts::upsert(
+            &conn,
+            &Account {
+                id: 8,
+                nickname: "OUTLET".into(),
+                site_id: "MLA".into(),
+                api_base: "http://127.0.0.1:1".into(),
+                status: accounts::AccountStatus::Connected,
+                baseline_done: false,
+            },
+            now(),
+        )
+        .unwrap();
+        listings::upsert(&conn, &listing("MLA1", "Mate", 10, "MATE-1"), now()).unwrap();
+        listings::upsert(&conn, &listing("MLA2", "Termo", 3, "TERMO"), now()).unwrap();
+        let mut other = listing("MLA9", "Mate (outlet)", 6, "MATE-1");
+        other.account_id = 8;
+        listings::upsert(&conn, &other, now()).unwrap();
+        drop(conn);
+        (dir, store)
+    }
+
+    fn queued(conn: &rusqlite::Connection) -> Vec<(i64, String, i64)> {
+        let mut stmt = conn
+            .prepare("SELECT account_id, target_id, payload FROM outbox WHERE kind = 'stock' ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| {
+            let payload: String = r.get(2)?;
+            let v: serde_json::Value = serde_json::from_str(&payload).unwrap();
+            Ok((r.get(0)?, r.get(1)?, v["quantity"].as_i64().unwrap()))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    }
+
+    fn run<T>(
+        store: &crate::store::Store,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, &mut Vec<i64>) -> crate::error::Result<T>,
+    ) -> T {
+        let mut conn = store.conn().unwrap();
+        let tx = conn.transaction().unwrap();
+        let mut ids = Vec::new();
+        let out = f(&tx, &mut ids).unwrap();
+        tx.commit().unwrap();
+        out
+    }
+
+    #[test]
+    fn a_sku_on_two_accounts_is_proposed_confirmed_at_the_lowest_and_undone_for_good() {
+        let (_dir, store) = two_accounts();
+        let conn = store.conn().unwrap();
+        assert_eq!(links::propose(&conn, now()).unwrap(), 1);
+        assert_eq!(links::propose(&conn, now()).unwrap(), 0, "proposed once");
+        let groups = links::groups(&conn).unwrap();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(
+            (groups[0].sku.as_str(), groups[0].state),
+            ("MATE-1", LinkState::Proposed)
+        );
+        assert_eq!(groups[0].members.len(), 2);
+        drop(conn);
+        let q = run(&store, |tx, ids| {
+            links::confirm(tx, "MATE-1", 1, now(), ids)
+        });
+        assert_eq!(q, 6, "the lowest of the members");
+        let conn = store.conn().unwrap();
+        assert_eq!(
+            queued(&conn),
+            [(7, "MLA1".to_owned(), 6)],
+            "only the one that differs"
+        );
+        let page = page(&conn, &query(), now()).unwrap();
+        assert!(page.items.iter().find(|r| r.id == "MLA1").unwrap().linked);
+        assert!(!page.items.iter().find(|r| r.id == "MLA2").unwrap().linked);
+        drop(conn);
+        run(&store, |tx, _| links::undo(tx, "MATE-1", 1, now()));
+        let conn = store.conn().unwrap();
+        assert!(links::groups(&conn).unwrap().is_empty());
+        assert_eq!(
+            links::propose(&conn, now()).unwrap(),
+            0,
+            "an undone group stays undone"
+        );
+    }
+
+    #[test]
+    fn a_sale_takes_every_other_member_down_once_per_order() {
+        let (_dir, store) = two_accounts();
+        links::propose(&store.conn().unwrap(), now()).unwrap();
+        run(&store, |tx, ids| {
+            links::confirm(tx, "MATE-1", 1, now(), ids)
+        });
+        let mut order = sale(70, "MLA9", None, 2, 0);
+        order.account_id = 8;
+        order.date_created = now() + Duration::minutes(5);
+        let orders = vec![order.clone(), order.clone()];
+        let applied = run(&store, |tx, ids| {
+            links::apply_sales(tx, &orders, now() + Duration::minutes(6), ids)
+        });
+        assert_eq!(applied, 1, "the same order twice counts once");
+        // Read again later (a restart, the bulk pass): still once.
+        let again = run(&store, |tx, ids| {
+            links::apply_sales(tx, &[order.clone()], now() + Duration::minutes(9), ids)
+        });
+        assert_eq!(again, 0);
+        let mut before = sale(71, "MLA9", None, 1, 3);
+        before.account_id = 8;
+        let mut cancelled = sale(72, "MLA9", None, 1, 0);
+        cancelled.account_id = 8;
+        cancelled.status = "cancelled".into();
+        cancelled.date_created = now() + Duration::minutes(7);
+        let ignored = run(&store, |tx, ids| {
+            links::apply_sales(tx, &[before.clone(), cancelled.clone()], now(), ids)
+        });
+        assert_eq!(ignored, 0, "before the link, and cancelled, do not count");
+        let conn = store.conn().unwrap();
+        let writes = queued(&conn);
+        assert_eq!(
+            writes.last(),
+            Some(&(7, "MLA1".to_owned(), 4)),
+            "6 - 2 on the other account"
+        );
+        assert!(
+            !writes.iter().any(|(_, t, _)| t == "MLA9"),
+            "the sold listing is Mercado Libre's to take down"
+        );
+        let ledger = links::ledger_of(&conn, "MATE-1", 10).unwrap();
+        assert_eq!(ledger[0].cause, "sale");
+        assert_eq!(
+            (ledger[0].order_id, ledger[0].delta, ledger[0].quantity),
+            (Some(70), -2, 4)
+        );
+        assert_eq!(ledger[0].account.as_deref(), Some("OUTLET"));
+    }
+
+    #[test]
+    fn a_change_on_the_site_moves_the_group_unless_our_write_is_pending() {
+        let (_dir, store) = two_accounts();
+        links::propose(&store.conn().unwrap(), now()).unwrap();
+        run(&store, |tx, ids| {
+            links::confirm(tx, "MATE-1", 1, now(), ids)
+        });
+        // MLA1's write of 6 is still pending: what Mercado Libre shows for it is not a change.
+        let taken = run(&store, |tx, ids| {
+            links::apply_site(tx, &[("MLA1".into(), None, 10)], now(), now(), ids)
+        });
+        assert_eq!(taken, 0);
+        store
+            .conn()
+            .unwrap()
+            .execute("UPDATE outbox SET state = 'done'", [])
+            .unwrap();
+        // Someone restocks the outlet's listing on the site: 6 → 16, the group follows.
+        let taken = run(&store, |tx, ids| {
+            links::apply_site(
+                tx,
+                &[("MLA1".into(), None, 6), ("MLA9".into(), None, 16)],
+                now() + Duration::minutes(1),
+                now() + Duration::minutes(1),
+                ids,
+            )
+        });
+        assert_eq!(taken, 1);
+        let conn = store.conn().unwrap();
+        assert_eq!(queued(&conn).last(), Some(&(7, "MLA1".to_owned(), 16)));
+        let ledger = links::ledger_of(&conn, "MATE-1", 10).unwrap();
+        assert_eq!(
+            (
+                ledger[0].cause.as_str(),
+                ledger[0].delta,
+                ledger[0].quantity
+            ),
+            ("site", 10, 16)
+        );
+    }
+
+    #[test]
+    fn a_manual_edit_of_one_member_sets_them_all() {
+        let (_dir, store) = two_accounts();
+        links::propose(&store.conn().unwrap(), now()).unwrap();
+        run(&store, |tx, ids| {
+            links::confirm(tx, "MATE-1", 1, now(), ids)
+        });
+        let linked = run(&store, |tx, ids| {
+            links::manual(tx, (8, "MLA9", None), 25, Some(1), now(), ids)
+        });
+        assert!(linked);
+        let unlinked = run(&store, |tx, ids| {
+            links::manual(tx, (7, "MLA2", None), 25, Some(1), now(), ids)
+        });
+        assert!(!unlinked);
+        let conn = store.conn().unwrap();
+        let writes = queued(&conn);
+        let last_two: Vec<_> = writes.iter().rev().take(2).cloned().collect();
+        assert!(last_two.contains(&(7, "MLA1".to_owned(), 25)));
+        assert!(last_two.contains(&(8, "MLA9".to_owned(), 25)));
+        let ledger = links::ledger_of(&conn, "MATE-1", 10).unwrap();
+        assert_eq!(
+            (ledger[0].cause.as_str(), ledger[0].member.as_deref()),
+            ("manual", Some("Dueño"))
+        );
+    }
+}

@@ -56,6 +56,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0012_stock",
         include_str!("../../migrations/0012_stock.sql"),
     ),
+    (
+        "0013_stock_links",
+        include_str!("../../migrations/0013_stock_links.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -45,10 +45,24 @@ pub async fn sync(p: &Pass) -> Result<()> {
         .last_full
         .is_none_or(|t| p.started - t >= p.cadence.listings_rescan);
     if cur.scroll_id.is_some() || full_due {
-        full(p, &mut cur).await
+        full(p, &mut cur).await?;
     } else {
-        incremental(p, cur).await
+        incremental(p, cur).await?;
     }
+    // SKUs now on two accounts are proposed as linked stock.
+    let now = p.started;
+    let proposed = p
+        .store
+        .run(move |c| crate::stock::links::propose(c, now))
+        .await?;
+    if proposed > 0 {
+        tracing::info!(
+            account_id,
+            proposed,
+            "SKUs on several accounts proposed for linking"
+        );
+    }
+    Ok(())
 }
 
 /// Reads `ids` (any number) in multigets of 20, `PARALLEL` at a time.

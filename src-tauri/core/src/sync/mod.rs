@@ -14,6 +14,7 @@
 pub mod claims;
 pub mod figures;
 pub mod history;
+pub mod links;
 pub mod listings;
 pub mod messages;
 pub mod orders;
@@ -64,6 +65,10 @@ pub struct SyncContext {
     pub bulk_interval: Duration,
     /// How often each resource is refreshed.
     pub cadence: pass::Cadence,
+    /// Where linked stock queues its writes.
+    pub outbox: crate::outbox::Outbox,
+    /// Time between two linked-stock rounds of an account.
+    pub link_interval: Duration,
 }
 
 /// Runs the account's sync loop until `cancel` fires.
@@ -72,7 +77,18 @@ pub async fn run_account(ctx: SyncContext, session: Session, cancel: Cancellatio
     let mut failures: u32 = 0;
     let mut last_state = None;
     let mut last_new: Option<std::time::Instant> = None;
+    let mut last_links: Option<std::time::Instant> = None;
     loop {
+        if last_links.is_none_or(|t| t.elapsed() >= ctx.link_interval) {
+            last_links = Some(std::time::Instant::now());
+            match links::round(&ctx, &session).await {
+                Ok((0, 0)) => {}
+                Ok((sales, site)) => {
+                    tracing::info!(account_id, sales, site, "linked stock moved")
+                }
+                Err(e) => tracing::warn!(account_id, error = %e, "linked stock round failed"),
+            }
+        }
         let state = match poll(&ctx, &session).await {
             Ok(new) => {
                 failures = 0;
@@ -172,6 +188,7 @@ pub async fn bulk_pass(ctx: &SyncContext, session: &Session) -> crate::error::Re
         cadence: ctx.cadence.clone(),
         notifier: ctx.notifier.clone(),
         locale: ctx.locale.clone(),
+        outbox: ctx.outbox.clone(),
     };
     pass::run(&p).await
 }

@@ -62,6 +62,7 @@ pub async fn sync(p: &Pass) -> Result<()> {
         let finished = page.entries == 0 || cur.offset as i64 >= page.total;
         let total = page.total;
         let to_store = page.orders;
+        let sold = to_store.clone();
         let next = if finished {
             Cursor {
                 from: cur.newest.or(cur.from),
@@ -92,6 +93,15 @@ pub async fn sync(p: &Pass) -> Result<()> {
                 Ok(())
             })
             .await?;
+        // Sales of linked SKUs move their groups (once per order line, however often read).
+        let started = p.started;
+        let applied = p
+            .outbox
+            .queue_with(move |tx, ids| crate::stock::links::apply_sales(tx, &sold, started, ids))
+            .await?;
+        if applied > 0 {
+            tracing::info!(account_id, applied, "sales of linked SKUs propagated");
+        }
         p.progress(RESOURCE, done, Some(total));
         if finished {
             break;

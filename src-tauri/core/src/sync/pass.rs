@@ -60,6 +60,8 @@ pub struct Pass {
     pub notifier: Arc<dyn crate::notify::Notifier>,
     /// Language and local time of notifications.
     pub locale: crate::notify::Locale,
+    /// Where linked stock queues its writes.
+    pub outbox: crate::outbox::Outbox,
 }
 
 impl Pass {

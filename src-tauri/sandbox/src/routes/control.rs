@@ -23,15 +23,25 @@ pub struct AuthorizeRequest {
     pub redirect_uri: String,
     /// PKCE challenge (S256).
     pub code_challenge: Option<String>,
+    /// Which seller consents; the demo seller when absent.
+    pub user_id: Option<i64>,
 }
 
-/// `POST /sandbox/authorize` → `{"code": "TG-..."}` for the demo seller, as if they consented.
+/// `POST /sandbox/authorize` → `{"code": "TG-..."}` for the demo seller (or `user_id`), as if
+/// they consented.
 pub async fn authorize(
     State(shared): State<Shared>,
     Json(req): Json<AuthorizeRequest>,
 ) -> Response {
     let mut world = lock(&shared);
-    let seller = world.seller_id;
+    let seller = req.user_id.unwrap_or(world.seller_id);
+    if !world.seller_ids.contains(&seller) {
+        return api_error(
+            axum::http::StatusCode::BAD_REQUEST,
+            "bad_request",
+            "user_id is not a seller of the sandbox",
+        );
+    }
     let challenge = req.code_challenge.map(|c| (c, "S256".to_owned()));
     let code = issue_code(&mut world, seller, CLIENT_ID, &req.redirect_uri, challenge);
     Json(json!({"code": code})).into_response()

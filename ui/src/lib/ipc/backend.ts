@@ -36,6 +36,8 @@ import type { StockOutcome } from './bindings/StockOutcome';
 import type { StockPage } from './bindings/StockPage';
 import type { StockQuery } from './bindings/StockQuery';
 import type { StockTarget } from './bindings/StockTarget';
+import type { LinkGroup } from './bindings/LinkGroup';
+import type { LedgerEntry } from './bindings/LedgerEntry';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -106,6 +108,14 @@ export interface Backend {
   stockBulk(targets: StockTarget[], change: StockChange): Promise<StockOutcome[]>;
   /** A listing's or SKU's low-stock threshold (null removes it); without a scope, the default. */
   stockThresholdSet(scope: 'listing' | 'sku' | null, key: string | null, threshold: number | null): Promise<void>;
+  /** SKUs on several of the seller's accounts: proposed and confirmed links. */
+  stockLinks(): Promise<LinkGroup[]>;
+  /** Confirms a proposed link; resolves with the group's quantity (the lowest of its members). */
+  stockLinkConfirm(sku: string): Promise<number>;
+  /** Undoes a link: its listings move on their own again. */
+  stockLinkUndo(sku: string): Promise<void>;
+  /** The movements of a linked SKU, newest first. */
+  stockLedger(sku: string): Promise<LedgerEntry[]>;
   /** Who is at the keyboard and what they may do (the core checks again on every call). */
   teamMe(): Promise<Caller>;
   teamMembers(): Promise<Member[]>;

@@ -34,6 +34,8 @@ import type { StockOutcome } from './bindings/StockOutcome';
 import type { StockPage } from './bindings/StockPage';
 import type { StockQuery } from './bindings/StockQuery';
 import type { StockTarget } from './bindings/StockTarget';
+import type { LinkGroup } from './bindings/LinkGroup';
+import type { LedgerEntry } from './bindings/LedgerEntry';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
 export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {}): InboxQuestion {
@@ -121,6 +123,28 @@ export class MockBackend extends MockShell implements Backend {
       }
     }
     return outcomes;
+  }
+
+  async stockLinks(): Promise<LinkGroup[]> {
+    if (!this.may('read_inbox')) throw new BackendError('forbidden', 'may not read stock');
+    return structuredClone(this.stock.linkGroups());
+  }
+
+  async stockLinkConfirm(sku: string): Promise<number> {
+    if (!this.may('edit_stock')) throw new BackendError('forbidden', 'may not edit stock');
+    const quantity = this.stock.linkConfirm(sku);
+    this.emit({ kind: 'outbox_changed', outbox_ids: [] });
+    return quantity;
+  }
+
+  async stockLinkUndo(sku: string): Promise<void> {
+    if (!this.may('edit_stock')) throw new BackendError('forbidden', 'may not edit stock');
+    this.stock.linkUndo(sku);
+  }
+
+  async stockLedger(sku: string): Promise<LedgerEntry[]> {
+    if (!this.may('read_inbox')) throw new BackendError('forbidden', 'may not read stock');
+    return this.stock.ledger(sku);
   }
 
   async stockThresholdSet(scope: 'listing' | 'sku' | null, key: string | null, threshold: number | null): Promise<void> {

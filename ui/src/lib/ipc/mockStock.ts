@@ -13,6 +13,9 @@ import type { StockRow } from './bindings/StockRow';
 import type { StockStatus } from './bindings/StockStatus';
 import type { StockTarget } from './bindings/StockTarget';
 import type { StockVariation } from './bindings/StockVariation';
+import type { LedgerEntry } from './bindings/LedgerEntry';
+import type { LinkGroup } from './bindings/LinkGroup';
+import type { LinkMember } from './bindings/LinkMember';
 
 /** A variation as the store holds it. */
 export interface RawVariation {
@@ -82,7 +85,99 @@ export class MockStock {
   pending = new Set<string>();
   /** Every change queued: what a test inspects. */
   queued: { target: StockTarget; quantity: number }[] = [];
+  /** Linked SKUs decided by the owner (absent: proposed when on two accounts). */
+  links: Record<string, { state: 'confirmed' | 'undone'; quantity: number }> = {};
+  ledgers: Record<string, LedgerEntry[]> = {};
   private nextOutbox = 1;
+
+  /** Every listing or variation that can carry linked stock, with its SKU (like the core's). */
+  private members(): (LinkMember & { sku: string })[] {
+    const out: (LinkMember & { sku: string })[] = [];
+    for (const l of this.listings) {
+      if (l.logistic_type === 'fulfillment' || l.status === 'closed') continue;
+      const base = { account_id: l.account_id, account: l.account, item_id: l.id, title: l.title };
+      if (l.variations.length === 0) {
+        if (l.sku) out.push({ ...base, variation_id: null, available: l.available, sku: l.sku });
+      } else if (!l.catalog_listing) {
+        for (const v of l.variations) if (v.sku) out.push({ ...base, variation_id: v.id, available: v.available, sku: v.sku });
+      }
+    }
+    return out;
+  }
+
+  /** Groups on two or more accounts, proposed first (the core's `links::groups`). */
+  linkGroups(): LinkGroup[] {
+    const bySku = new Map<string, (LinkMember & { sku: string })[]>();
+    for (const m of this.members()) bySku.set(m.sku, [...(bySku.get(m.sku) ?? []), m]);
+    const groups: LinkGroup[] = [];
+    for (const [sku, members] of bySku) {
+      if (new Set(members.map((m) => m.account_id)).size < 2) continue;
+      const decided = this.links[sku];
+      if (decided?.state === 'undone') continue;
+      groups.push({
+        sku,
+        state: decided ? 'confirmed' : 'proposed',
+        quantity: decided?.quantity ?? null,
+        members: members.map(({ sku: _sku, ...m }) => m).sort((a, b) => a.account.localeCompare(b.account) || a.item_id.localeCompare(b.item_id)),
+      });
+    }
+    return groups.sort((a, b) => Number(a.state === 'confirmed') - Number(b.state === 'confirmed') || a.sku.localeCompare(b.sku));
+  }
+
+  private setSku(sku: string, quantity: number): void {
+    for (const l of this.listings) {
+      if (l.variations.length === 0 && l.sku === sku) {
+        l.available = quantity;
+        this.pending.add(l.id);
+      }
+      for (const v of l.variations) {
+        if (v.sku === sku) {
+          v.available = quantity;
+          this.pending.add(`${l.id}:${v.id}`);
+        }
+      }
+      if (l.variations.length > 0) l.available = l.variations.reduce((s, v) => s + v.available, 0);
+    }
+  }
+
+  private record(sku: string, entry: Omit<LedgerEntry, 'at'>): void {
+    (this.ledgers[sku] ??= []).unshift({ at: new Date().toISOString(), ...entry });
+  }
+
+  linkConfirm(sku: string): number {
+    const group = this.linkGroups().find((g) => g.sku === sku);
+    if (!group) throw new BackendError('not_found', `linked SKU ${sku}`);
+    if (group.state !== 'proposed') throw new BackendError('invalid_input', `the SKU ${sku} is ${group.state}`);
+    const quantity = Math.max(0, Math.min(...group.members.map((m) => m.available)));
+    this.links[sku] = { state: 'confirmed', quantity };
+    this.setSku(sku, quantity);
+    this.record(sku, { cause: 'link', account: null, item_id: null, variation_id: null, order_id: null, member: 'Dueño', delta: 0, quantity });
+    return quantity;
+  }
+
+  linkUndo(sku: string): void {
+    this.links[sku] = { state: 'undone', quantity: this.links[sku]?.quantity ?? 0 };
+  }
+
+  /** A sale on one member (the demo's traffic): the others follow, as the core does. */
+  sell(itemId: string, variationId: number | null, units: number, orderId: number): void {
+    const l = this.listings.find((x) => x.id === itemId);
+    if (!l) return;
+    const v = variationId === null ? null : l.variations.find((x) => x.id === variationId) ?? null;
+    const sku = v ? v.sku : l.sku;
+    if (v) v.available = Math.max(0, v.available - units);
+    else l.available = Math.max(0, l.available - units);
+    const link = sku ? this.links[sku] : undefined;
+    if (!sku || link?.state !== 'confirmed') return;
+    const quantity = Math.max(0, link.quantity - units);
+    link.quantity = quantity;
+    this.setSku(sku, quantity);
+    this.record(sku, { cause: 'sale', account: l.account, item_id: l.id, variation_id: variationId, order_id: orderId, member: null, delta: -units, quantity });
+  }
+
+  ledger(sku: string): LedgerEntry[] {
+    return structuredClone(this.ledgers[sku] ?? []);
+  }
 
   private threshold(l: RawListing): number {
     return this.listingThresholds[l.id] ?? (l.sku !== null ? this.skuThresholds[l.sku] : undefined) ?? this.defaultThreshold;
@@ -109,6 +204,7 @@ export class MockStock {
         low: v.available > 0 && v.available <= vt,
         read_only: full ? 'fulfillment' : l.catalog_listing ? 'catalog' : null,
         pending: this.pending.has(`${l.id}:${v.id}`),
+        linked: v.sku !== null && this.links[v.sku]?.state === 'confirmed',
       };
     });
     if (readOnly === null && variations.length > 0 && variations.every((v) => v.read_only !== null)) {
@@ -132,6 +228,7 @@ export class MockStock {
       low: l.available > 0 && l.available <= threshold,
       read_only: readOnly,
       pending: this.pending.has(l.id) || variations.some((v) => v.pending),
+      linked: (variations.length === 0 && l.sku !== null && this.links[l.sku]?.state === 'confirmed') || variations.some((v) => v.linked),
       variations,
     };
   }
@@ -218,6 +315,16 @@ export class MockStock {
       const current = variation ? variation.available : listing.available;
       const quantity =
         change.op === 'set' ? change.n : change.op === 'add' ? current + change.n : Math.max(0, current - change.n);
+      const sku = variation ? variation.sku : listing.sku;
+      const link = sku ? this.links[sku] : undefined;
+      if (sku && link?.state === 'confirmed') {
+        // A linked member's change sets its whole group.
+        this.record(sku, { cause: 'manual', account: listing.account, item_id: listing.id, variation_id: variation?.id ?? null, order_id: null, member: 'Dueño', delta: quantity - link.quantity, quantity });
+        link.quantity = quantity;
+        this.setSku(sku, quantity);
+        this.queued.push({ target, quantity });
+        return { target, quantity, outbox_id: this.nextOutbox++, error: null };
+      }
       if (variation) {
         variation.available = quantity;
         listing.available = listing.variations.reduce((s, v) => s + v.available, 0);
@@ -236,8 +343,29 @@ export class MockStock {
   }
 }
 
-/** A demo catalogue: `count` listings, a quarter with variations, some in Full, some catalog. */
+/**
+ * A demo catalogue: `count` listings, a quarter with variations, some in Full, some catalog; and
+ * a second account (the outlet) selling the first ten products again under the same SKUs.
+ */
 export function demoListings(count: number): RawListing[] {
+  const shop = catalogue(count);
+  const outlet = shop
+    .slice(0, 20)
+    .filter((l) => l.variations.length === 0 && l.logistic_type !== 'fulfillment')
+    .slice(0, 10)
+    .map((l, n) => ({
+      ...structuredClone(l),
+      id: `MLA${1500000001 + n * 37}`,
+      account_id: 2,
+      account: 'MATEANDO_OUTLET',
+      title: `${l.title} (outlet)`,
+      available: Math.max(0, l.available - 2 - (n % 3)),
+      open_questions: 0,
+    }));
+  return [...shop, ...outlet];
+}
+
+function catalogue(count: number): RawListing[] {
   const products = ['Mate Imperial de Calabaza', 'Bombilla de Alpaca', 'Termo Acero 1 L', 'Yerbera de Cuero', 'Set Matero Completo', 'Cuchara de Algarrobo', 'Pava Eléctrica Matera', 'Azucarera Térmica'];
   const colors = ['Negro', 'Rojo', 'Azul', 'Verde', 'Natural'];
   let seed = 7;

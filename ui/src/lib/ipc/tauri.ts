@@ -32,6 +32,8 @@ import type { BulkOutcome } from './bindings/BulkOutcome';
 import type { Caller } from './bindings/Caller';
 import type { Member } from './bindings/Member';
 import type { MemberDraft } from './bindings/MemberDraft';
+import type { LinkGroup } from './bindings/LinkGroup';
+import type { LedgerEntry } from './bindings/LedgerEntry';
 import type { StockChange } from './bindings/StockChange';
 import type { StockOutcome } from './bindings/StockOutcome';
 import type { StockPage } from './bindings/StockPage';
@@ -90,6 +92,10 @@ export const tauriBackend: Backend = {
   stockBulk: (targets: StockTarget[], change: StockChange) => call<StockOutcome[]>('stock_bulk', { targets, change }),
   stockThresholdSet: (scope: 'listing' | 'sku' | null, key: string | null, threshold: number | null) =>
     call<void>('stock_threshold_set', { scope, key, threshold }),
+  stockLinks: () => call<LinkGroup[]>('stock_links'),
+  stockLinkConfirm: (sku: string) => call<number>('stock_link_confirm', { sku }),
+  stockLinkUndo: (sku: string) => call<void>('stock_link_undo', { sku }),
+  stockLedger: (sku: string) => call<LedgerEntry[]>('stock_ledger', { sku }),
   teamMe: () => call<Caller>('team_me'),
   teamMembers: () => call<Member[]>('team_members'),
   teamSwitch: (memberId: number, pin: string | null) => call<Caller>('team_switch', { memberId, pin }),

@@ -76,6 +76,10 @@ read_only: ReadOnlyReason | null,
  */
 pending: boolean, 
 /**
+ * Its stock moves with the same SKU on the seller's other accounts (or a variation's does).
+ */
+linked: boolean, 
+/**
  * Its variations, when it has them.
  */
 variations: Array<StockVariation>, };

@@ -40,4 +40,8 @@ read_only: ReadOnlyReason | null,
 /**
  * A change is waiting in the outbox.
  */
-pending: boolean, };
+pending: boolean, 
+/**
+ * Its stock moves with the same SKU on the seller's other accounts.
+ */
+linked: boolean, };
