@@ -278,6 +278,98 @@ async fn stock_is_edited_inline_and_in_bulk_from_the_window() {
     let notice = text_of(&client, "[data-testid=stock-notice]").await;
     assert!(notice.starts_with("20 "), "{notice}");
 
+    // Linked stock: the owner links a SKU both accounts carry; an order on the shop's listing
+    // reaches the outlet's as a decrement.
+    click(&client, "[data-testid=stock-links-open]").await;
+    let proposed = "[data-testid=stock-link][data-state=proposed]";
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(proposed))
+        .await
+        .expect("a proposed link");
+    let sku = attr(&client, proposed, "data-sku").await;
+    click(
+        &client,
+        &format!("[data-testid=stock-link][data-sku='{sku}'] [data-testid=stock-link-confirm]"),
+    )
+    .await;
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!(
+            "[data-testid=stock-link][data-sku='{sku}'][data-state=confirmed]"
+        )))
+        .await
+        .expect("the SKU linked");
+    screenshot(&client, "stock-window-links.png").await;
+    let groups = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('stock_links').then(done, (e) => done(String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let group = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["sku"] == sku.as_str())
+        .unwrap()
+        .clone();
+    let member_on = |account: i64| {
+        group["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["account_id"] == account)
+            .map(|m| m["item_id"].as_str().unwrap_or_default().to_owned())
+            .unwrap()
+    };
+    let shop = member_on(mostrador_sandbox::seed::SELLER_ID);
+    let outlet = member_on(mostrador_sandbox::seed::OUTLET_ID);
+    let quantity = group["quantity"].as_i64().unwrap();
+    let remote = |item: String| {
+        let http = http.clone();
+        let sandbox = sandbox.clone();
+        async move {
+            let item: Value = http
+                .get(format!("{sandbox}/items/{item}"))
+                .send()
+                .await?
+                .json()
+                .await?;
+            anyhow::Ok(item["available_quantity"].as_i64().unwrap_or(-1))
+        }
+    };
+    eventually(
+        Duration::from_secs(60),
+        "both at the group's quantity",
+        || async {
+            Ok((remote(shop.clone()).await? == quantity
+                && remote(outlet.clone()).await? == quantity)
+                .then_some(()))
+        },
+    )
+    .await
+    .unwrap();
+    http.post(format!("{sandbox}/_sandbox/orders"))
+        .json(&serde_json::json!({ "item_id": shop }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    eventually(
+        Duration::from_secs(60),
+        "the outlet's listing taken down",
+        || async { Ok((remote(outlet.clone()).await? == quantity - 1).then_some(())) },
+    )
+    .await
+    .unwrap();
+    click(&client, "[data-testid=stock-links-close]").await;
+
     // A Full listing says why it cannot be edited.
     click(&client, "[data-testid=stock-sort-title]").await;
     let full = "[data-testid=stock-readonly][data-reason=fulfillment]";

@@ -155,9 +155,11 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         1,
         "exactly one notification for the question: {calls_after:#?}"
     );
+    // The demo has two accounts: the summary names the account after the listing's title.
+    let summary = format!("{title} · {}", mostrador_sandbox::seed::SELLER_NICKNAME);
     assert!(
-        calls[0].contains(&format!("string \"{title}\"")),
-        "summary is the listing title {title:?}: {}",
+        calls[0].contains(&format!("string \"{summary}\"")),
+        "summary is {summary:?}: {}",
         calls[0]
     );
     assert!(calls[0].contains(&marker), "body carries the question");
@@ -485,7 +487,8 @@ async fn accounts_flow(client: &Client) {
                 full += 1;
             }
         }
-        Ok((bars.len() == 7 && full == 7).then_some(()))
+        // Seven resources for each of the demo seller's two accounts.
+        Ok((bars.len() == 14 && full == 14).then_some(()))
     })
     .await
     .unwrap();

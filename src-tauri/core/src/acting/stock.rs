@@ -97,10 +97,7 @@ impl Stock<'_> {
 
     /// Queues the planned writes in one durable transaction: a linked member's change sets its
     /// whole group (with its ledger row); any other is queued alone.
-    async fn queue(
-        &self,
-        planned: Vec<Planned>,
-    ) -> Result<Vec<(StockTarget, Result<(i64, i64)>)>> {
+    async fn queue(&self, planned: Vec<Planned>) -> Result<Vec<(StockTarget, Result<(i64, i64)>)>> {
         let by = Some(self.at.caller.member_id);
         let now = self.at.core.clock.now();
         self.at
@@ -196,11 +193,7 @@ impl Stock<'_> {
 
     /// Checks the permission and the change, then resolves every target from the store: its
     /// account and the write to queue (with the new quantity), or why not.
-    async fn plan(
-        &self,
-        targets: Vec<StockTarget>,
-        change: StockChange,
-    ) -> Result<Vec<Planned>> {
+    async fn plan(&self, targets: Vec<StockTarget>, change: StockChange) -> Result<Vec<Planned>> {
         self.at.require(Permission::EditStock)?;
         if let StockChange::Set(n) | StockChange::Add(n) | StockChange::Subtract(n) = change
             && n < 0
