@@ -686,9 +686,102 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     })
 }
 
+/// Linked stock between the demo seller's two accounts, at the default intervals (a 5 s poll,
+/// a linked-stock round every 15 s): seconds from a sale on account A to the PUT on account B's
+/// listing (p95 of 8 sales), and what the rounds cost in requests per minute per account.
+async fn propagation() -> anyhow::Result<(f64, f64)> {
+    use mostrador_sandbox::world::Write as Remote;
+    let recorder = Arc::new(RecordingNotifier::default());
+    let mut h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            poll_interval: Duration::from_secs(5),
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    let shop = h.seller_id;
+    let outlet = h.connect_user(mostrador_sandbox::seed::OUTLET_ID).await?;
+    for account in [shop, outlet] {
+        h.core.engine().sync_pass(account).await?;
+    }
+    let group = h
+        .owner()
+        .stock()
+        .links()
+        .await?
+        .into_iter()
+        .find(|g| g.members.iter().all(|m| m.available >= 20))
+        .ok_or_else(|| anyhow::anyhow!("a linked SKU with stock on both accounts"))?;
+    let member = |account: i64| {
+        group
+            .members
+            .iter()
+            .find(|m| m.account_id == account)
+            .map(|m| m.item_id.clone())
+            .unwrap_or_default()
+    };
+    let (a, b) = (member(shop), member(outlet));
+    let mut quantity = h.owner().stock().link_confirm(group.sku.clone()).await?;
+    h.run().await?;
+    let world = h.sandbox.world().clone();
+    let put_on_b = |q: i64| {
+        mostrador_sandbox::routes::lock(&world).writes.iter().any(|w| {
+            matches!(w, Remote::Stock { item_id, available_quantity, .. }
+                if *item_id == b && *available_quantity == q)
+        })
+    };
+    // Settled at the group's quantity first.
+    let start = Instant::now();
+    while mostrador_sandbox::routes::lock(&world).items[&a].available_quantity != quantity {
+        anyhow::ensure!(start.elapsed() < Duration::from_secs(60), "not settled");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let count = |key: &'static str| {
+        let world = world.clone();
+        move || {
+            mostrador_sandbox::routes::lock(&world)
+                .requests
+                .iter()
+                .filter(|(k, _)| k.starts_with(key))
+                .map(|(_, n)| *n)
+                .sum::<u64>()
+        }
+    };
+    let (items, orders) = (count("GET /items"), count("GET /orders/search"));
+    let (items0, orders0, idle_from) = (items(), orders(), Instant::now());
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let per_minute = (items() - items0 + orders() - orders0) as f64
+        / idle_from.elapsed().as_secs_f64()
+        * 60.0
+        / 2.0;
+    let mut samples = Vec::new();
+    for _ in 0..8 {
+        // Sales come at any moment of a round.
+        tokio::time::sleep(Duration::from_millis(fastrand::u64(0..15_000))).await;
+        let sold = Instant::now();
+        h.http
+            .post(format!("{}/_sandbox/orders", h.sandbox.url()))
+            .json(&serde_json::json!({ "item_id": a }))
+            .send()
+            .await?
+            .error_for_status()?;
+        quantity -= 1;
+        while !put_on_b(quantity) {
+            anyhow::ensure!(sold.elapsed() < Duration::from_secs(180), "no PUT on B");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        samples.push(sold.elapsed().as_secs_f64() * 1000.0);
+    }
+    h.stop().await;
+    Ok((p95(samples) / 1000.0, per_minute))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Optional arguments name the groups to run (inbox, sync, detect, rps, kill9, notify);
+    // Optional arguments name the groups to run (inbox, sync, detect, rps, links, kill9, notify);
     // default all.
     let only: Vec<String> = std::env::args().skip(1).collect();
     let run = |group: &str| only.is_empty() || only.iter().any(|o| o == group);
@@ -757,6 +850,12 @@ async fn main() -> anyhow::Result<()> {
     if run("rps") {
         let rps = sandbox_rps().await?;
         println!("bench sandbox_rps {rps:.0} req/s");
+    }
+    if run("links") {
+        let (p95_s, per_minute) = propagation().await?;
+        println!("bench sku_propagation_p95_s {p95_s:.1} s");
+        println!("bench sku_propagation_vs_goal {:.2} ratio", p95_s / 60.0);
+        println!("bench link_round_requests_per_min {per_minute:.1} req/min");
     }
     if run("kill9") {
         // The outbox child is built beside this binary.
