@@ -23,19 +23,28 @@ pub fn show_main(app: &AppHandle) {
 }
 
 /// The tray menu in the user's language.
-fn menu(app: &AppHandle, core: &Core) -> tauri::Result<Menu<tauri::Wry>> {
-    let labels = badge::menu_labels(core.language());
+fn menu(app: &AppHandle, core: &Core, low_stock: i64) -> tauri::Result<Menu<tauri::Wry>> {
+    let language = core.language();
+    let labels = badge::menu_labels(language);
     let open = MenuItem::with_id(app, "open", labels.open, true, None::<&str>)?;
     let pause = MenuItem::with_id(app, "pause", labels.pause, true, None::<&str>)?;
     let sync = MenuItem::with_id(app, "sync", labels.sync, true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", labels.quit, true, None::<&str>)?;
-    Menu::with_items(app, &[&open, &pause, &sync, &quit])
+    match badge::low_stock_label(low_stock, language) {
+        // Opens the window (on the stock view's filters once there).
+        Some(label) => {
+            let low = MenuItem::with_id(app, "open", label, true, None::<&str>)?;
+            Menu::with_items(app, &[&open, &low, &pause, &sync, &quit])
+        }
+        None => Menu::with_items(app, &[&open, &pause, &sync, &quit]),
+    }
 }
 
 /// Rewrites the menu and the tooltip after the language changed.
 pub async fn relabel(app: &AppHandle, core: &Core) {
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
-        match menu(app, core) {
+        let low = core.tray_status().await.map(|s| s.low_stock).unwrap_or(0);
+        match menu(app, core, low) {
             Ok(menu) => {
                 let _ = tray.set_menu(Some(menu));
             }
@@ -48,7 +57,7 @@ pub async fn relabel(app: &AppHandle, core: &Core) {
 /// Builds the tray icon and its menu. Menu actions reach the core of the active mode.
 pub fn build(app: &AppHandle) -> tauri::Result<TrayIcon> {
     let core = app.state::<AppState>().core();
-    let menu = menu(app, &core)?;
+    let menu = menu(app, &core, 0)?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(include_bytes!("../../icons/tray.png"))?)
         .tooltip("Mostrador")
@@ -109,6 +118,18 @@ pub async fn refresh(app: &AppHandle, core: &Core) {
         let _ = tray.set_icon(Some(image));
     }
     if let Some(shown) = app.try_state::<Shown>() {
+        let before = shown
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|s| s.low_stock);
+        // The low-stock line changed: the menu is rebuilt with it.
+        if before != Some(status.low_stock)
+            && let Ok(menu) = menu(app, core, status.low_stock)
+        {
+            let _ = tray.set_menu(Some(menu));
+        }
         *shown.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(status);
     }
 }

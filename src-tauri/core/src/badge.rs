@@ -20,6 +20,9 @@ pub struct TrayStatus {
     pub tooltip: String,
     /// Short title beside the icon (the count, empty at zero).
     pub title: String,
+    /// Listings at or under their low-stock threshold (out of stock included).
+    #[ts(type = "number")]
+    pub low_stock: i64,
 }
 
 /// "25 min", "3 h 10", "2 d": how long something has waited.
@@ -35,7 +38,12 @@ pub fn age(minutes: i64) -> String {
 }
 
 /// The tray status for `unanswered` questions, the oldest waiting `oldest_minutes`.
-pub fn status(unanswered: i64, oldest_minutes: Option<i64>, language: Language) -> TrayStatus {
+pub fn status(
+    unanswered: i64,
+    oldest_minutes: Option<i64>,
+    low_stock: i64,
+    language: Language,
+) -> TrayStatus {
     let tooltip = match (unanswered, oldest_minutes) {
         (0, _) | (_, None) => match language {
             Language::Es => "Mostrador: sin preguntas pendientes".to_owned(),
@@ -64,7 +72,20 @@ pub fn status(unanswered: i64, oldest_minutes: Option<i64>, language: Language) 
         } else {
             String::new()
         },
+        low_stock,
     }
+}
+
+/// The tray menu's line for listings running low ("Stock bajo: 3 publicaciones"); none at 0.
+pub fn low_stock_label(low_stock: i64, language: Language) -> Option<String> {
+    (low_stock > 0).then(|| match (language, low_stock) {
+        (Language::Es, 1) => "Stock bajo: 1 publicación".to_owned(),
+        (Language::Es, n) => format!("Stock bajo: {n} publicaciones"),
+        (Language::Pt, 1) => "Estoque baixo: 1 anúncio".to_owned(),
+        (Language::Pt, n) => format!("Estoque baixo: {n} anúncios"),
+        (Language::En, 1) => "Low stock: 1 listing".to_owned(),
+        (Language::En, n) => format!("Low stock: {n} listings"),
+    })
 }
 
 /// Labels of the tray menu.
@@ -110,19 +131,29 @@ mod tests {
 
     #[test]
     fn counts_and_ages_in_each_language() {
-        let s = status(3, Some(190), Language::Es);
+        let s = status(3, Some(190), 2, Language::Es);
+        assert_eq!(s.low_stock, 2);
+        assert_eq!(
+            low_stock_label(2, Language::Es).as_deref(),
+            Some("Stock bajo: 2 publicaciones")
+        );
+        assert_eq!(low_stock_label(0, Language::En), None);
         assert_eq!(s.title, "3");
         assert_eq!(
             s.tooltip,
             "Mostrador: 3 sin responder · la más antigua espera 3 h 10"
         );
         assert!(
-            status(1, Some(5), Language::Pt)
+            status(1, Some(5), 0, Language::Pt)
                 .tooltip
                 .contains("1 sem resposta")
         );
-        assert!(status(2, Some(3000), Language::En).tooltip.ends_with("2 d"));
-        let none = status(0, None, Language::En);
+        assert!(
+            status(2, Some(3000), 0, Language::En)
+                .tooltip
+                .ends_with("2 d")
+        );
+        let none = status(0, None, 0, Language::En);
         assert_eq!((none.title.as_str(), none.oldest_minutes), ("", None));
         assert_eq!(menu_labels(Language::Pt).quit, "Sair");
     }

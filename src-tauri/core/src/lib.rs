@@ -202,7 +202,8 @@ impl Core {
             .first()
             .and_then(|q| chrono::DateTime::parse_from_rfc3339(&q.date_created).ok())
             .map(|at| (now - at.with_timezone(&chrono::Utc)).num_minutes());
-        Ok(badge::status(page.unanswered, oldest, self.language()))
+        let low = self.store.run(|c| stock::low_count(c)).await?;
+        Ok(badge::status(page.unanswered, oldest, low, self.language()))
     }
 
     /// The account of a pack (or an order without one), from the store.

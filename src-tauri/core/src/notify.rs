@@ -174,6 +174,9 @@ pub enum NotificationKind {
     Reminder,
     /// A buyer's post-sale message (or several at once).
     NewMessage,
+    /// A listing buyers are asking about ran out (or fell under its threshold); a click opens
+    /// its oldest open question.
+    StockAlert,
 }
 
 /// A notification to display.
@@ -528,6 +531,9 @@ pub async fn set_settings(store: &Store, value: NotificationSettings) -> Result<
         .run(move |c| settings::put(c, SETTINGS_KEY, &value))
         .await
 }
+
+mod stock_alerts;
+pub use stock_alerts::announce_stock;
 
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,23 @@ mod thresholds;
 pub use page::page;
 pub use thresholds::{DEFAULT_THRESHOLD, default_threshold, set_default_threshold, set_threshold};
 
+/// Listings (of every account) at or under their low-stock threshold, out of stock included;
+/// closed ones left out. The tray's count.
+pub fn low_count(conn: &rusqlite::Connection) -> crate::error::Result<i64> {
+    let default = default_threshold(conn)?;
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM listings l
+         WHERE COALESCE(l.status, '') != 'closed'
+           AND COALESCE(l.available_quantity, 0) <= COALESCE(
+               (SELECT t.threshold FROM stock_thresholds t
+                WHERE t.scope = 'listing' AND t.key = l.id),
+               (SELECT t.threshold FROM stock_thresholds t
+                WHERE t.scope = 'sku' AND t.key = l.sku), ?1)",
+        [default],
+        |r| r.get(0),
+    )?)
+}
+
 /// A listing's state as the stock view shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "StockStatus.ts")]

@@ -728,10 +728,13 @@ async fn propagation() -> anyhow::Result<(f64, f64)> {
     h.run().await?;
     let world = h.sandbox.world().clone();
     let put_on_b = |q: i64| {
-        mostrador_sandbox::routes::lock(&world).writes.iter().any(|w| {
-            matches!(w, Remote::Stock { item_id, available_quantity, .. }
+        mostrador_sandbox::routes::lock(&world)
+            .writes
+            .iter()
+            .any(|w| {
+                matches!(w, Remote::Stock { item_id, available_quantity, .. }
                 if *item_id == b && *available_quantity == q)
-        })
+            })
     };
     // Settled at the group's quantity first.
     let start = Instant::now();
@@ -753,10 +756,9 @@ async fn propagation() -> anyhow::Result<(f64, f64)> {
     let (items, orders) = (count("GET /items"), count("GET /orders/search"));
     let (items0, orders0, idle_from) = (items(), orders(), Instant::now());
     tokio::time::sleep(Duration::from_secs(60)).await;
-    let per_minute = (items() - items0 + orders() - orders0) as f64
-        / idle_from.elapsed().as_secs_f64()
-        * 60.0
-        / 2.0;
+    let per_minute =
+        (items() - items0 + orders() - orders0) as f64 / idle_from.elapsed().as_secs_f64() * 60.0
+            / 2.0;
     let mut samples = Vec::new();
     for _ in 0..8 {
         // Sales come at any moment of a round.

@@ -336,3 +336,67 @@ fn languages_follow_the_locale() {
     assert_eq!(t.grouped(4, &["Cuia".into()]).0, "4 novas perguntas");
     assert_eq!(t.grouped(4, &["Cuia".into()]).1, "em 1 anúncio: Cuia");
 }
+
+impl Fx {
+    /// One stock-alert round's announcements.
+    async fn stock(&self) -> Vec<Notification> {
+        let before = self.recorder.0.lock().unwrap().len();
+        let notifier: Arc<dyn Notifier> = self.recorder.clone();
+        let clock: Arc<dyn Clock> = self.clock.clone();
+        announce_stock(&self.store, &notifier, &clock, &self.locale, 7)
+            .await
+            .unwrap();
+        self.recorder.0.lock().unwrap()[before..].to_vec()
+    }
+
+    fn stock_of(&self, item: &str, available: i64) {
+        self.store
+            .conn()
+            .unwrap()
+            .execute(
+                "UPDATE listings SET available_quantity = ?2 WHERE id = ?1",
+                rusqlite::params![item, available],
+            )
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_listing_buyers_ask_about_running_out_is_announced_once_per_running_out() {
+    let f = fx();
+    for item in ["MLA1", "MLA2", "MLA3"] {
+        f.stock_of(item, 50);
+    }
+    let first = f.ask("MLA1", 30);
+    f.ask("MLA1", 10);
+    assert!(f.stock().await.is_empty(), "in stock: nothing to say");
+    f.stock_of("MLA1", 0);
+    let shown = f.stock().await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(shown[0].kind, NotificationKind::StockAlert);
+    assert_eq!(shown[0].summary, "Sin stock: Mate Imperial");
+    assert_eq!(shown[0].body, "2 preguntas esperan respuesta");
+    assert_eq!(
+        shown[0].question_id, first,
+        "a click opens the oldest question"
+    );
+    assert!(f.stock().await.is_empty(), "once");
+    // Restocked, then under the threshold (5 by default): announced again.
+    f.stock_of("MLA1", 20);
+    assert!(f.stock().await.is_empty());
+    f.stock_of("MLA1", 3);
+    let shown = f.stock().await;
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].summary, "Quedan 3: Mate Imperial");
+    // Out of stock without questions: nothing.
+    f.stock_of("MLA2", 0);
+    assert!(f.stock().await.is_empty());
+    // Paused: recorded, not shown, and not shown later either.
+    f.set(|s| s.paused_until = Some("2026-11-22T18:00:00Z".into()))
+        .await;
+    f.ask("MLA3", 1);
+    f.stock_of("MLA3", 0);
+    assert!(f.stock().await.is_empty());
+    f.advance(240);
+    assert!(f.stock().await.is_empty());
+}

@@ -60,6 +60,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0013_stock_links",
         include_str!("../../migrations/0013_stock_links.sql"),
     ),
+    (
+        "0014_stock_alerts",
+        include_str!("../../migrations/0014_stock_alerts.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -233,7 +233,17 @@ async fn poll(ctx: &SyncContext, session: &Session) -> crate::error::Result<usiz
         session.account_id(),
     )
     .await;
+    // Listings buyers ask about that ran low (after stock moved in a pass or a linked round).
+    let stock = notify::announce_stock(
+        &ctx.store,
+        &ctx.notifier,
+        &ctx.clock,
+        &ctx.locale,
+        session.account_id(),
+    )
+    .await;
     let report = polled?;
     announced?;
+    stock?;
     Ok(report.new)
 }

@@ -28,6 +28,14 @@ describe('Inbox', () => {
     expect(screen.getByTestId('unanswered-count').textContent).toBe('2');
   });
 
+  it('marks questions about a listing out of stock', async () => {
+    const backend = new MockBackend([sampleQuestion(1, { item_stock: 0 }), sampleQuestion(2, { item_stock: 4 })]);
+    render(Inbox, { backend });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const chips = rows().map((r) => within(r).queryByTestId('out-of-stock')?.textContent ?? null);
+    expect(chips.sort()).toEqual([t.outOfStock, null].sort());
+  });
+
   it('shows buyer HTML as literal text and never creates elements from it', async () => {
     const payload = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
     const backend = new MockBackend([sampleQuestion(1, { text: payload })]);

@@ -19,4 +19,8 @@ tooltip: string,
 /**
  * Short title beside the icon (the count, empty at zero).
  */
-title: string, };
+title: string, 
+/**
+ * Listings at or under their low-stock threshold (out of stock included).
+ */
+low_stock: number, };
