@@ -601,6 +601,37 @@ async fn multiget_listing_search_and_stock_updates() {
         Some("variations.not_updatable"),
         "{body}"
     );
+
+    // Pausing and reactivating; a listing without stock cannot be activated.
+    for wanted in ["paused", "active"] {
+        let (status, item) = api
+            .send(
+                reqwest::Method::PUT,
+                &format!("/items/{plain}"),
+                json!({ "status": wanted }),
+            )
+            .await;
+        assert_eq!(
+            (status, item["status"].as_str()),
+            (StatusCode::OK, Some(wanted))
+        );
+    }
+    let (status, _) = api
+        .send(
+            reqwest::Method::PUT,
+            &format!("/items/{plain}"),
+            json!({"available_quantity": 0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = api
+        .send(
+            reqwest::Method::PUT,
+            &format!("/items/{plain}"),
+            json!({"status": "active"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
 #[tokio::test]

@@ -139,6 +139,22 @@ describe('stock flows', () => {
     await context.close();
   });
 
+  it('pauses ticked listings', async () => {
+    const { context, page } = await open(session);
+    await openStock(page);
+    await page.getByTestId('stock-filter-low').click();
+    await page.getByTestId('stock-filter-low').click();
+    const rows = page.locator('[data-testid=stock-row]:has(.status.active)');
+    const keys = [await rows.nth(0).getAttribute('data-key'), await rows.nth(1).getAttribute('data-key')];
+    for (const key of keys) await page.locator(`[data-testid=stock-row][data-key="${key}"] [data-testid=stock-tick]`).check();
+    await page.getByTestId('stock-bulk-op').selectOption('pause');
+    expect(await page.getByTestId('stock-bulk-n').count()).toBe(0);
+    await page.getByTestId('stock-bulk-apply').click();
+    for (const key of keys)
+      await expect.poll(() => page.locator(`[data-testid=stock-row][data-key="${key}"] .status`).textContent()).toBe('Paused');
+    await context.close();
+  });
+
   it('links a SKU on two accounts, edits one member, and shows the ledger', async () => {
     const { context, page } = await open(session);
     await openStock(page);

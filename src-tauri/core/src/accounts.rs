@@ -374,6 +374,11 @@ impl crate::outbox::Transport for Sessions {
             } => listings::set_stock(&session, item_id, *variation_id, *quantity)
                 .await
                 .map(|()| None),
+            Write::ListingStatus { item_id, status } => {
+                listings::set_status(&session, item_id, status)
+                    .await
+                    .map(|()| None)
+            }
             Write::DeleteQuestion { question_id } => questions::delete(&session, *question_id)
                 .await
                 .map(|()| None),
@@ -422,6 +427,17 @@ impl crate::outbox::Transport for Sessions {
                 Ok(held == Some(*quantity))
             }
             Write::BlockBuyer { buyer_id } => questions::is_blocked(&session, *buyer_id).await,
+            // In effect when the listing has that status already.
+            Write::ListingStatus { item_id, status } => {
+                let (found, _) = crate::marketplace::listings::read_chunk(
+                    &session,
+                    std::slice::from_ref(item_id),
+                )
+                .await?;
+                Ok(found
+                    .first()
+                    .is_some_and(|l| l.status.as_deref() == Some(status.as_str())))
+            }
         }
     }
 

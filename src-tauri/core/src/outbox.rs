@@ -490,7 +490,7 @@ impl Outbox {
                 let at = now + backoff(row.attempts, id);
                 let replaceable = matches!(
                     row.kind.as_str(),
-                    "stock" | "delete_question" | "block_buyer"
+                    "stock" | "listing_status" | "delete_question" | "block_buyer"
                 );
                 let superseded = self
                     .store

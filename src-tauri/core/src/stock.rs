@@ -255,15 +255,20 @@ pub enum StockChange {
     Add(#[ts(type = "number")] i64),
     /// Subtract N (never below 0).
     Subtract(#[ts(type = "number")] i64),
+    /// Pause the listing (of a variation: its listing).
+    Pause,
+    /// Reactivate the listing.
+    Activate,
 }
 
 impl StockChange {
-    /// The new quantity from the current one.
-    pub fn apply(self, current: i64) -> i64 {
+    /// The new quantity from the current one (`None`: the change is the listing's status).
+    pub fn apply(self, current: i64) -> Option<i64> {
         match self {
-            Self::Set(n) => n,
-            Self::Add(n) => current.saturating_add(n),
-            Self::Subtract(n) => current.saturating_sub(n).max(0),
+            Self::Set(n) => Some(n),
+            Self::Add(n) => Some(current.saturating_add(n)),
+            Self::Subtract(n) => Some(current.saturating_sub(n).max(0)),
+            Self::Pause | Self::Activate => None,
         }
     }
 }

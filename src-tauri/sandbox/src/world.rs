@@ -182,6 +182,13 @@ pub enum Write {
         /// New stock.
         available_quantity: i64,
     },
+    /// A listing paused or reactivated.
+    ItemStatus {
+        /// Listing.
+        item_id: String,
+        /// `paused` or `active`.
+        status: String,
+    },
     /// A post-sale message sent by the seller.
     Message {
         /// Pack (or order) id of the conversation.

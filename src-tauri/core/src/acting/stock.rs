@@ -109,14 +109,15 @@ impl Stock<'_> {
                     let queued = match slot {
                         Err(e) => Err(e),
                         Ok((account_id, write, quantity)) => {
-                            let linked = crate::stock::links::manual(
-                                tx,
-                                (account_id, &target.item_id, target.variation_id),
-                                quantity,
-                                by,
-                                now,
-                                ids,
-                            )?;
+                            let linked = matches!(write, Write::Stock { .. })
+                                && crate::stock::links::manual(
+                                    tx,
+                                    (account_id, &target.item_id, target.variation_id),
+                                    quantity,
+                                    by,
+                                    now,
+                                    ids,
+                                )?;
                             let id = if linked {
                                 tx.query_row(
                                     "SELECT id FROM outbox WHERE kind = 'stock' AND target_id = ?1
@@ -202,6 +203,21 @@ impl Stock<'_> {
                 "a stock change cannot be negative".into(),
             ));
         }
+        // Pausing and activating act on listings: a variation's row stands for its listing.
+        let status_change = change.apply(0).is_none();
+        let targets = if status_change {
+            let mut seen = std::collections::HashSet::new();
+            targets
+                .into_iter()
+                .map(|t| StockTarget {
+                    item_id: t.item_id,
+                    variation_id: None,
+                })
+                .filter(|t| seen.insert(t.item_id.clone()))
+                .collect()
+        } else {
+            targets
+        };
         self.at
             .core
             .store
@@ -209,7 +225,7 @@ impl Stock<'_> {
                 Ok(targets
                     .into_iter()
                     .map(|t| {
-                        let slot = match resolve(c, &t) {
+                        let slot = match resolve(c, &t, status_change) {
                             Ok(None) => Err(Error::NotFound(format!("listing {}", t.item_id))),
                             Ok(Some(Resolved {
                                 read_only: Some(reason),
@@ -218,9 +234,8 @@ impl Stock<'_> {
                                 item_id: t.item_id.clone(),
                                 reason,
                             }),
-                            Ok(Some(r)) => {
-                                let quantity = change.apply(r.current);
-                                Ok((
+                            Ok(Some(r)) => match change.apply(r.current) {
+                                Some(quantity) => Ok((
                                     r.account_id,
                                     Write::Stock {
                                         item_id: t.item_id.clone(),
@@ -228,8 +243,21 @@ impl Stock<'_> {
                                         quantity,
                                     },
                                     quantity,
-                                ))
-                            }
+                                )),
+                                // Pausing and activating are the listing's, whatever row.
+                                None => Ok((
+                                    r.account_id,
+                                    Write::ListingStatus {
+                                        item_id: t.item_id.clone(),
+                                        status: if change == StockChange::Pause {
+                                            "paused".into()
+                                        } else {
+                                            "active".into()
+                                        },
+                                    },
+                                    r.current,
+                                )),
+                            },
                             Err(e) => Err(e),
                         };
                         (t, slot)
@@ -265,8 +293,13 @@ impl Stock<'_> {
     }
 }
 
-/// A target's account, current quantity and read-only reason, from the store.
-fn resolve(conn: &rusqlite::Connection, target: &StockTarget) -> Result<Option<Resolved>> {
+/// A target's account, current quantity and read-only reason, from the store. For a status
+/// change (`status_change`), only a closed listing is read-only and variations do not matter.
+fn resolve(
+    conn: &rusqlite::Connection,
+    target: &StockTarget,
+    status_change: bool,
+) -> Result<Option<Resolved>> {
     use rusqlite::OptionalExtension;
     let listing = conn
         .query_row(
@@ -305,7 +338,7 @@ fn resolve(conn: &rusqlite::Connection, target: &StockTarget) -> Result<Option<R
             }
         }
         // A listing with variations is changed per variation.
-        None if has_variations => {
+        None if has_variations && !status_change => {
             return Err(Error::InvalidInput(format!(
                 "listing {} has variations: change each variation",
                 target.item_id
@@ -313,7 +346,9 @@ fn resolve(conn: &rusqlite::Connection, target: &StockTarget) -> Result<Option<R
         }
         None => listing_qty,
     };
-    let read_only = if logistic.as_deref() == Some("fulfillment") {
+    let read_only = if status_change {
+        (status.as_deref() == Some("closed")).then_some(ReadOnlyReason::Closed)
+    } else if logistic.as_deref() == Some("fulfillment") {
         Some(ReadOnlyReason::Fulfillment)
     } else if status.as_deref() == Some("closed") {
         Some(ReadOnlyReason::Closed)

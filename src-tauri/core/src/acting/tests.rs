@@ -357,6 +357,19 @@ async fn stock_changes_are_the_owners_and_read_only_rows_are_refused_per_row() {
     };
     assert_eq!(accounts, [7, 7], "two writes, on the listings' account");
 
+    // Pausing acts on listings: two rows of one listing are one write; the view says paused.
+    let paused = core
+        .acting(&owner)
+        .stock()
+        .bulk(
+            vec![target("MLA1"), target("MLA1"), target("MLA2")],
+            StockChange::Pause,
+        )
+        .await
+        .expect("pause");
+    assert_eq!(paused.len(), 2, "one outcome per listing");
+    assert!(paused.iter().all(|o| o.outbox_id.is_some()));
+
     let ana = operator(&core, false).await;
     let page = core
         .acting(&ana)
@@ -370,6 +383,8 @@ async fn stock_changes_are_the_owners_and_read_only_rows_are_refused_per_row() {
     assert_eq!(page.total, 3);
     let by = |id: &str| page.items.iter().find(|r| r.id == id).expect("row");
     assert_eq!((by("MLA1").available, by("MLA1").pending), (6, true));
+    assert_eq!(by("MLA2").status, crate::stock::StockStatus::OutOfStock);
+    assert_eq!(by("MLA1").status, crate::stock::StockStatus::Paused);
     assert_eq!(
         by("MLA3").read_only,
         Some(crate::stock::ReadOnlyReason::Fulfillment)

@@ -138,3 +138,15 @@ pub async fn set_stock(
         .await?;
     Ok(())
 }
+
+/// Pauses (`paused`) or reactivates (`active`) a listing.
+pub async fn set_status(session: &Session, item_id: &str, status: &str) -> Result<()> {
+    let body = serde_json::json!({ "status": status });
+    let path = format!("/items/{item_id}");
+    let _: serde_json::Value = session
+        .call("item status", |api| {
+            Ok(api.request(Method::PUT, &path)?.json(&body))
+        })
+        .await?;
+    Ok(())
+}

@@ -39,6 +39,13 @@ pub enum Write {
         /// Units available.
         quantity: i64,
     },
+    /// Pauses or reactivates a listing.
+    ListingStatus {
+        /// The listing.
+        item_id: String,
+        /// `paused` or `active`.
+        status: String,
+    },
     /// Deletes a question.
     DeleteQuestion {
         /// The question.
@@ -57,6 +64,7 @@ impl Write {
         match self {
             Self::Message { .. } => "message",
             Self::Stock { .. } => "stock",
+            Self::ListingStatus { .. } => "listing_status",
             Self::DeleteQuestion { .. } => "delete_question",
             Self::BlockBuyer { .. } => "block_buyer",
         }
@@ -72,6 +80,7 @@ impl Write {
                 ..
             } => format!("{item_id}:{v}"),
             Self::Stock { item_id, .. } => item_id.clone(),
+            Self::ListingStatus { item_id, .. } => item_id.clone(),
             Self::DeleteQuestion { question_id } => question_id.to_string(),
             Self::BlockBuyer { buyer_id } => buyer_id.to_string(),
         }
@@ -93,6 +102,11 @@ impl Write {
             }
             Self::Stock { quantity, .. } if *quantity < 0 => {
                 return Err(Error::InvalidInput("stock cannot be negative".into()));
+            }
+            Self::ListingStatus { status, .. } if status != "paused" && status != "active" => {
+                return Err(Error::InvalidInput(format!(
+                    "a listing can be paused or activated, not {status:?}"
+                )));
             }
             _ => {}
         }
@@ -153,6 +167,12 @@ impl Write {
                 conn.execute(
                     "UPDATE listings SET available_quantity = ?2 WHERE id = ?1",
                     params![item_id, quantity],
+                )?;
+            }
+            Self::ListingStatus { item_id, status } => {
+                conn.execute(
+                    "UPDATE listings SET status = ?2 WHERE id = ?1",
+                    params![item_id, status],
                 )?;
             }
             Self::DeleteQuestion { question_id } => {

@@ -262,10 +262,12 @@ fn attach_variations(
     Ok(())
 }
 
-/// Marks rows with a stock change waiting in the outbox (`item` or `item:variation`).
+/// Marks rows with a stock or status change waiting in the outbox (`item` or
+/// `item:variation`).
 fn mark_pending(conn: &Connection, items: &mut [StockRow]) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT target_id FROM outbox WHERE kind = 'stock' AND state IN ('pending', 'in_flight')",
+        "SELECT target_id FROM outbox
+         WHERE kind IN ('stock', 'listing_status') AND state IN ('pending', 'in_flight')",
     )?;
     let pending: HashSet<String> = stmt
         .query_map([], |r| r.get(0))?

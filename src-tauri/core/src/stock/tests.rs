@@ -270,9 +270,14 @@ fn thresholds_by_listing_then_sku_then_default() {
 
 #[test]
 fn bulk_changes_apply_to_the_current_quantity() {
-    assert_eq!(StockChange::Set(4).apply(9), 4);
-    assert_eq!(StockChange::Add(4).apply(9), 13);
-    assert_eq!(StockChange::Subtract(40).apply(9), 0, "never below zero");
+    assert_eq!(StockChange::Set(4).apply(9), Some(4));
+    assert_eq!(StockChange::Add(4).apply(9), Some(13));
+    assert_eq!(
+        StockChange::Subtract(40).apply(9),
+        Some(0),
+        "never below zero"
+    );
+    assert_eq!(StockChange::Pause.apply(9), None);
 }
 
 /// Writes the shop and what the core's page makes of it under several queries: the cases the

@@ -124,6 +124,52 @@ pub async fn update(
             "caller is not the seller",
         );
     }
+    // Pausing or reactivating.
+    if let Some(status) = body.get("status").and_then(Value::as_str) {
+        if item.status == "closed" || item.status == "under_review" {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "item.status.not_modifiable",
+                &format!("the item is {}", item.status),
+            );
+        }
+        match status {
+            "paused" => {
+                item.status = "paused".into();
+                if !item.sub_status.iter().any(|s| s == "out_of_stock") {
+                    item.sub_status = Vec::new();
+                }
+            }
+            "active" if item.available_quantity > 0 => {
+                item.status = "active".into();
+                item.sub_status.clear();
+            }
+            "active" => {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "item.status.invalid",
+                    "an item without stock cannot be activated",
+                );
+            }
+            other => {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "item.status.invalid",
+                    &format!("status {other} cannot be set"),
+                );
+            }
+        }
+        item.version += 1;
+        let item_id = item.id.clone();
+        world.writes.push(Write::ItemStatus {
+            item_id: item_id.clone(),
+            status: status.to_owned(),
+        });
+        return match world.items.get(&item_id) {
+            Some(item) => Json(catalog::item_json(world, item)).into_response(),
+            None => not_found("item"),
+        };
+    }
     let touches_stock = body.get("available_quantity").is_some()
         || body
             .get("variations")

@@ -297,7 +297,24 @@ export class MockStock {
 
   bulk(targets: StockTarget[], change: StockChange, mayEdit: boolean): StockOutcome[] {
     if (!mayEdit) throw new BackendError('forbidden', 'may not edit stock');
+    if (change.op === 'pause' || change.op === 'activate') {
+      // The listing's status, whatever row stands for it (one outcome per listing).
+      const seen = new Set<string>();
+      return targets
+        .filter((t) => !seen.has(t.item_id) && seen.add(t.item_id))
+        .map((t) => {
+          const target = { item_id: t.item_id, variation_id: null };
+          const listing = this.listings.find((l) => l.id === t.item_id);
+          if (!listing) return { target, quantity: null, outbox_id: null, error: { code: 'not_found', message: t.item_id } };
+          if (listing.status === 'closed')
+            return { target, quantity: null, outbox_id: null, error: { code: 'stock_read_only', message: 'closed' } };
+          listing.status = change.op === 'pause' ? 'paused' : 'active';
+          this.pending.add(listing.id);
+          return { target, quantity: listing.available, outbox_id: this.nextOutbox++, error: null };
+        });
+    }
     if (change.n < 0) throw new BackendError('invalid_input', 'a stock change cannot be negative');
+    const n = change.n;
     return targets.map((target) => {
       const found = this.find(target);
       const refuse = (code: 'not_found' | 'stock_read_only' | 'invalid_input', message: string): StockOutcome => ({
@@ -314,7 +331,7 @@ export class MockStock {
       if (reason) return refuse('stock_read_only', reason);
       const current = variation ? variation.available : listing.available;
       const quantity =
-        change.op === 'set' ? change.n : change.op === 'add' ? current + change.n : Math.max(0, current - change.n);
+        change.op === 'set' ? n : change.op === 'add' ? current + n : Math.max(0, current - n);
       const sku = variation ? variation.sku : listing.sku;
       const link = sku ? this.links[sku] : undefined;
       if (sku && link?.state === 'confirmed') {

@@ -3,4 +3,4 @@
 /**
  * A stock change asked for in bulk.
  */
-export type StockChange = { "op": "set", "n": number } | { "op": "add", "n": number } | { "op": "subtract", "n": number };
+export type StockChange = { "op": "set", "n": number } | { "op": "add", "n": number } | { "op": "subtract", "n": number } | { "op": "pause" } | { "op": "activate" };
