@@ -67,6 +67,12 @@ describe('stock flows', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('stock-input').count()).toBe(0);
     expect(await mock(page, (m) => m.stock.queued.length)).toBe(1);
+    // Its own low-stock threshold: 500 makes it low.
+    await row.getByTestId('stock-threshold').click();
+    await page.getByTestId('stock-threshold-input').fill('500');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => row.getByTestId('stock-threshold').textContent()).toBe('500');
+    await expect.poll(() => row.locator('.col-available.low').count()).toBe(1);
     await context.close();
   });
 

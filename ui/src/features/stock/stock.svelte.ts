@@ -211,6 +211,25 @@ export class StockState {
     return true;
   }
 
+  /** Opens the threshold of a listing for editing (empty: back to the default). */
+  startThreshold(row: DisplayRow): void {
+    if (row.kind !== 'listing') return;
+    this.editing = { key: `t:${row.listing.id}`, value: String(row.listing.threshold) };
+  }
+
+  /** Saves the edited threshold of a listing (an empty box removes its own). */
+  async commitThreshold(row: DisplayRow): Promise<void> {
+    const editing = this.editing;
+    if (row.kind !== 'listing' || !editing) return;
+    // A number box binds a number (or null when empty).
+    const text = String(editing.value ?? '').trim();
+    const threshold = text === '' ? null : Number(text);
+    if (threshold !== null && (!Number.isInteger(threshold) || threshold < 0)) throw new RangeError('a whole number, 0 or more');
+    this.editing = null;
+    await this.backend.stockThresholdSet('listing', row.listing.id, threshold);
+    await this.refresh();
+  }
+
   /** Queues the edited value; returns the error text's code when it was refused. */
   async commitEdit(row: DisplayRow): Promise<void> {
     const target = targetOf(row);

@@ -60,6 +60,7 @@ const es = {
   account: 'Cuenta',
   allAccounts: 'Todas las cuentas',
   defaultThreshold: 'Umbral de stock bajo',
+  thresholdHint: 'Umbral de stock bajo de esta publicación (vacío: el general)',
   links: 'Vínculos por SKU',
   linksLead:
     'Las publicaciones con el mismo SKU en tus cuentas pueden compartir el stock: una venta en una cuenta descuenta en las otras, una sola vez por venta.',
@@ -137,6 +138,7 @@ const pt: Strings = {
   account: 'Conta',
   allAccounts: 'Todas as contas',
   defaultThreshold: 'Limite de estoque baixo',
+  thresholdHint: 'Limite de estoque baixo deste anúncio (vazio: o geral)',
   links: 'Vínculos por SKU',
   linksLead:
     'Anúncios com o mesmo SKU nas suas contas podem compartilhar o estoque: uma venda em uma conta desconta nas outras, uma única vez por venda.',
@@ -212,6 +214,7 @@ const en: Strings = {
   account: 'Account',
   allAccounts: 'All accounts',
   defaultThreshold: 'Low-stock threshold',
+  thresholdHint: "This listing's low-stock threshold (empty: the default)",
   links: 'SKU links',
   linksLead:
     'Listings with the same SKU on your accounts can share their stock: a sale on one account takes it down on the others, once per sale.',
