@@ -119,7 +119,7 @@ pub async fn type_into(client: &Client, css: &str, text: &str) {
 /// The app is single-instance: a copy still shutting down from an earlier session would take
 /// the new launch's hand-over and leave WebDriver waiting, so this first waits for none to run.
 pub async fn launch(application: &str, args: &[String]) -> Client {
-    no_app_running().await;
+    end_leftover_app().await;
     let webdriver =
         std::env::var("WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
     let mut caps = serde_json::Map::new();
@@ -152,6 +152,32 @@ pub async fn no_app_running() {
             start.elapsed() < WAIT,
             "an earlier app did not exit within {WAIT:?}"
         );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Before a launch: waits for an earlier app to exit; one still running after [`WAIT`] was left
+/// by a test that failed with its window open (its WebDriver session never closed) and is ended,
+/// so this test starts alone.
+async fn end_leftover_app() {
+    let start = std::time::Instant::now();
+    loop {
+        let running = Command::new("pgrep")
+            .args(["-x", "mostrador"])
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(false);
+        if !running {
+            return;
+        }
+        if start.elapsed() >= WAIT {
+            eprintln!("an earlier app was still running after {WAIT:?}; ending it");
+            let _ = Command::new("pkill")
+                .args(["-9", "-x", "mostrador"])
+                .status();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            return;
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
