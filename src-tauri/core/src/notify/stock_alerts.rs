@@ -1,7 +1,8 @@
-//! Stock alerts: a listing buyers are asking about (open questions) that is out of stock, or at
-//! or under its low-stock threshold, is announced once; it is announced again only after its
-//! stock went back above the threshold. Pauses, quiet hours and the per-account switches apply
-//! as they do to questions (what is not shown then is not shown later either).
+//! Stock alerts: a listing buyers are asking about (open questions) that runs out, or falls to
+//! or under its low-stock threshold, is announced when it crosses it; again only after it went
+//! back above. A listing first seen already low is recorded, not announced. Pauses, quiet hours
+//! and the per-account switches apply as they do to questions (what is not shown then is not
+//! shown later either).
 
 use std::sync::Arc;
 
@@ -49,35 +50,32 @@ fn decide(
         return Ok(Vec::new());
     };
     let default = crate::stock::default_threshold(conn)?;
-    // Listings back above their threshold may be announced again.
-    conn.execute(
-        "DELETE FROM stock_alerts WHERE item_id IN (
-             SELECT l.id FROM listings l
-             WHERE l.account_id = ?1 AND COALESCE(l.available_quantity, 0) > COALESCE(
+    // Low: at or under the threshold that applies (the listing's, its SKU's, the default).
+    let low = "COALESCE(l.available_quantity, 0) <= COALESCE(
                  (SELECT t.threshold FROM stock_thresholds t
                   WHERE t.scope = 'listing' AND t.key = l.id),
                  (SELECT t.threshold FROM stock_thresholds t
-                  WHERE t.scope = 'sku' AND t.key = l.sku), ?2))",
+                  WHERE t.scope = 'sku' AND t.key = l.sku), ?2)";
+    // First sight: recorded as it is, not announced.
+    conn.execute(
+        &format!(
+            "INSERT OR IGNORE INTO stock_watch (item_id, low)
+             SELECT l.id, {low} FROM listings l WHERE l.account_id = ?1"
+        ),
         params![account_id, default],
     )?;
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT l.id, l.title, COALESCE(l.available_quantity, 0),
                 (SELECT group_concat(q.id) FROM (
                      SELECT id FROM questions
                      WHERE item_id = l.id AND status = 'UNANSWERED'
                      ORDER BY date_created, id) q)
-         FROM listings l
-         WHERE l.account_id = ?1
-           AND COALESCE(l.available_quantity, 0) <= COALESCE(
-               (SELECT t.threshold FROM stock_thresholds t
-                WHERE t.scope = 'listing' AND t.key = l.id),
-               (SELECT t.threshold FROM stock_thresholds t
-                WHERE t.scope = 'sku' AND t.key = l.sku), ?2)
+         FROM listings l JOIN stock_watch w ON w.item_id = l.id
+         WHERE l.account_id = ?1 AND w.low = 0 AND {low}
            AND EXISTS (SELECT 1 FROM questions q
                        WHERE q.item_id = l.id AND q.status = 'UNANSWERED')
-           AND NOT EXISTS (SELECT 1 FROM stock_alerts a WHERE a.item_id = l.id)
-         ORDER BY l.id",
-    )?;
+         ORDER BY l.id"
+    ))?;
     let rows: Vec<(String, Low)> = stmt
         .query_map(params![account_id, default], |r| {
             let ids: Option<String> = r.get(3)?;
@@ -95,12 +93,22 @@ fn decide(
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
     for (id, _) in &rows {
         conn.execute(
-            "INSERT OR IGNORE INTO stock_alerts (item_id, alerted_at) VALUES (?1, ?2)",
+            "UPDATE stock_watch SET alerted_at = ?2 WHERE item_id = ?1",
             params![id, ts(now)],
         )?;
     }
+    // Every listing's state as of now: the next crossing is the next announcement.
+    conn.execute(
+        &format!(
+            "UPDATE stock_watch SET low = (SELECT {low} FROM listings l
+                                           WHERE l.id = stock_watch.item_id)
+             WHERE item_id IN (SELECT id FROM listings WHERE account_id = ?1)"
+        ),
+        params![account_id, default],
+    )?;
     let prefs: NotificationSettings = settings::get(conn, SETTINGS_KEY)?;
     let switches = prefs.account(account_id);
     if rows.is_empty()

@@ -367,9 +367,15 @@ async fn a_listing_buyers_ask_about_running_out_is_announced_once_per_running_ou
     for item in ["MLA1", "MLA2", "MLA3"] {
         f.stock_of(item, 50);
     }
+    // Already out when first seen: not news.
+    f.stock_of("MLA3", 0);
+    f.ask("MLA3", 60);
     let first = f.ask("MLA1", 30);
     f.ask("MLA1", 10);
-    assert!(f.stock().await.is_empty(), "in stock: nothing to say");
+    assert!(
+        f.stock().await.is_empty(),
+        "in stock, or low before: nothing to say"
+    );
     f.stock_of("MLA1", 0);
     let shown = f.stock().await;
     assert_eq!(shown.len(), 1, "{shown:?}");
@@ -392,9 +398,10 @@ async fn a_listing_buyers_ask_about_running_out_is_announced_once_per_running_ou
     f.stock_of("MLA2", 0);
     assert!(f.stock().await.is_empty());
     // Paused: recorded, not shown, and not shown later either.
+    f.stock_of("MLA3", 30);
+    assert!(f.stock().await.is_empty());
     f.set(|s| s.paused_until = Some("2026-11-22T18:00:00Z".into()))
         .await;
-    f.ask("MLA3", 1);
     f.stock_of("MLA3", 0);
     assert!(f.stock().await.is_empty());
     f.advance(240);
