@@ -73,6 +73,13 @@ describe('stock flows', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => row.getByTestId('stock-threshold').textContent()).toBe('500');
     await expect.poll(() => row.locator('.col-available.low').count()).toBe(1);
+    // The default applies to the rows without their own.
+    await page.getByTestId('stock-default-threshold').fill('1000');
+    await page.getByTestId('stock-default-threshold').press('Enter');
+    await page.getByTestId('stock-default-threshold').blur();
+    const others = page.locator(`[data-testid=stock-row]:not([data-key="${key}"]) [data-testid=stock-threshold]`);
+    await expect.poll(() => others.first().textContent()).toBe('1000');
+    await expect.poll(() => row.getByTestId('stock-threshold').textContent()).toBe('500');
     await context.close();
   });
 

@@ -242,6 +242,9 @@ pub struct StockPage {
     /// Rows matching in all.
     #[ts(type = "number")]
     pub total: i64,
+    /// The default low-stock threshold (rows without their own).
+    #[ts(type = "number")]
+    pub default_threshold: i64,
 }
 
 /// A stock change asked for in bulk.

@@ -180,7 +180,11 @@ pub fn page(conn: &Connection, query: &StockQuery, now: DateTime<Utc>) -> Result
     attach_variations(conn, &mut items, &since, default, &full, &catalog)?;
     mark_pending(conn, &mut items)?;
     mark_linked(conn, &mut items)?;
-    Ok(StockPage { items, total })
+    Ok(StockPage {
+        items,
+        total,
+        default_threshold: default,
+    })
 }
 
 /// Parameter names for the search words (SQLite wants them spelt out).

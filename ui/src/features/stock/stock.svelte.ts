@@ -48,10 +48,16 @@ export class StockState {
   /** The last outcome to tell (a queued edit, a bulk result, an error). */
   notice = $state<{ text: string; error: boolean } | null>(null);
   readonly rows: PagedRows<StockRow>;
+  /** The default low-stock threshold, as the last page said. */
+  defaultThreshold = $state<number | null>(null);
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly backend: Backend) {
-    this.rows = new PagedRows<StockRow>((offset, limit) => this.backend.stockPage(this.query(offset, limit)), 100);
+    this.rows = new PagedRows<StockRow>(async (offset, limit) => {
+      const page = await this.backend.stockPage(this.query(offset, limit));
+      this.defaultThreshold = page.default_threshold;
+      return page;
+    }, 100);
   }
 
   query(offset: number, limit: number): StockQuery {
@@ -227,6 +233,13 @@ export class StockState {
     if (threshold !== null && (!Number.isInteger(threshold) || threshold < 0)) throw new RangeError('a whole number, 0 or more');
     this.editing = null;
     await this.backend.stockThresholdSet('listing', row.listing.id, threshold);
+    await this.refresh();
+  }
+
+  /** Sets the default low-stock threshold. */
+  async setDefaultThreshold(threshold: number): Promise<void> {
+    if (!Number.isInteger(threshold) || threshold < 0) throw new RangeError('a whole number, 0 or more');
+    await this.backend.stockThresholdSet(null, null, threshold);
     await this.refresh();
   }
 

@@ -284,7 +284,7 @@ export class MockStock {
       return dir * compare(x, y) || compare(a.id, b.id);
     });
     const limit = Math.min(Math.max(query.limit, 1), 200);
-    return { items: rows.slice(query.offset, query.offset + limit), total: rows.length };
+    return { items: rows.slice(query.offset, query.offset + limit), total: rows.length, default_threshold: this.defaultThreshold };
   }
 
   private find(target: StockTarget): { listing: RawListing; variation: RawVariation | null } | null {

@@ -12,4 +12,8 @@ items: Array<StockRow>,
 /**
  * Rows matching in all.
  */
-total: number, };
+total: number, 
+/**
+ * The default low-stock threshold (rows without their own).
+ */
+default_threshold: number, };
