@@ -208,6 +208,24 @@ pub async fn text_of(client: &Client, css: &str) -> String {
     }
 }
 
+/// Waits until `css` matches something, riding out the driver's transient errors (WebKit's
+/// driver fails to describe an element the page replaced while it looked); `what` names it.
+pub async fn appears(client: &Client, css: &str, what: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        match client.find_all(Locator::Css(css)).await {
+            Ok(found) if !found.is_empty() => return,
+            Ok(_) => {}
+            Err(e) => tracing::debug!(css, error = %e, "looking again"),
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "{what}: {css} did not appear within {WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Whether `css` matches anything now.
 pub async fn present(client: &Client, css: &str) -> bool {
     !client.find_all(Locator::Css(css)).await.unwrap().is_empty()

@@ -12,7 +12,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use mostrador_tests::window::{BusMonitor, app_path, click, free_port, launch, screenshot};
+use mostrador_tests::window::{
+    BusMonitor, app_path, appears, click, free_port, launch, screenshot,
+};
 use mostrador_tests::{eventually, require_desktop_session};
 use serde_json::{Value, json};
 
@@ -116,12 +118,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .unwrap();
     let id = injected["id"].as_i64().unwrap();
     let row = format!("[data-testid=question-row][data-question-id='{id}']");
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&row))
-        .await
-        .expect("the new question appears in the inbox");
+    appears(&client, &row, "the new question appears in the inbox").await;
 
     // Exactly one Notify call, with the listing title and the question.
     let item_id = injected["item_id"].as_str().unwrap().to_owned();
@@ -201,12 +198,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .click()
         .await
         .unwrap();
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&detail))
-        .await
-        .unwrap();
+    appears(&client, &detail, "the question opens").await;
     let answer = format!("¡Hola! Sí, enviamos a todo el país por Mercado Envíos. ({marker})");
     let input = client
         .find(Locator::Css("[data-testid=answer-input]"))
@@ -255,12 +247,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .unwrap();
     let answered_row =
         format!("[data-testid=question-row][data-question-id='{id}'][data-status=ANSWERED]");
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&answered_row))
-        .await
-        .expect("the question is listed as answered");
+    appears(&client, &answered_row, "the question is listed as answered").await;
     client
         .find(Locator::Css(&answered_row))
         .await
@@ -286,12 +273,12 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
         .click()
         .await
         .unwrap();
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("[data-testid=settings-save]"))
-        .await
-        .expect("the settings screen opens");
+    appears(
+        &client,
+        "[data-testid=settings-save]",
+        "the settings screen opens",
+    )
+    .await;
     screenshot(&client, "settings.png").await;
 
     template_flow(&client, &http, &sandbox).await;
@@ -338,12 +325,7 @@ async fn click_notification(client: &Client, opened: &str, what: &str) {
         .status()
         .expect("dunstctl runs");
     assert!(clicked.success());
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(opened))
-        .await
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    appears(client, opened, what).await;
 }
 
 /// A buyer writes after a purchase; the seller clicks the notification, which opens that
@@ -570,18 +552,13 @@ async fn template_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
         .await
         .unwrap();
     let detail = format!("[data-testid=question-detail][data-question-id='{id}']");
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(&detail))
-        .await
-        .expect("the search opened the new question");
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("[data-testid=template-chip]"))
-        .await
-        .expect("the quick reply is offered");
+    appears(&client, &detail, "the search opened the new question").await;
+    appears(
+        &client,
+        "[data-testid=template-chip]",
+        "the quick reply is offered",
+    )
+    .await;
     // The listing's photo, fetched by the core from the sandbox's image host and shown from a
     // data: URL (the CSP lets the window load nothing remote).
     let photo = client
