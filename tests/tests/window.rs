@@ -552,9 +552,9 @@ async fn template_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
         .await
         .unwrap();
     let detail = format!("[data-testid=question-detail][data-question-id='{id}']");
-    appears(&client, &detail, "the search opened the new question").await;
+    appears(client, &detail, "the search opened the new question").await;
     appears(
-        &client,
+        client,
         "[data-testid=template-chip]",
         "the quick reply is offered",
     )
