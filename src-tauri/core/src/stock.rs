@@ -12,7 +12,7 @@ pub mod links;
 mod page;
 mod thresholds;
 
-pub use page::page;
+pub use page::{page, refresh_sales};
 pub use thresholds::{DEFAULT_THRESHOLD, default_threshold, set_default_threshold, set_threshold};
 
 /// Listings (of every account) at or under their low-stock threshold, out of stock included;

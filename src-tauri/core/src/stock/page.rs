@@ -22,13 +22,7 @@ const SALES_DAYS: i64 = 30;
 
 /// The listings with their figures, as a CTE the page and its count share.
 const BASE: &str = "
-WITH sales AS (
-    SELECT oi.item_id, SUM(oi.quantity) AS units
-    FROM order_items oi JOIN orders o ON o.id = oi.order_id
-    WHERE o.date_created >= :since AND o.status != 'cancelled'
-    GROUP BY oi.item_id
-),
-open_q AS (
+WITH open_q AS (
     SELECT item_id, COUNT(*) AS n FROM questions WHERE status = 'UNANSWERED' GROUP BY item_id
 ),
 base AS (
@@ -36,27 +30,61 @@ base AS (
            COALESCE(l.available_quantity, 0) AS available, l.sold_quantity AS sold,
            {STATUS} AS status, l.price, l.currency_id, l.logistic_type, l.catalog_listing,
            COALESCE(s.units, 0) AS units, COALESCE(q.n, 0) AS open_questions,
-           COALESCE((SELECT t.threshold FROM stock_thresholds t
-                     WHERE t.scope = 'listing' AND t.key = l.id),
-                    (SELECT t.threshold FROM stock_thresholds t
-                     WHERE t.scope = 'sku' AND t.key = l.sku),
-                    :default) AS threshold,
+           COALESCE(tl.threshold, ts.threshold, :default) AS threshold,
            l.search_key
     FROM listings l
     JOIN accounts a ON a.id = l.account_id
-    LEFT JOIN sales s ON s.item_id = l.id
+    LEFT JOIN stock_sales s ON s.item_id = l.id AND s.variation_id = -1
     LEFT JOIN open_q q ON q.item_id = l.id
+    LEFT JOIN stock_thresholds tl ON tl.scope = 'listing' AND tl.key = l.id
+    LEFT JOIN stock_thresholds ts ON ts.scope = 'sku' AND ts.key = l.sku
 )";
+
+/// Recomputes the units sold in the last 30 days per listing and per variation (after orders
+/// were stored; and by a page when they are older than an hour).
+pub fn refresh_sales(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
+    let since = ts(now - chrono::Duration::days(SALES_DAYS));
+    conn.execute("DELETE FROM stock_sales", [])?;
+    conn.execute(
+        "INSERT INTO stock_sales (item_id, variation_id, units)
+         SELECT oi.item_id, -1, SUM(oi.quantity)
+         FROM orders o JOIN order_items oi ON oi.order_id = o.id
+         WHERE o.date_created >= ?1 AND o.status != 'cancelled'
+         GROUP BY oi.item_id",
+        [&since],
+    )?;
+    conn.execute(
+        "INSERT INTO stock_sales (item_id, variation_id, units)
+         SELECT oi.item_id, oi.variation_id, SUM(oi.quantity)
+         FROM orders o JOIN order_items oi ON oi.order_id = o.id
+         WHERE o.date_created >= ?1 AND o.status != 'cancelled' AND oi.variation_id IS NOT NULL
+         GROUP BY oi.item_id, oi.variation_id",
+        [&since],
+    )?;
+    crate::store::settings::put(conn, SALES_KEY, &ts(now))
+}
+
+/// When the sales were last counted (in the settings).
+const SALES_KEY: &str = "stock_sales_at";
+
+/// Counts the sales again when they are older than an hour (or were never counted).
+fn fresh_sales(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
+    let at: Option<String> = crate::store::settings::get(conn, SALES_KEY)?;
+    let stale = at
+        .and_then(|t| crate::store::parse_ts(&t).ok())
+        .is_none_or(|t| now - t > chrono::Duration::hours(1) || t > now);
+    if stale {
+        refresh_sales(conn, now)?;
+    }
+    Ok(())
+}
 
 /// One page of the stock view as of `now`.
 pub fn page(conn: &Connection, query: &StockQuery, now: DateTime<Utc>) -> Result<StockPage> {
     let default = default_threshold(conn)?;
-    let since = ts(now - chrono::Duration::days(SALES_DAYS));
+    fresh_sales(conn, now)?;
     let base = BASE.replace("{STATUS}", StockStatus::SQL);
-    let mut named: Vec<(&str, Value)> = vec![
-        (":since", Value::Text(since.clone())),
-        (":default", Value::Integer(default)),
-    ];
+    let mut named: Vec<(&str, Value)> = vec![(":default", Value::Integer(default))];
     let mut filters: Vec<String> = Vec::new();
     if let Some(account) = query.account_id {
         filters.push("account_id = :account".into());
@@ -177,7 +205,7 @@ pub fn page(conn: &Connection, query: &StockQuery, now: DateTime<Utc>) -> Result
             |r| r.get(0),
         )?,
     };
-    attach_variations(conn, &mut items, &since, default, &full, &catalog)?;
+    attach_variations(conn, &mut items, default, &full, &catalog)?;
     mark_pending(conn, &mut items)?;
     mark_linked(conn, &mut items)?;
     Ok(StockPage {
@@ -193,7 +221,6 @@ const WORD_NAMES: [&str; 8] = [":w0", ":w1", ":w2", ":w3", ":w4", ":w5", ":w6", 
 fn attach_variations(
     conn: &Connection,
     items: &mut [StockRow],
-    since: &str,
     default: i64,
     full: &HashSet<String>,
     catalog: &HashSet<String>,
@@ -205,9 +232,8 @@ fn attach_variations(
     let marks = vec!["?"; ids.len()].join(",");
     let sql = format!(
         "SELECT v.listing_id, v.id, v.attributes, v.sku, v.available_quantity, v.sold_quantity,
-                (SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o ON o.id = oi.order_id
-                 WHERE oi.item_id = v.listing_id AND oi.variation_id = v.id
-                   AND o.date_created >= ? AND o.status != 'cancelled') AS units,
+                (SELECT s.units FROM stock_sales s
+                 WHERE s.item_id = v.listing_id AND s.variation_id = v.id) AS units,
                 COALESCE((SELECT t.threshold FROM stock_thresholds t
                           WHERE t.scope = 'sku' AND t.key = v.sku),
                          (SELECT t.threshold FROM stock_thresholds t
@@ -216,8 +242,7 @@ fn attach_variations(
          FROM listing_variations v WHERE v.listing_id IN ({marks})
          ORDER BY v.listing_id, v.id"
     );
-    let params: Vec<Value> = [Value::Text(since.to_owned()), Value::Integer(default)]
-        .into_iter()
+    let params: Vec<Value> = std::iter::once(Value::Integer(default))
         .chain(ids)
         .collect();
     let mut stmt = conn.prepare_cached(&sql)?;

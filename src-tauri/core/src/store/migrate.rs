@@ -64,6 +64,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_stock_alerts",
         include_str!("../../migrations/0014_stock_alerts.sql"),
     ),
+    (
+        "0015_stock_sales",
+        include_str!("../../migrations/0015_stock_sales.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -71,6 +71,9 @@ pub async fn round(ctx: &super::SyncContext, session: &Session) -> Result<(usize
                 orders::upsert(tx, o)?;
             }
             let sales = crate::stock::links::apply_sales(tx, &sold, now, ids)?;
+            if !sold.is_empty() {
+                crate::stock::refresh_sales(tx, now)?;
+            }
             let site = crate::stock::links::apply_site(tx, &observed, observed_at, now, ids)?;
             Ok((sales, site))
         })

@@ -107,6 +107,11 @@ pub async fn sync(p: &Pass) -> Result<()> {
             break;
         }
     }
+    // The stock view's days of cover count the last 30 days of sales.
+    let now = p.started;
+    p.store
+        .run(move |c| crate::stock::refresh_sales(c, now))
+        .await?;
     sync_shipments(p, touched_shipments).await
 }
 
