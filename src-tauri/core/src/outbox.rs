@@ -4,7 +4,7 @@
 //! Protocol for an answer:
 //! 1. [`Outbox::queue_answer`] validates the text and inserts an outbox row in one transaction;
 //!    from that commit on the inbox shows the answer as "sending" and nothing can lose it.
-//! 2. The worker ([`Outbox::run`]) claims due rows. Claiming commits `in_flight` and bumps
+//! 2. The worker ([`Outbox::run`]) claims due rows, a few at a time. Claiming commits `in_flight` and bumps
 //!    `attempts` BEFORE the request goes out.
 //! 3. A row with `attempts > 1` may already have landed (timeout, lost response, crash between
 //!    send and acknowledgement). Before sending again the worker reads the question from Mercado
@@ -20,6 +20,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
@@ -31,6 +33,11 @@ use crate::store::{Store, outbox as table};
 
 /// The longest answer Mercado Libre accepts, in characters.
 pub const ANSWER_MAX_CHARS: usize = 2000;
+
+/// How many writes the worker sends at once. Writes to one target still go one at a time, in
+/// order; a few in flight keep a burst of answers moving while one waits on a slow response,
+/// well under Mercado Libre's write limit (500 per minute).
+const IN_FLIGHT: usize = 4;
 
 const KIND_ANSWER: &str = "answer";
 /// The failure code of an answer to a question answered meanwhile elsewhere.
@@ -299,19 +306,36 @@ impl Outbox {
                 "outbox rows interrupted by a previous run requeued"
             );
         }
+        let mut running = FuturesUnordered::new();
         loop {
-            while let Some(row) = {
+            // Fill the free slots with due rows. Rows for one target are never claimed while an
+            // older one is open, so concurrency never reorders writes to the same target.
+            while running.len() < IN_FLIGHT && !cancel.is_cancelled() {
                 let now = self.clock.now();
                 // Durable: a claim lost to a power cut would resend without checking first.
-                self.store
+                let claimed = self
+                    .store
                     .run(move |c| crate::store::durably(c, |c| table::claim_due(c, now)))
-                    .await?
-            } {
-                if cancel.is_cancelled() {
-                    // Leave it in flight; the next start requeues it and reconciles first.
-                    return Ok(());
+                    .await?;
+                match claimed {
+                    Some(row) => running.push(Box::pin(self.process(transport, row))),
+                    None => break,
                 }
-                self.process(transport, row).await?;
+            }
+            if cancel.is_cancelled() {
+                // Let the sends under way settle; nothing new is claimed.
+                while let Some(done) = running.next().await {
+                    done?;
+                }
+                return Ok(());
+            }
+            if !running.is_empty() {
+                tokio::select! {
+                    Some(done) = running.next() => done?,
+                    _ = self.wake.notified(), if running.len() < IN_FLIGHT => {}
+                    else => {}
+                }
+                continue;
             }
             let next = self.store.run(|c| table::next_due(c)).await?;
             let wait = next

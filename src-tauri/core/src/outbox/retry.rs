@@ -39,9 +39,32 @@ pub(super) fn classify(err: Error) -> Outcome {
     }
 }
 
-/// 2^attempts seconds (capped at 5 minutes) plus up to 1 s of jitter.
+/// The longest wait between two attempts at one write, in seconds: once the network or Mercado
+/// Libre recovers, a waiting answer goes out within about a minute. The worker's few rows in
+/// flight keep even a long queue of such retries far below the write limit.
+const BACKOFF_CAP_SECS: i64 = 60;
+
+/// 2^attempts seconds (capped at [`BACKOFF_CAP_SECS`]) plus up to 1 s of jitter.
 pub(super) fn backoff(attempts: i64, salt: i64) -> Duration {
-    let base = 2i64.saturating_pow(attempts.clamp(0, 16) as u32).min(300);
+    let base = 2i64
+        .saturating_pow(attempts.clamp(0, 16) as u32)
+        .min(BACKOFF_CAP_SECS);
     let jitter = std::collections::hash_map::RandomState::new().hash_one((attempts, salt)) % 1000;
     Duration::seconds(base) + Duration::milliseconds(jitter as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_then_stays_at_a_minute() {
+        let secs = |attempts| backoff(attempts, 7).num_seconds();
+        assert_eq!(secs(1), 2);
+        assert_eq!(secs(2), 4);
+        assert_eq!(secs(5), 32);
+        assert_eq!(secs(6), 60);
+        assert_eq!(secs(40), 60);
+        assert!(backoff(40, 7) < Duration::seconds(61));
+    }
 }
