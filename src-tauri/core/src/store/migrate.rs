@@ -68,6 +68,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0015_stock_sales",
         include_str!("../../migrations/0015_stock_sales.sql"),
     ),
+    (
+        "0016_metrics_days",
+        include_str!("../../migrations/0016_metrics_days.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
