@@ -118,6 +118,8 @@ commands! {
     stock::stock_link_confirm,
     stock::stock_link_undo,
     stock::stock_ledger,
+    metrics::metrics_series,
+    metrics::reputation_thermometers,
     notifications::notifications_get,
     notifications::notifications_set,
     notifications::notifications_pause,

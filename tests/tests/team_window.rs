@@ -52,6 +52,8 @@ fn owner_only() -> Vec<(&'static str, Value)> {
                     "change": { "op": "add", "n": 1 } }),
         ),
         ("stock_link_confirm", json!({ "sku": "SKU-00000" })),
+        ("metrics_series", json!({ "query": {} })),
+        ("reputation_thermometers", json!({})),
         ("stock_link_undo", json!({ "sku": "SKU-00000" })),
         (
             "stock_threshold_set",

@@ -11,8 +11,8 @@ CREATE TABLE metrics_dirty (
     PRIMARY KEY (account_id, kind, day)
 ) WITHOUT ROWID;
 
--- Questions per day. member_id -1: every answer; 0: answered outside the app (no member);
--- otherwise the member who answered. account_id 0: all accounts together (a median cannot be
+-- Questions per day. member_id -1: every answer (in the app or outside it); otherwise the
+-- member who answered in the app. account_id 0: all accounts together (a median cannot be
 -- merged afterwards, so the cross-account row is computed from the questions too).
 CREATE TABLE question_days (
     account_id        INTEGER NOT NULL,
@@ -41,6 +41,28 @@ CREATE TABLE sale_days (
     PRIMARY KEY (account_id, day)
 ) WITHOUT ROWID;
 
+-- Seconds from question to answer, to a tenth, kept by the triggers below so the rollup does
+-- not parse two timestamps per answer.
+ALTER TABLE questions ADD COLUMN response_s REAL;
+UPDATE questions
+SET response_s = ROUND((julianday(answer_date) - julianday(date_created)) * 86400.0, 1)
+WHERE answer_date IS NOT NULL;
+CREATE TRIGGER questions_response_insert AFTER INSERT ON questions
+WHEN new.answer_date IS NOT NULL
+BEGIN
+    UPDATE questions
+    SET response_s = ROUND((julianday(new.answer_date) - julianday(new.date_created)) * 86400.0, 1)
+    WHERE id = new.id;
+END;
+CREATE TRIGGER questions_response_update AFTER UPDATE OF answer_date ON questions
+WHEN old.answer_date IS NOT new.answer_date
+BEGIN
+    UPDATE questions
+    SET response_s = ROUND((julianday(new.answer_date) - julianday(new.date_created)) * 86400.0, 1)
+    WHERE id = new.id;
+END;
+
+CREATE INDEX questions_by_account_date ON questions (account_id, date_created, status);
 CREATE INDEX claims_by_resource ON claims (resource_id);
 CREATE INDEX shipments_by_order_id ON shipments (order_id, status);
 

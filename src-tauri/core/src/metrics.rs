@@ -24,10 +24,12 @@ pub struct MetricsQuery {
     /// One account, or every account when absent.
     #[ts(type = "number | null")]
     #[serde(default)]
+    #[ts(type = "number | null")]
     pub account_id: Option<i64>,
     /// The last N days up to today (7, 30, 60, 120...); ignored when `from` is given.
     #[ts(type = "number | null")]
     #[serde(default)]
+    #[ts(type = "number | null")]
     pub days: Option<i64>,
     /// A custom range's first day.
     #[ts(type = "string | null")]
@@ -47,18 +49,23 @@ pub struct MetricsDay {
     #[ts(type = "string")]
     pub day: NaiveDate,
     /// Questions asked.
+    #[ts(type = "number")]
     pub received: i64,
     /// Answers given.
+    #[ts(type = "number")]
     pub answered: i64,
     /// Questions waiting for an answer at the end of the day.
+    #[ts(type = "number")]
     pub unanswered: i64,
     /// Median seconds from question to answer, of the day's answers.
     pub response_median_s: Option<f64>,
     /// 90th percentile of the same.
     pub response_p90_s: Option<f64>,
     /// Sales (orders that became sales, cancelled ones included).
+    #[ts(type = "number")]
     pub sales: i64,
     /// Units sold (sales not cancelled).
+    #[ts(type = "number")]
     pub units: i64,
     /// Their amount in the site's currency (`null` when the accounts use different ones).
     pub amount: Option<f64>,
@@ -81,14 +88,16 @@ pub struct MetricsDay {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export, export_to = "MemberResponse.ts")]
 pub struct MemberResponse {
-    /// The member (0: answered outside the app).
+    /// The member.
+    #[ts(type = "number")]
     pub member_id: i64,
-    /// Their name (empty for answers given outside the app).
+    /// Their name.
     pub name: String,
     /// The day.
     #[ts(type = "string")]
     pub day: NaiveDate,
     /// Answers that day.
+    #[ts(type = "number")]
     pub answered: i64,
     /// Median response seconds.
     pub response_median_s: Option<f64>,
@@ -121,6 +130,7 @@ pub struct Metrics {
     /// The currency of `amount` (`null` when the accounts use different ones).
     pub currency: Option<String>,
     /// The reputation window the rates are computed over, in days.
+    #[ts(type = "number")]
     pub window_days: i64,
     /// The site's limits (`null` when the accounts are on sites with different ones).
     pub bands: Option<RateBands>,

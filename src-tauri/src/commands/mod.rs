@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod app;
 pub mod conversations;
 pub mod inbox;
+pub mod metrics;
 pub mod notifications;
 pub mod replies;
 pub mod stock;

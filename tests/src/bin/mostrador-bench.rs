@@ -406,6 +406,49 @@ struct InboxFigures {
     conversations_ms: f64,
     stock_page_ms: f64,
     stock_bulk_queue_ms: f64,
+    metrics: MetricsFigures,
+}
+
+struct MetricsFigures {
+    rollup_ms: f64,
+    series_ms: f64,
+    reputation_ms: f64,
+}
+
+/// The metrics screen over the huge seller (100,000 questions, 50,000 orders): the first
+/// rollup of every day after the initial sync, then the p95 of every series for 120 days (one
+/// account and all accounts, alternately) and of the thermometer with its forecast.
+async fn metrics_figures(h: &Harness) -> anyhow::Result<MetricsFigures> {
+    use mostrador_core::metrics::MetricsQuery;
+    let query = |n: usize| MetricsQuery {
+        account_id: (n % 2 == 0).then_some(h.seller_id),
+        days: Some(120),
+        ..MetricsQuery::default()
+    };
+    let start = Instant::now();
+    let first = h.owner().metrics().series(query(0)).await?;
+    let rollup_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let asked: i64 = first.days.iter().map(|d| d.received).sum();
+    anyhow::ensure!(asked > 10_000, "only {asked} questions in 120 days");
+    let mut series = Vec::new();
+    for n in 0..30 {
+        let start = Instant::now();
+        let m = h.owner().metrics().series(query(n)).await?;
+        series.push(start.elapsed().as_secs_f64() * 1000.0);
+        anyhow::ensure!(m.days.len() == 120);
+    }
+    let mut reputation = Vec::new();
+    for _ in 0..30 {
+        let start = Instant::now();
+        let t = h.owner().metrics().thermometers().await?;
+        reputation.push(start.elapsed().as_secs_f64() * 1000.0);
+        anyhow::ensure!(t.iter().any(|t| t.assessment.sales_in_window > 1_000));
+    }
+    Ok(MetricsFigures {
+        rollup_ms,
+        series_ms: p95(series),
+        reputation_ms: p95(reputation),
+    })
 }
 
 /// The stock view over the huge seller (5,000 listings, all with variations): the p95 of a
@@ -672,7 +715,9 @@ async fn inbox_figures() -> anyhow::Result<InboxFigures> {
         waiting.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     let (stock_page_ms, stock_bulk_queue_ms) = stock_figures(&h).await?;
+    let metrics = metrics_figures(&h).await?;
     Ok(InboxFigures {
+        metrics,
         stock_page_ms,
         stock_bulk_queue_ms,
         questions: all,
@@ -807,6 +852,15 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "bench stock_bulk_queue_vs_goal {:.2} ratio",
             inbox.stock_bulk_queue_ms / 100.0
+        );
+        let m = &inbox.metrics;
+        println!("bench metrics_rollup_first_ms {:.2} ms", m.rollup_ms);
+        println!("bench metrics_4m_ms {:.2} ms", m.series_ms);
+        println!("bench metrics_4m_vs_goal {:.2} ratio", m.series_ms / 50.0);
+        println!("bench reputation_ms {:.2} ms", m.reputation_ms);
+        println!(
+            "bench reputation_vs_goal {:.2} ratio",
+            m.reputation_ms / 10.0
         );
         println!(
             "bench inbox_conversations {} conversations",

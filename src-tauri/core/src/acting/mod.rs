@@ -4,10 +4,11 @@
 //! question, the conversation, the listing); an account id from the window is never trusted.
 //!
 //! One handle per domain: [`Acting::inbox`], [`Acting::replies`], [`Acting::writes`],
-//! [`Acting::stock`], [`Acting::accounts`], [`Acting::settings`], [`Acting::team`].
+//! [`Acting::stock`], [`Acting::metrics`], [`Acting::accounts`], [`Acting::settings`], [`Acting::team`].
 
 mod accounts;
 mod inbox;
+mod metrics;
 mod replies;
 mod settings;
 mod stock;
@@ -16,6 +17,7 @@ mod writes;
 
 pub use accounts::Accounts;
 pub use inbox::Inbox;
+pub use metrics::Metrics;
 pub use replies::Replies;
 pub use settings::Settings;
 pub use stock::{Stock, StockOutcome};
@@ -67,6 +69,11 @@ impl<'a> Acting<'a> {
     /// The stock view and stock changes.
     pub fn stock(&self) -> Stock<'_> {
         Stock { at: self }
+    }
+
+    /// The metrics screen and the thermometer.
+    pub fn metrics(&self) -> Metrics<'_> {
+        Metrics { at: self }
     }
 
     /// Every write to Mercado Libre, through the outbox.

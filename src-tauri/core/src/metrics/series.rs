@@ -147,7 +147,7 @@ fn members(
         "SELECT d.member_id, COALESCE(m.name, ''), d.day, d.answered, d.response_median_s,
                 d.response_p90_s
          FROM question_days d LEFT JOIN members m ON m.id = d.member_id
-         WHERE d.account_id = ?1 AND d.member_id >= 0 AND d.day >= ?2 AND d.day <= ?3
+         WHERE d.account_id = ?1 AND d.member_id > 0 AND d.day >= ?2 AND d.day <= ?3
          ORDER BY d.member_id, d.day",
     )?;
     let rows = stmt.query_map(

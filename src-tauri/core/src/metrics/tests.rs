@@ -88,7 +88,7 @@ fn every_series_of_one_account_from_a_store_built_by_hand() {
     assert_eq!(d2.cancellations_rate, Some(0.25));
     assert_eq!(d2.delayed_rate, Some(1.0));
     assert_eq!(d1.delayed_rate, None, "nothing dispatched yet");
-    // Per member on the first day: Ana 60 and 600 s, Beto 120 s; outside the app on the second.
+    // Per member on the first day: Ana 60 and 600 s, Beto 120 s.
     let member = |id: i64, on: &str| {
         m.members
             .iter()
@@ -110,10 +110,8 @@ fn every_series_of_one_account_from_a_store_built_by_hand() {
         member(8, "2026-11-20"),
         Some(("Beto".into(), 1, Some(120.0), Some(120.0)))
     );
-    assert_eq!(
-        member(0, "2026-11-21"),
-        Some((String::new(), 1, Some(30.0), Some(30.0)))
-    );
+    // Answers given outside the app count for everyone, not for a member.
+    assert_eq!(member(0, "2026-11-21"), None);
 }
 
 #[test]
@@ -212,4 +210,159 @@ fn a_bad_range_is_refused() {
             .iter()
             .all(|d| d.received == 0 && d.claims_rate.is_none())
     );
+}
+
+/// A seller's four months and more, generated (deterministic), for the UI's mock: the figures
+/// the core computes from it are written as a golden file the mock serves and its test checks.
+fn demo_store(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "INSERT INTO accounts (id, nickname, site_id, api_base, created_at) VALUES
+             (1, 'MATEANDO_SHOP', 'MLA', 'http://x', '2026-01-01T00:00:00.000Z'),
+             (2, 'MATEANDO_OUTLET', 'MLA', 'http://x', '2026-01-01T00:00:00.000Z');
+         INSERT INTO members (id, name, role, created_at) VALUES
+             (7, 'Ana', 'operator', '2026-01-01T00:00:00.000Z'),
+             (8, 'Beto', 'operator', '2026-01-01T00:00:00.000Z');
+         INSERT INTO reputation_snapshots (account_id, day, level_id, power_seller_status,
+             real_level, protection_end_date, metrics, taken_at) VALUES
+             (1, '2026-11-29', '3_yellow', NULL, NULL, NULL,
+              '{\"claims\":{\"period\":\"60 days\",\"rate\":0.012,\"value\":9}}', 'x'),
+             (2, '2026-11-29', '5_green', NULL, 'orange', '2026-12-20T00:00:00.000-03:00',
+              '{\"claims\":{\"period\":\"60 days\",\"rate\":0,\"value\":0,\"excluded\":{\"real_value\":4,\"real_rate\":0.05}}}', 'x');",
+    )?;
+    let mut rng = fastrand::Rng::with_seed(2026);
+    let today = day("2026-11-29");
+    let (mut qid, mut oid) = (1_i64, 1_i64);
+    for back in (0..200_i64).rev() {
+        let date = today - chrono::Duration::days(back);
+        for account in [1_i64, 2] {
+            let busy = if account == 1 { 1.0 } else { 0.3 };
+            let asked = ((20 + rng.i64(0..30)) as f64 * busy) as i64;
+            for _ in 0..asked {
+                let at = date
+                    .and_hms_opt(rng.u32(8..22), rng.u32(0..60), 0)
+                    .unwrap_or_default();
+                let unanswered = back < 2 && rng.f64() < 0.4;
+                let wait = [40, 300, 1200, 5400, 30_000][rng.usize(0..5)] + rng.i64(0..200);
+                let answered_at = at + chrono::Duration::seconds(wait);
+                let by = [Some(7), Some(8), None][rng.usize(0..3)];
+                conn.execute(
+                    "INSERT INTO questions (id, account_id, item_id, buyer_id, text, status,
+                         date_created, answer_text, answer_date, updated_at, answered_by)
+                     VALUES (?1, ?2, 'MLA1', 9, 'q', ?3, ?4, ?5, ?6, 'x', ?7)",
+                    rusqlite::params![
+                        qid,
+                        account,
+                        if unanswered { "UNANSWERED" } else { "ANSWERED" },
+                        format!("{}.000Z", at.format("%Y-%m-%dT%H:%M:%S")),
+                        (!unanswered).then_some("r"),
+                        (!unanswered)
+                            .then(|| format!("{}.000Z", answered_at.format("%Y-%m-%dT%H:%M:%S"))),
+                        if unanswered { None } else { by },
+                    ],
+                )?;
+                qid += 1;
+            }
+            let sold = ((6 + rng.i64(0..14)) as f64 * busy) as i64;
+            for _ in 0..sold {
+                let at = format!("{}T{:02}:00:00.000Z", date, rng.u32(0..24));
+                let cancelled = rng.f64() < if account == 1 { 0.008 } else { 0.03 };
+                conn.execute(
+                    "INSERT INTO orders (id, account_id, status, date_created, last_updated,
+                         total_amount, currency_id, shipping_id) VALUES (?1, ?2, ?3, ?4, 'x', ?5, 'ARS', ?1)",
+                    rusqlite::params![
+                        oid,
+                        account,
+                        if cancelled { "cancelled" } else { "paid" },
+                        at,
+                        format!("{}", 8_000 + rng.i64(0..40_000)),
+                    ],
+                )?;
+                conn.execute(
+                    "INSERT INTO order_items (order_id, line, item_id, quantity) VALUES (?1, 0, 'MLA1', ?2)",
+                    rusqlite::params![oid, 1 + rng.i64(0..3)],
+                )?;
+                if rng.f64() < if account == 1 { 0.011 } else { 0.05 } {
+                    conn.execute(
+                        "INSERT INTO claims (id, account_id, resource_id, status, date_created)
+                         VALUES (?1, ?2, ?1, 'opened', ?3)",
+                        rusqlite::params![oid, account, at],
+                    )?;
+                }
+                if !cancelled {
+                    conn.execute(
+                        "INSERT INTO shipments (id, account_id, order_id, status, delayed, updated_at)
+                         VALUES (?1, ?2, ?1, ?3, ?4, 'x')",
+                        rusqlite::params![
+                            oid,
+                            account,
+                            if back < 3 { "ready_to_ship" } else { "delivered" },
+                            rng.f64() < 0.06,
+                        ],
+                    )?;
+                }
+                oid += 1;
+            }
+            if back >= 1 {
+                conn.execute(
+                    "INSERT INTO visits_daily (account_id, day, total) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![
+                        account,
+                        date.to_string(),
+                        ((300 + rng.i64(0..400)) as f64 * busy * if back < 3 { 0.6 } else { 1.0 })
+                            as i64
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn export_bindings_metrics_golden() {
+    let (dir, _store) = temp_store();
+    let mut conn =
+        Connection::open(dir.path().join("mostrador.db")).unwrap_or_else(|e| panic!("{e}"));
+    let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
+    demo_store(&tx).unwrap_or_else(|e| panic!("{e}"));
+    tx.commit().unwrap_or_else(|e| panic!("{e}"));
+    let today = day("2026-11-29");
+    let series_of = |conn: &mut Connection, account: Option<i64>| {
+        let query = MetricsQuery {
+            account_id: account,
+            days: Some(120),
+            ..MetricsQuery::default()
+        };
+        series(conn, &query, today).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let all = series_of(&mut conn, None);
+    let shop = series_of(&mut conn, Some(1));
+    let outlet = series_of(&mut conn, Some(2));
+    // The cross-account figures add up where they can.
+    for ((a, s), o) in all.days.iter().zip(&shop.days).zip(&outlet.days) {
+        assert_eq!(a.received, s.received + o.received, "{}", a.day);
+        assert_eq!(a.units, s.units + o.units, "{}", a.day);
+    }
+    let thermometers: Vec<crate::reputation::history::Thermometer> = [1, 2]
+        .into_iter()
+        .map(|id| crate::reputation::history::thermometer(&conn, id, today))
+        .collect::<crate::Result<_>>()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        thermometers[1].difference,
+        Some(crate::reputation::history::Difference::Protection)
+    );
+    let golden = serde_json::json!({
+        "today": today,
+        "series": { "all": all, "1": shop, "2": outlet },
+        "thermometers": thermometers,
+    });
+    let out = std::path::PathBuf::from(
+        std::env::var("TS_RS_EXPORT_DIR")
+            .unwrap_or_else(|_| "../../ui/src/lib/ipc/bindings".into()),
+    )
+    .join("golden");
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_string(&golden).unwrap_or_else(|e| panic!("{e}")) + "\n";
+    std::fs::write(out.join("metrics.json"), json).unwrap_or_else(|e| panic!("{e}"));
 }

@@ -98,14 +98,19 @@ pub struct Rates {
 #[ts(export, export_to = "ReputationTally.ts")]
 pub struct Tally {
     /// Sales.
+    #[ts(type = "number")]
     pub sales: i64,
     /// Sales with a claim.
+    #[ts(type = "number")]
     pub claims: i64,
     /// Seller cancellations without a claim.
+    #[ts(type = "number")]
     pub cancellations: i64,
     /// Dispatched sales.
+    #[ts(type = "number")]
     pub dispatched: i64,
     /// Of those, dispatched late.
+    #[ts(type = "number")]
     pub late: i64,
 }
 
@@ -175,8 +180,10 @@ pub struct Assessment {
     #[ts(type = "string")]
     pub today: NaiveDate,
     /// The window in days (the site's short one, or 365 below the sales threshold).
+    #[ts(type = "number")]
     pub window_days: i64,
     /// Sales in the window.
+    #[ts(type = "number")]
     pub sales_in_window: i64,
     /// The counts behind the rates.
     pub tally: Tally,
@@ -190,13 +197,17 @@ pub struct Assessment {
     pub lider_rates: bool,
     /// The fewest new claims (on sales in the window without an incident) that lower the level;
     /// `null` when red, without a colour, or when no number of them would.
+    #[ts(type = "number | null")]
     pub more_claims_to_drop: Option<i64>,
     /// Likewise for seller cancellations.
+    #[ts(type = "number | null")]
     pub more_cancellations_to_drop: Option<i64>,
     /// Likewise for late dispatches (on dispatched sales dispatched on time).
+    #[ts(type = "number | null")]
     pub more_delays_to_drop: Option<i64>,
     /// Below green: the fewest new sales without incidents (dispatched on time) that bring it
     /// back to green.
+    #[ts(type = "number | null")]
     pub sales_to_green: Option<i64>,
     /// For each day an incident leaves the window (soonest first): the level after it.
     pub leaves_window: Vec<Leaving>,

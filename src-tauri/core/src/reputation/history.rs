@@ -54,6 +54,7 @@ pub enum Difference {
 #[ts(export, export_to = "Thermometer.ts")]
 pub struct Thermometer {
     /// The account.
+    #[ts(type = "number")]
     pub account_id: i64,
     /// Its nickname.
     pub nickname: String,

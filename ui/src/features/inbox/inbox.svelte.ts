@@ -228,6 +228,19 @@ export class InboxState {
     await this.restart();
   }
 
+  /** Every question asked on one day (from the metrics screen), of one account or all. */
+  async showDay(day: string, accountId: number | null): Promise<void> {
+    this.kind = 'questions';
+    this.filter = 'all';
+    this.search = '';
+    this.groupBy = null;
+    this.group = null;
+    this.accountId = accountId;
+    this.fromDay = day;
+    this.toDay = day;
+    await this.restart();
+  }
+
   async clearFilters(): Promise<void> {
     this.accountId = null;
     this.fromDay = '';

@@ -38,6 +38,9 @@ import type { StockQuery } from './bindings/StockQuery';
 import type { StockTarget } from './bindings/StockTarget';
 import type { LinkGroup } from './bindings/LinkGroup';
 import type { LedgerEntry } from './bindings/LedgerEntry';
+import type { Metrics } from './bindings/Metrics';
+import type { MetricsQuery } from './bindings/MetricsQuery';
+import type { Thermometer } from './bindings/Thermometer';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -116,6 +119,10 @@ export interface Backend {
   stockLinkUndo(sku: string): Promise<void>;
   /** The movements of a linked SKU, newest first. */
   stockLedger(sku: string): Promise<LedgerEntry[]>;
+  /** Every series of the metrics screen for one account (all when null) over a range of days. */
+  metricsSeries(query: MetricsQuery): Promise<Metrics>;
+  /** Every account's thermometer and forecast, beside what Mercado Libre shows. */
+  reputationThermometers(): Promise<Thermometer[]>;
   /** Who is at the keyboard and what they may do (the core checks again on every call). */
   teamMe(): Promise<Caller>;
   teamMembers(): Promise<Member[]>;

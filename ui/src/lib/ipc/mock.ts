@@ -36,6 +36,10 @@ import type { StockQuery } from './bindings/StockQuery';
 import type { StockTarget } from './bindings/StockTarget';
 import type { LinkGroup } from './bindings/LinkGroup';
 import type { LedgerEntry } from './bindings/LedgerEntry';
+import type { Metrics } from './bindings/Metrics';
+import type { MetricsQuery } from './bindings/MetricsQuery';
+import type { Thermometer } from './bindings/Thermometer';
+import { MockMetrics } from './mockMetrics';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
 export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {}): InboxQuestion {
@@ -142,6 +146,23 @@ export class MockBackend extends MockShell implements Backend {
     this.stock.linkUndo(sku);
   }
 
+  /** The metrics screen (the core's own figures for a generated history). */
+  metrics = new MockMetrics();
+
+  async metricsSeries(query: MetricsQuery): Promise<Metrics> {
+    this.team.require('view_metrics');
+    try {
+      return await this.metrics.series(query);
+    } catch (e) {
+      throw new BackendError('invalid_input', (e as Error).message);
+    }
+  }
+
+  async reputationThermometers(): Promise<Thermometer[]> {
+    this.team.require('view_metrics');
+    return this.metrics.thermometers();
+  }
+
   async stockLedger(sku: string): Promise<LedgerEntry[]> {
     if (!this.may('read_inbox')) throw new BackendError('forbidden', 'may not read stock');
     return this.stock.ledger(sku);
@@ -203,7 +224,11 @@ export class MockBackend extends MockShell implements Backend {
     };
   }
 
+  /** The last page the inbox asked for (browser tests check filters set from other screens). */
+  lastInboxQuery: InboxQuery | null = null;
+
   async inboxList(query: InboxQuery): Promise<InboxPage> {
+    this.lastInboxQuery = query;
     const words = (query.search ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(fold);
     const matches = this.filtered(query)
       .filter((q) => {

@@ -34,6 +34,9 @@ import type { Member } from './bindings/Member';
 import type { MemberDraft } from './bindings/MemberDraft';
 import type { LinkGroup } from './bindings/LinkGroup';
 import type { LedgerEntry } from './bindings/LedgerEntry';
+import type { Metrics } from './bindings/Metrics';
+import type { MetricsQuery } from './bindings/MetricsQuery';
+import type { Thermometer } from './bindings/Thermometer';
 import type { StockChange } from './bindings/StockChange';
 import type { StockOutcome } from './bindings/StockOutcome';
 import type { StockPage } from './bindings/StockPage';
@@ -96,6 +99,8 @@ export const tauriBackend: Backend = {
   stockLinkConfirm: (sku: string) => call<number>('stock_link_confirm', { sku }),
   stockLinkUndo: (sku: string) => call<void>('stock_link_undo', { sku }),
   stockLedger: (sku: string) => call<LedgerEntry[]>('stock_ledger', { sku }),
+  metricsSeries: (query: MetricsQuery) => call<Metrics>('metrics_series', { query }),
+  reputationThermometers: () => call<Thermometer[]>('reputation_thermometers'),
   teamMe: () => call<Caller>('team_me'),
   teamMembers: () => call<Member[]>('team_members'),
   teamSwitch: (memberId: number, pin: string | null) => call<Caller>('team_switch', { memberId, pin }),

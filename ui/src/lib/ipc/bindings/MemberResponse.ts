@@ -5,11 +5,11 @@
  */
 export type MemberResponse = { 
 /**
- * The member (0: answered outside the app).
+ * The member.
  */
-member_id: bigint, 
+member_id: number, 
 /**
- * Their name (empty for answers given outside the app).
+ * Their name.
  */
 name: string, 
 /**
@@ -19,7 +19,7 @@ day: string,
 /**
  * Answers that day.
  */
-answered: bigint, 
+answered: number, 
 /**
  * Median response seconds.
  */

@@ -22,7 +22,7 @@ currency: string | null,
 /**
  * The reputation window the rates are computed over, in days.
  */
-window_days: bigint, 
+window_days: number, 
 /**
  * The site's limits (`null` when the accounts are on sites with different ones).
  */

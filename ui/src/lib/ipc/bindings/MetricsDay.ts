@@ -11,15 +11,15 @@ day: string,
 /**
  * Questions asked.
  */
-received: bigint, 
+received: number, 
 /**
  * Answers given.
  */
-answered: bigint, 
+answered: number, 
 /**
  * Questions waiting for an answer at the end of the day.
  */
-unanswered: bigint, 
+unanswered: number, 
 /**
  * Median seconds from question to answer, of the day's answers.
  */
@@ -31,11 +31,11 @@ response_p90_s: number | null,
 /**
  * Sales (orders that became sales, cancelled ones included).
  */
-sales: bigint, 
+sales: number, 
 /**
  * Units sold (sales not cancelled).
  */
-units: bigint, 
+units: number, 
 /**
  * Their amount in the site's currency (`null` when the accounts use different ones).
  */

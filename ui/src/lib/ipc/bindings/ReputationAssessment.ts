@@ -20,11 +20,11 @@ today: string,
 /**
  * The window in days (the site's short one, or 365 below the sales threshold).
  */
-window_days: bigint, 
+window_days: number, 
 /**
  * Sales in the window.
  */
-sales_in_window: bigint, 
+sales_in_window: number, 
 /**
  * The counts behind the rates.
  */
@@ -49,20 +49,20 @@ lider_rates: boolean,
  * The fewest new claims (on sales in the window without an incident) that lower the level;
  * `null` when red, without a colour, or when no number of them would.
  */
-more_claims_to_drop: bigint | null, 
+more_claims_to_drop: number | null, 
 /**
  * Likewise for seller cancellations.
  */
-more_cancellations_to_drop: bigint | null, 
+more_cancellations_to_drop: number | null, 
 /**
  * Likewise for late dispatches (on dispatched sales dispatched on time).
  */
-more_delays_to_drop: bigint | null, 
+more_delays_to_drop: number | null, 
 /**
  * Below green: the fewest new sales without incidents (dispatched on time) that bring it
  * back to green.
  */
-sales_to_green: bigint | null, 
+sales_to_green: number | null, 
 /**
  * For each day an incident leaves the window (soonest first): the level after it.
  */

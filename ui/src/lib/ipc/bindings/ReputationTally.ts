@@ -7,20 +7,20 @@ export type Tally = {
 /**
  * Sales.
  */
-sales: bigint, 
+sales: number, 
 /**
  * Sales with a claim.
  */
-claims: bigint, 
+claims: number, 
 /**
  * Seller cancellations without a claim.
  */
-cancellations: bigint, 
+cancellations: number, 
 /**
  * Dispatched sales.
  */
-dispatched: bigint, 
+dispatched: number, 
 /**
  * Of those, dispatched late.
  */
-late: bigint, };
+late: number, };

@@ -10,7 +10,7 @@ export type Thermometer = {
 /**
  * The account.
  */
-account_id: bigint, 
+account_id: number, 
 /**
  * Its nickname.
  */
