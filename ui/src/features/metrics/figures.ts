@@ -8,6 +8,18 @@ import { tmx } from './strings';
 
 const locale = lang === 'pt' ? 'pt-BR' : lang === 'en' ? 'en-US' : 'es-AR';
 
+/**
+ * uPlot formats with the browser's language at load; a system without a locale (LANG=C) gives
+ * WebKit the tag "C", which Intl refuses. Give the page the UI's own locale then.
+ */
+export function usableLanguage(): void {
+  try {
+    new Intl.NumberFormat(navigator.language);
+  } catch {
+    Object.defineProperty(navigator, 'language', { value: locale, configurable: true });
+  }
+}
+
 export const count = (v: number): string => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(v);
 
 export const percent = (v: number): string =>
