@@ -110,6 +110,7 @@ commands! {
     conversations::conversation_get,
     conversations::message_send,
     conversations::waiting_list,
+    conversations::deadlines_list,
     stock::stock_page,
     stock::stock_set,
     stock::stock_bulk,

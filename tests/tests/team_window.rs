@@ -102,6 +102,7 @@ const READ_AND_ANSWER: &[&str] = &[
     "conversation_get",
     "message_send",
     "waiting_list",
+    "deadlines_list",
     "stock_page",
     "stock_links",
     "stock_ledger",

@@ -69,3 +69,17 @@ pub async fn waiting_list(
         .await
         .map_err(super::log_error)
 }
+
+/// Every open deadline: messages to answer, claims to resolve, shipments to dispatch.
+#[tauri::command]
+pub async fn deadlines_list(
+    state: State<'_, AppState>,
+) -> Result<Vec<mostrador_core::deadlines::Deadline>, UiError> {
+    state
+        .me()
+        .acting()
+        .inbox()
+        .deadlines()
+        .await
+        .map_err(super::log_error)
+}

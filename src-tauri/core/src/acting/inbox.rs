@@ -44,6 +44,13 @@ impl Inbox<'_> {
             .await
     }
 
+    /// Every open deadline (messages to answer, claims to resolve, shipments to dispatch),
+    /// soonest first.
+    pub async fn deadlines(&self) -> Result<Vec<crate::deadlines::Deadline>> {
+        let core = self.ready()?;
+        core.store.run(|c| crate::deadlines::list(c)).await
+    }
+
     /// One page of post-sale conversations.
     pub async fn conversations(
         &self,

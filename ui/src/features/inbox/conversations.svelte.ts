@@ -3,6 +3,7 @@
 import type { Conversation } from '../../lib/ipc/bindings/Conversation';
 import type { ConversationQuery } from '../../lib/ipc/bindings/ConversationQuery';
 import type { ConversationThread } from '../../lib/ipc/bindings/ConversationThread';
+import type { Deadline } from '../../lib/ipc/bindings/Deadline';
 import type { StatusFilter } from '../../lib/ipc/bindings/StatusFilter';
 import type { Page } from '../../lib/paged.svelte';
 import { OpenList } from './openList.svelte';
@@ -20,6 +21,8 @@ export class ConversationsState extends OpenList<Conversation> {
   accountId = $state<number | null>(null);
   /** Conversations waiting for the seller, across accounts (always shown). */
   waiting = $state(0);
+  /** Open deadlines by pack (messages to answer, claims, dispatches), read with the first page. */
+  deadlines = $state<Record<number, Deadline[]>>({});
   /** The open conversation's messages and order. */
   thread = $state<ConversationThread | null>(null);
 
@@ -44,8 +47,16 @@ export class ConversationsState extends OpenList<Conversation> {
   }
 
   protected async fetch(offset: number, limit: number): Promise<Page<Conversation>> {
-    const page = await this.backend.conversationsList({ ...this.query(), offset, limit });
+    const [page, deadlines] = await Promise.all([
+      this.backend.conversationsList({ ...this.query(), offset, limit }),
+      offset === 0 ? this.backend.deadlinesList().catch(() => null) : Promise.resolve(null),
+    ]);
     this.waiting = page.waiting;
+    if (deadlines) {
+      const byPack: Record<number, Deadline[]> = {};
+      for (const d of deadlines) if (d.pack_id !== null) (byPack[d.pack_id] ??= []).push(d);
+      this.deadlines = byPack;
+    }
     return page;
   }
 

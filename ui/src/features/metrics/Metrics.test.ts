@@ -107,3 +107,38 @@ describe('the metrics figures', () => {
     expect(metricsDictionaries.en.levels['1_red']).toBe('Red');
   });
 });
+
+describe('deadlines', () => {
+  it('the due-today panel lists what is due and opens its conversation; the inbox rows carry the chip', async () => {
+    const backend = await openMetrics();
+    const rows = await screen.findAllByTestId('due-row');
+    const expected = (await backend.deadlinesList()).filter((d) => Date.parse(d.due_at) < new Date().setHours(24, 0, 0, 0));
+    expect(rows.length).toBe(Math.min(12, expected.length));
+    expect(rows.length).toBeGreaterThan(0);
+    const first = expected[0]!;
+    expect(within(rows[0]!).getByTestId('deadline-chip').dataset.kind).toBe(first.kind);
+    await fireEvent.click(rows[0]!);
+    // The inbox opens on the messages with that conversation.
+    await waitFor(() => expect(screen.getAllByTestId('conversation-row').length).toBeGreaterThan(0));
+    const chips = screen.getAllByTestId('conversation-row').flatMap((r) => [...r.querySelectorAll('[data-testid=deadline-chip]')]);
+    expect(chips.length).toBeGreaterThan(0);
+  });
+});
+
+describe('how a deadline reads', () => {
+  it('says what is due, how long is left or how long ago it passed', async () => {
+    const { dueText, span, urgencyOf, deadlineDictionaries } = await import('../../lib/deadlines');
+    const now = Date.parse('2026-11-25T12:00:00Z');
+    const d = (due: string, kind: 'message' | 'claim' | 'dispatch' = 'message') => ({
+      kind, account_id: 1, pack_id: 1, order_id: 1, target_id: 1, since: null, due_at: due,
+    });
+    expect(span(45 * 60_000)).toBe('45 min');
+    expect(span(130 * 60_000)).toBe('2 h 10 min');
+    expect(span(3 * 86_400_000)).toBe('3 d');
+    expect(urgencyOf(d('2026-11-25T11:00:00Z'), now)).toBe('overdue');
+    expect(urgencyOf(d('2026-11-25T13:00:00Z'), now)).toBe('soon');
+    expect(urgencyOf(d('2026-11-25T18:00:00Z'), now)).toBe('later');
+    expect(dueText(d('2026-11-25T15:00:00Z', 'dispatch'), now)).toContain('3 h');
+    expect(Object.keys(deadlineDictionaries.pt).sort()).toEqual(Object.keys(deadlineDictionaries.es).sort());
+  });
+});

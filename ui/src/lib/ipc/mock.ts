@@ -40,6 +40,8 @@ import type { Metrics } from './bindings/Metrics';
 import type { MetricsQuery } from './bindings/MetricsQuery';
 import type { Thermometer } from './bindings/Thermometer';
 import { MockMetrics } from './mockMetrics';
+import type { Deadline } from './bindings/Deadline';
+import { demoDeadlines } from './mockDeadlines';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
 export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {}): InboxQuestion {
@@ -346,6 +348,11 @@ export class MockBackend extends MockShell implements Backend {
       message_count: th.messages.length,
       highlight: null,
     };
+  }
+
+  async deadlinesList(): Promise<Deadline[]> {
+    this.team.require('read_inbox');
+    return demoDeadlines(this.threads.map((th) => this.summary(th)), 'MLA', new Date());
   }
 
   async conversationsList(query: ConversationQuery): Promise<ConversationPage> {

@@ -1,0 +1,120 @@
+//! Deadlines tied to Mercado Libre's rules, from the store: a buyer's post-sale message is
+//! answered within 8 business hours of the first one waiting, a claim is resolved within 2
+//! business days, and a shipment leaves before its dispatch deadline (the SLA). Business time is
+//! per site ([`business`]).
+
+pub mod business;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::store::parse_ts;
+
+/// What a deadline is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "DeadlineKind.ts")]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// A buyer's post-sale message waiting for the seller.
+    Message,
+    /// An open claim.
+    Claim,
+    /// A shipment to dispatch.
+    Dispatch,
+}
+
+/// One deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "Deadline.ts")]
+pub struct Deadline {
+    /// What it is about.
+    pub kind: DeadlineKind,
+    /// The account.
+    #[ts(type = "number")]
+    pub account_id: i64,
+    /// The conversation's pack (or order) it belongs to, when known.
+    #[ts(type = "number | null")]
+    pub pack_id: Option<i64>,
+    /// The order, when known.
+    #[ts(type = "number | null")]
+    pub order_id: Option<i64>,
+    /// The claim or shipment id (the pack for a message).
+    #[ts(type = "number")]
+    pub target_id: i64,
+    /// When the clock started (the first waiting message, the claim's opening), if it did.
+    #[ts(type = "string | null")]
+    pub since: Option<DateTime<Utc>>,
+    /// When it is due.
+    #[ts(type = "string")]
+    pub due_at: DateTime<Utc>,
+}
+
+/// Every open deadline, soonest first.
+pub fn list(conn: &Connection) -> Result<Vec<Deadline>> {
+    let calendar = business::calendar();
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT 'message', c.account_id, c.pack_id,
+                (SELECT o.id FROM orders o WHERE o.account_id = c.account_id
+                   AND (o.pack_id = c.pack_id OR o.id = c.pack_id) LIMIT 1),
+                c.pack_id, c.waiting_since, a.site_id
+         FROM conversations c JOIN accounts a ON a.id = c.account_id
+         WHERE c.waiting_since IS NOT NULL
+         UNION ALL
+         SELECT 'claim', cl.account_id, COALESCE(o.pack_id, o.id), o.id, cl.id, cl.date_created,
+                a.site_id
+         FROM claims cl JOIN accounts a ON a.id = cl.account_id
+         LEFT JOIN orders o ON o.id = cl.resource_id
+         WHERE cl.status = 'opened'
+         UNION ALL
+         SELECT 'dispatch', s.account_id, COALESCE(o.pack_id, o.id), o.id, s.id,
+                s.sla_expected_date, a.site_id
+         FROM shipments s JOIN accounts a ON a.id = s.account_id
+         LEFT JOIN orders o ON o.id = s.order_id
+         WHERE s.sla_expected_date IS NOT NULL
+           AND s.status IN ('pending', 'handling', 'ready_to_ship')",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(0)?;
+        let at: String = r.get(5)?;
+        let site: String = r.get(6)?;
+        let Ok(at) = parse_ts(&at) else {
+            tracing::warn!(kind, "a deadline's date could not be read; skipped");
+            continue;
+        };
+        let Ok(rules) = business::Site::of(&site) else {
+            continue;
+        };
+        let (kind, since, due_at) = match kind.as_str() {
+            "message" => (
+                DeadlineKind::Message,
+                Some(at),
+                rules.add_hours(at, calendar.message_hours),
+            ),
+            "claim" => (
+                DeadlineKind::Claim,
+                Some(at),
+                rules.add_days(at, calendar.claim_days),
+            ),
+            _ => (DeadlineKind::Dispatch, None, at),
+        };
+        out.push(Deadline {
+            kind,
+            account_id: r.get(1)?,
+            pack_id: r.get(2)?,
+            order_id: r.get(3)?,
+            target_id: r.get(4)?,
+            since,
+            due_at,
+        });
+    }
+    out.sort_by_key(|d| d.due_at);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
