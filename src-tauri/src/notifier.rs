@@ -103,7 +103,10 @@ impl Notifier for DesktopNotifier {
                 #[cfg(all(unix, not(target_os = "macos")))]
                 Ok(handle) => handle.wait_for_action(|action| {
                     if action == "default" {
-                        if n.kind == mostrador_core::notify::NotificationKind::NewMessage {
+                        use mostrador_core::notify::NotificationKind;
+                        if n.kind == NotificationKind::NewMessage
+                            || (n.kind == NotificationKind::DeadlineSoon && n.pack_id.is_some())
+                        {
                             let target = ConversationTarget {
                                 account_id: n.account_id,
                                 pack_id: n.pack_id,

@@ -54,6 +54,16 @@ pub struct Deadline {
 
 /// Every open deadline, soonest first.
 pub fn list(conn: &Connection) -> Result<Vec<Deadline>> {
+    list_between(conn, None, None)
+}
+
+/// The open deadlines whose clock started after `started_after` (messages, claims) or whose
+/// dispatch is due before `dispatch_before`: the alerts' cheap look at what can be near.
+pub fn list_between(
+    conn: &Connection,
+    started_after: Option<DateTime<Utc>>,
+    dispatch_before: Option<DateTime<Utc>>,
+) -> Result<Vec<Deadline>> {
     let calendar = business::calendar();
     let mut out = Vec::new();
     let mut stmt = conn.prepare_cached(
@@ -62,22 +72,26 @@ pub fn list(conn: &Connection) -> Result<Vec<Deadline>> {
                    AND (o.pack_id = c.pack_id OR o.id = c.pack_id) LIMIT 1),
                 c.pack_id, c.waiting_since, a.site_id
          FROM conversations c JOIN accounts a ON a.id = c.account_id
-         WHERE c.waiting_since IS NOT NULL
+         WHERE c.waiting_since IS NOT NULL AND (?1 IS NULL OR c.waiting_since >= ?1)
          UNION ALL
          SELECT 'claim', cl.account_id, COALESCE(o.pack_id, o.id), o.id, cl.id, cl.date_created,
                 a.site_id
          FROM claims cl JOIN accounts a ON a.id = cl.account_id
          LEFT JOIN orders o ON o.id = cl.resource_id
-         WHERE cl.status = 'opened'
+         WHERE cl.status = 'opened' AND (?1 IS NULL OR cl.date_created >= ?1)
          UNION ALL
          SELECT 'dispatch', s.account_id, COALESCE(o.pack_id, o.id), o.id, s.id,
                 s.sla_expected_date, a.site_id
          FROM shipments s JOIN accounts a ON a.id = s.account_id
          LEFT JOIN orders o ON o.id = s.order_id
          WHERE s.sla_expected_date IS NOT NULL
-           AND s.status IN ('pending', 'handling', 'ready_to_ship')",
+           AND s.status IN ('pending', 'handling', 'ready_to_ship')
+           AND (?2 IS NULL OR s.sla_expected_date <= ?2)",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(rusqlite::params![
+        started_after.map(crate::store::ts),
+        dispatch_before.map(crate::store::ts)
+    ])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(0)?;
         let at: String = r.get(5)?;

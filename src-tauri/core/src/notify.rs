@@ -177,6 +177,9 @@ pub enum NotificationKind {
     /// A listing buyers are asking about ran out (or fell under its threshold); a click opens
     /// its oldest open question.
     StockAlert,
+    /// A deadline (a buyer's message to answer, a claim, a dispatch) is an hour away; a click
+    /// opens its conversation.
+    DeadlineSoon,
 }
 
 /// A notification to display.
@@ -532,7 +535,9 @@ pub async fn set_settings(store: &Store, value: NotificationSettings) -> Result<
         .await
 }
 
+mod deadline_alerts;
 mod stock_alerts;
+pub use deadline_alerts::announce_deadlines;
 pub use stock_alerts::announce_stock;
 
 #[cfg(test)]

@@ -407,3 +407,60 @@ async fn a_listing_buyers_ask_about_running_out_is_announced_once_per_running_ou
     f.advance(240);
     assert!(f.stock().await.is_empty());
 }
+
+impl Fx {
+    /// One deadline-alert round's announcements.
+    async fn deadlines(&self) -> Vec<Notification> {
+        let before = self.recorder.0.lock().unwrap().len();
+        let notifier: Arc<dyn Notifier> = self.recorder.clone();
+        let clock: Arc<dyn Clock> = self.clock.clone();
+        crate::notify::announce_deadlines(&self.store, &notifier, &clock, &self.locale, 7)
+            .await
+            .unwrap();
+        self.recorder.0.lock().unwrap()[before..].to_vec()
+    }
+
+    fn waiting_since(&self, pack: i64, since: &str) {
+        self.store
+            .conn()
+            .unwrap()
+            .execute(
+                "INSERT INTO conversations (account_id, pack_id, last_message_id, last_at,
+                                            waiting_since, message_count)
+                 VALUES (7, ?1, 'm', ?2, ?2, 1)",
+                rusqlite::params![pack, since],
+            )
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_deadline_an_hour_away_is_announced_once_and_a_paused_one_never() {
+    let f = fx();
+    // Now: Tuesday 2026-11-24 11:00 in Buenos Aires (Monday the 23rd is a holiday there).
+    f.advance(47 * 60);
+    // Waiting since 04:30: the clock starts at 08:00, so the reply is due at 16:00 (19:00 UTC).
+    f.waiting_since(900, "2026-11-24T07:30:00.000Z");
+    assert!(f.deadlines().await.is_empty(), "five hours away");
+    f.advance(4 * 60 + 10);
+    let shown = f.deadlines().await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(shown[0].kind, NotificationKind::DeadlineSoon);
+    assert_eq!(
+        shown[0].pack_id,
+        Some(900),
+        "a click opens the conversation"
+    );
+    assert_eq!(shown[0].summary, "Vence en 50 min: Responder al comprador");
+    assert_eq!(shown[0].body, "Venta #900");
+    f.advance(10);
+    assert!(f.deadlines().await.is_empty(), "once");
+    // Paused while another comes near: recorded, and not shown after the pause either.
+    f.waiting_since(901, "2026-11-24T08:00:00.000Z");
+    f.set(|s| s.paused_until = Some("2026-11-24T19:30:00Z".into()))
+        .await;
+    f.advance(10);
+    assert!(f.deadlines().await.is_empty(), "paused");
+    f.advance(30);
+    assert!(f.deadlines().await.is_empty(), "not shown later");
+}

@@ -72,6 +72,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0016_metrics_days",
         include_str!("../../migrations/0016_metrics_days.sql"),
     ),
+    (
+        "0017_deadline_alerts",
+        include_str!("../../migrations/0017_deadline_alerts.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

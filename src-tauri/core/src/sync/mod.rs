@@ -242,8 +242,18 @@ async fn poll(ctx: &SyncContext, session: &Session) -> crate::error::Result<usiz
         session.account_id(),
     )
     .await;
+    // Deadlines an hour away (messages to answer, claims, dispatches).
+    let deadlines = notify::announce_deadlines(
+        &ctx.store,
+        &ctx.notifier,
+        &ctx.clock,
+        &ctx.locale,
+        session.account_id(),
+    )
+    .await;
     let report = polled?;
     announced?;
     stock?;
+    deadlines?;
     Ok(report.new)
 }
