@@ -7,7 +7,7 @@ pub mod business;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
@@ -52,9 +52,36 @@ pub struct Deadline {
     pub due_at: DateTime<Utc>,
 }
 
-/// Every open deadline, soonest first.
-pub fn list(conn: &Connection) -> Result<Vec<Deadline>> {
-    list_between(conn, None, None)
+/// Which deadlines to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[ts(export, export_to = "DeadlineQuery.ts")]
+pub struct DeadlineQuery {
+    /// Only those due before this instant (e.g. the end of today).
+    #[ts(type = "string | null")]
+    #[serde(default)]
+    pub due_before: Option<DateTime<Utc>>,
+    /// Only those of these conversations (packs), e.g. the rows on screen.
+    #[ts(type = "number[] | null")]
+    #[serde(default)]
+    pub pack_ids: Option<Vec<i64>>,
+    /// At most this many, soonest first (default 200, at most 1,000).
+    #[ts(type = "number | null")]
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// The open deadlines `query` asks for, soonest first.
+pub fn list(conn: &Connection, query: &DeadlineQuery) -> Result<Vec<Deadline>> {
+    let packs = query
+        .pack_ids
+        .as_ref()
+        .map(|ids| serde_json::Value::from(ids.clone()).to_string());
+    let mut all = select(conn, None, None, packs.as_deref())?;
+    if let Some(before) = query.due_before {
+        all.retain(|d| d.due_at < before);
+    }
+    all.truncate(query.limit.unwrap_or(200).clamp(1, 1000) as usize);
+    Ok(all)
 }
 
 /// The open deadlines whose clock started after `started_after` (messages, claims) or whose
@@ -64,21 +91,36 @@ pub fn list_between(
     started_after: Option<DateTime<Utc>>,
     dispatch_before: Option<DateTime<Utc>>,
 ) -> Result<Vec<Deadline>> {
+    select(conn, started_after, dispatch_before, None)
+}
+
+/// Reads and computes the deadlines; `packs` is a JSON array of pack ids.
+fn select(
+    conn: &Connection,
+    started_after: Option<DateTime<Utc>>,
+    dispatch_before: Option<DateTime<Utc>>,
+    packs: Option<&str>,
+) -> Result<Vec<Deadline>> {
     let calendar = business::calendar();
     let mut out = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT 'message', c.account_id, c.pack_id,
-                (SELECT o.id FROM orders o WHERE o.account_id = c.account_id
-                   AND (o.pack_id = c.pack_id OR o.id = c.pack_id) LIMIT 1),
+                -- Two lookups, each on an index (an OR here scans every order per row).
+                COALESCE((SELECT o.id FROM orders o
+                          WHERE o.pack_id = c.pack_id AND o.account_id = c.account_id LIMIT 1),
+                         (SELECT o.id FROM orders o
+                          WHERE o.id = c.pack_id AND o.account_id = c.account_id)),
                 c.pack_id, c.waiting_since, a.site_id
          FROM conversations c JOIN accounts a ON a.id = c.account_id
          WHERE c.waiting_since IS NOT NULL AND (?1 IS NULL OR c.waiting_since >= ?1)
+           AND (?3 IS NULL OR c.pack_id IN (SELECT value FROM json_each(?3)))
          UNION ALL
          SELECT 'claim', cl.account_id, COALESCE(o.pack_id, o.id), o.id, cl.id, cl.date_created,
                 a.site_id
          FROM claims cl JOIN accounts a ON a.id = cl.account_id
          LEFT JOIN orders o ON o.id = cl.resource_id
          WHERE cl.status = 'opened' AND (?1 IS NULL OR cl.date_created >= ?1)
+           AND (?3 IS NULL OR COALESCE(o.pack_id, o.id) IN (SELECT value FROM json_each(?3)))
          UNION ALL
          SELECT 'dispatch', s.account_id, COALESCE(o.pack_id, o.id), o.id, s.id,
                 s.sla_expected_date, a.site_id
@@ -86,11 +128,13 @@ pub fn list_between(
          LEFT JOIN orders o ON o.id = s.order_id
          WHERE s.sla_expected_date IS NOT NULL
            AND s.status IN ('pending', 'handling', 'ready_to_ship')
-           AND (?2 IS NULL OR s.sla_expected_date <= ?2)",
+           AND (?2 IS NULL OR s.sla_expected_date <= ?2)
+           AND (?3 IS NULL OR COALESCE(o.pack_id, o.id) IN (SELECT value FROM json_each(?3)))",
     )?;
     let mut rows = stmt.query(rusqlite::params![
         started_after.map(crate::store::ts),
-        dispatch_before.map(crate::store::ts)
+        dispatch_before.map(crate::store::ts),
+        packs
     ])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(0)?;

@@ -74,12 +74,13 @@ pub async fn waiting_list(
 #[tauri::command]
 pub async fn deadlines_list(
     state: State<'_, AppState>,
+    query: mostrador_core::deadlines::DeadlineQuery,
 ) -> Result<Vec<mostrador_core::deadlines::Deadline>, UiError> {
     state
         .me()
         .acting()
         .inbox()
-        .deadlines()
+        .deadlines(query)
         .await
         .map_err(super::log_error)
 }

@@ -413,6 +413,7 @@ struct MetricsFigures {
     rollup_ms: f64,
     series_ms: f64,
     reputation_ms: f64,
+    deadlines_ms: f64,
 }
 
 /// The metrics screen over the huge seller (100,000 questions, 50,000 orders): the first
@@ -444,10 +445,25 @@ async fn metrics_figures(h: &Harness) -> anyhow::Result<MetricsFigures> {
         reputation.push(start.elapsed().as_secs_f64() * 1000.0);
         anyhow::ensure!(t.iter().any(|t| t.assessment.sales_in_window > 1_000));
     }
+    // The "due today" panel: every waiting conversation's deadline computed, the day's kept.
+    let mut deadlines = Vec::new();
+    for _ in 0..30 {
+        let start = Instant::now();
+        h.owner()
+            .inbox()
+            .deadlines(mostrador_core::deadlines::DeadlineQuery {
+                due_before: Some(chrono::Utc::now() + chrono::Duration::hours(12)),
+                pack_ids: None,
+                limit: Some(50),
+            })
+            .await?;
+        deadlines.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
     Ok(MetricsFigures {
         rollup_ms,
         series_ms: p95(series),
         reputation_ms: p95(reputation),
+        deadlines_ms: p95(deadlines),
     })
 }
 
@@ -862,6 +878,7 @@ async fn main() -> anyhow::Result<()> {
             "bench reputation_vs_goal {:.2} ratio",
             m.reputation_ms / 10.0
         );
+        println!("bench deadlines_due_today_ms {:.2} ms", m.deadlines_ms);
         println!(
             "bench inbox_conversations {} conversations",
             inbox.conversations

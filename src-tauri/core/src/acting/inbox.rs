@@ -46,9 +46,14 @@ impl Inbox<'_> {
 
     /// Every open deadline (messages to answer, claims to resolve, shipments to dispatch),
     /// soonest first.
-    pub async fn deadlines(&self) -> Result<Vec<crate::deadlines::Deadline>> {
+    pub async fn deadlines(
+        &self,
+        query: crate::deadlines::DeadlineQuery,
+    ) -> Result<Vec<crate::deadlines::Deadline>> {
         let core = self.ready()?;
-        core.store.run(|c| crate::deadlines::list(c)).await
+        core.store
+            .run(move |c| crate::deadlines::list(c, &query))
+            .await
     }
 
     /// One page of post-sale conversations.

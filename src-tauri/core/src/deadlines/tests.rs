@@ -40,7 +40,7 @@ fn messages_claims_and_dispatches_each_with_its_rule_soonest_first() {
              (91, 1, 10, 'delivered', '2026-11-20T02:59:59.000Z', 'x');",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let deadlines = list(&conn).unwrap_or_else(|e| panic!("{e}"));
+    let deadlines = list(&conn, &DeadlineQuery::default()).unwrap_or_else(|e| panic!("{e}"));
     let summary: Vec<Summary> = deadlines
         .iter()
         .map(|d| (d.kind, d.target_id, d.pack_id, d.order_id, d.due_at))
@@ -75,4 +75,43 @@ fn messages_claims_and_dispatches_each_with_its_rule_soonest_first() {
     );
     assert_eq!(deadlines[2].since, Some(at("2026-11-25T22:00:00Z")));
     assert_eq!(deadlines[1].since, None);
+}
+
+#[test]
+fn a_query_keeps_what_is_due_before_an_instant_or_belongs_to_some_packs() {
+    let (dir, _store) = temp_store();
+    let conn = Connection::open(dir.path().join("mostrador.db")).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO accounts (id, nickname, site_id, api_base, created_at) VALUES
+             (1, 'TIENDA', 'MLA', 'http://x', '2026-01-01T00:00:00.000Z');
+         INSERT INTO conversations (account_id, pack_id, last_message_id, last_at, waiting_since,
+                                    message_count) VALUES
+             (1, 1, 'a', 'x', '2026-11-25T12:00:00.000Z', 1),
+             (1, 2, 'b', 'x', '2026-11-25T13:00:00.000Z', 1),
+             (1, 3, 'c', 'x', '2026-11-26T12:00:00.000Z', 1);",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let packs = |q: DeadlineQuery| -> Vec<Option<i64>> {
+        list(&conn, &q)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .iter()
+            .map(|d| d.pack_id)
+            .collect()
+    };
+    // 09:00 and 10:00 in Buenos Aires on Wednesday: due 17:00 and 18:00; the third Thursday.
+    let before = DeadlineQuery {
+        due_before: Some(at("2026-11-25T17:30:00-03:00")),
+        ..DeadlineQuery::default()
+    };
+    assert_eq!(packs(before), vec![Some(1)]);
+    let some = DeadlineQuery {
+        pack_ids: Some(vec![3, 2, 99]),
+        ..DeadlineQuery::default()
+    };
+    assert_eq!(packs(some), vec![Some(2), Some(3)]);
+    let one = DeadlineQuery {
+        limit: Some(1),
+        ..DeadlineQuery::default()
+    };
+    assert_eq!(packs(one), vec![Some(1)]);
 }

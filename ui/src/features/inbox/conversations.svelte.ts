@@ -47,15 +47,20 @@ export class ConversationsState extends OpenList<Conversation> {
   }
 
   protected async fetch(offset: number, limit: number): Promise<Page<Conversation>> {
-    const [page, deadlines] = await Promise.all([
-      this.backend.conversationsList({ ...this.query(), offset, limit }),
-      offset === 0 ? this.backend.deadlinesList().catch(() => null) : Promise.resolve(null),
-    ]);
+    const page = await this.backend.conversationsList({ ...this.query(), offset, limit });
     this.waiting = page.waiting;
-    if (deadlines) {
-      const byPack: Record<number, Deadline[]> = {};
-      for (const d of deadlines) if (d.pack_id !== null) (byPack[d.pack_id] ??= []).push(d);
-      this.deadlines = byPack;
+    // The page's deadlines (a countdown chip per row); a failure only leaves the chips out.
+    const packs = page.items.map((c) => c.pack_id);
+    if (packs.length > 0) {
+      void this.backend
+        .deadlinesList({ due_before: null, pack_ids: packs, limit: 1000 })
+        .then((deadlines) => {
+          const byPack: Record<number, Deadline[]> = offset === 0 ? {} : { ...this.deadlines };
+          for (const p of packs) delete byPack[p];
+          for (const d of deadlines) if (d.pack_id !== null) (byPack[d.pack_id] ??= []).push(d);
+          this.deadlines = byPack;
+        })
+        .catch(() => undefined);
     }
     return page;
   }

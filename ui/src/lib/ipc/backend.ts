@@ -42,6 +42,7 @@ import type { Metrics } from './bindings/Metrics';
 import type { MetricsQuery } from './bindings/MetricsQuery';
 import type { Thermometer } from './bindings/Thermometer';
 import type { Deadline } from './bindings/Deadline';
+import type { DeadlineQuery } from './bindings/DeadlineQuery';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -102,8 +103,8 @@ export interface Backend {
   conversationsList(query: ConversationQuery): Promise<ConversationPage>;
   /** A conversation with all its messages, its order lines and its shipment. */
   conversationGet(packId: number): Promise<ConversationThread>;
-  /** Every open deadline (messages to answer, claims to resolve, shipments to dispatch), soonest first. */
-  deadlinesList(): Promise<Deadline[]>;
+  /** Open deadlines (messages to answer, claims to resolve, shipments to dispatch), soonest first. */
+  deadlinesList(query: DeadlineQuery): Promise<Deadline[]>;
   /** Queues a post-sale message; resolves with the outbox id once it is durably stored. */
   messageSend(packId: number, text: string): Promise<number>;
   /** One page of the stock view: listings with their variations, figures and read-only reasons. */

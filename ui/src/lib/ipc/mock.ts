@@ -41,6 +41,7 @@ import type { MetricsQuery } from './bindings/MetricsQuery';
 import type { Thermometer } from './bindings/Thermometer';
 import { MockMetrics } from './mockMetrics';
 import type { Deadline } from './bindings/Deadline';
+import type { DeadlineQuery } from './bindings/DeadlineQuery';
 import { demoDeadlines } from './mockDeadlines';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
@@ -350,9 +351,12 @@ export class MockBackend extends MockShell implements Backend {
     };
   }
 
-  async deadlinesList(): Promise<Deadline[]> {
+  async deadlinesList(query: DeadlineQuery): Promise<Deadline[]> {
     this.team.require('read_inbox');
-    return demoDeadlines(this.threads.map((th) => this.summary(th)), 'MLA', new Date());
+    return demoDeadlines(this.threads.map((th) => this.summary(th)), 'MLA', new Date())
+      .filter((d) => query.due_before == null || d.due_at < query.due_before)
+      .filter((d) => query.pack_ids == null || (d.pack_id !== null && query.pack_ids.includes(d.pack_id)))
+      .slice(0, Math.min(1000, Math.max(1, query.limit ?? 200)));
   }
 
   async conversationsList(query: ConversationQuery): Promise<ConversationPage> {

@@ -38,6 +38,7 @@ import type { Metrics } from './bindings/Metrics';
 import type { MetricsQuery } from './bindings/MetricsQuery';
 import type { Thermometer } from './bindings/Thermometer';
 import type { Deadline } from './bindings/Deadline';
+import type { DeadlineQuery } from './bindings/DeadlineQuery';
 import type { StockChange } from './bindings/StockChange';
 import type { StockOutcome } from './bindings/StockOutcome';
 import type { StockPage } from './bindings/StockPage';
@@ -102,7 +103,7 @@ export const tauriBackend: Backend = {
   stockLedger: (sku: string) => call<LedgerEntry[]>('stock_ledger', { sku }),
   metricsSeries: (query: MetricsQuery) => call<Metrics>('metrics_series', { query }),
   reputationThermometers: () => call<Thermometer[]>('reputation_thermometers'),
-  deadlinesList: () => call<Deadline[]>('deadlines_list'),
+  deadlinesList: (query: DeadlineQuery) => call<Deadline[]>('deadlines_list', { query }),
   teamMe: () => call<Caller>('team_me'),
   teamMembers: () => call<Member[]>('team_members'),
   teamSwitch: (memberId: number, pin: string | null) => call<Caller>('team_switch', { memberId, pin }),
