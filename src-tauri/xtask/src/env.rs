@@ -38,6 +38,9 @@ pub const SESSION_PACKAGES: &[&str] = &[
     "chromium",
 ];
 
+/// Packages to check the installers: `rpm -qpl`/`-qpR` and `desktop-file-validate`.
+pub const BUNDLE_PACKAGES: &[&str] = &["rpm", "desktop-file-utils"];
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,4 +1,4 @@
-//! Developer tasks for Mostrador: `cargo xtask demo | test | bench`.
+//! Developer tasks for Mostrador: `cargo xtask demo | test | bench | bundle`.
 //!
 //! - `demo`: installs missing system packages (apt, as root; otherwise prints the command), the
 //!   UI's npm packages, builds the UI and the app, and launches the app in demo mode.
@@ -6,6 +6,7 @@
 //!   tests, the Rust tests, and the real-window end-to-end test, inside a private desktop session
 //!   (Xvfb, D-Bus, unlocked gnome-keyring, a notification daemon, tauri-driver).
 //! - `bench`: release-build benchmarks, printed as `bench <name> <value> <unit>` lines.
+//! - `bundle`: the Linux installers (`.deb`, `.rpm`) with the pinned Tauri CLI.
 //!
 //! Layout: [`env`] finds and installs tools, [`steps`] runs commands, [`session`] builds the
 //! private desktop session.
@@ -22,7 +23,10 @@ fn main() -> anyhow::Result<()> {
         Some("demo") => steps::demo(&args[1..]),
         Some("test") => steps::test(),
         Some("bench") => steps::bench(),
+        Some("bundle") => steps::bundle().map(|_| ()),
         Some("session") => steps::session(&args[1..]),
-        _ => bail!("usage: cargo xtask <demo [app args…] | test | bench | session -- <command>>"),
+        _ => bail!(
+            "usage: cargo xtask <demo [app args…] | test | bench | bundle | session -- <command>>"
+        ),
     }
 }

@@ -51,6 +51,35 @@ fn build_app() -> anyhow::Result<()> {
     run(cargo().args(["build", "-p", "mostrador", "-p", "mostrador-sandbox"]))
 }
 
+/// `cargo xtask bundle`: the Linux installers (`.deb`, `.rpm`) with the Tauri CLI pinned in the
+/// UI's npm packages (`@tauri-apps/cli`, a prebuilt binary): a release build, then the bundles in
+/// `target/release/bundle/`. Both build offline; AppImage, MSI, NSIS and DMG are left to the
+/// release workflow. Returns the `.deb`.
+pub fn bundle() -> anyhow::Result<std::path::PathBuf> {
+    step("system packages", || {
+        env::ensure_packages(env::BUILD_PACKAGES)?;
+        env::ensure_packages(env::BUNDLE_PACKAGES)
+    })?;
+    step("UI build", build_ui)?;
+    step("installers (deb, rpm)", || {
+        let cli = env::root().join("ui/node_modules/.bin/tauri");
+        run(Command::new(cli)
+            .args(["build", "--ci", "--bundles", "deb", "rpm"])
+            .current_dir(env::root().join("src-tauri")))
+    })?;
+    let dir = env::target_dir().join("release/bundle/deb");
+    let deb = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "deb"))
+        .ok_or_else(|| anyhow::anyhow!("no .deb in {}", dir.display()))?;
+    println!(
+        "
+{}",
+        deb.display()
+    );
+    Ok(deb)
+}
+
 /// `cargo xtask demo [args…]`: build everything and launch the app in demo mode.
 pub fn demo(app_args: &[String]) -> anyhow::Result<()> {
     step("system packages", || {
