@@ -61,23 +61,27 @@ pub fn bundle() -> anyhow::Result<std::path::PathBuf> {
         env::ensure_packages(env::BUNDLE_PACKAGES)
     })?;
     step("UI build", build_ui)?;
-    step("installers (deb, rpm)", || {
-        let cli = env::root().join("ui/node_modules/.bin/tauri");
-        run(Command::new(cli)
-            .args(["build", "--ci", "--bundles", "deb", "rpm"])
-            .current_dir(env::root().join("src-tauri")))
-    })?;
+    step("installers (deb, rpm)", build_bundles)?;
+    let deb = built_deb()?;
+    println!("\n{}", deb.display());
+    Ok(deb)
+}
+
+/// The release build and its `.deb` and `.rpm` (the UI must be built).
+fn build_bundles() -> anyhow::Result<()> {
+    let cli = env::root().join("ui/node_modules/.bin/tauri");
+    run(Command::new(cli)
+        .args(["build", "--ci", "--bundles", "deb", "rpm"])
+        .current_dir(env::root().join("src-tauri")))
+}
+
+/// The `.deb` the last bundle made.
+fn built_deb() -> anyhow::Result<std::path::PathBuf> {
     let dir = env::target_dir().join("release/bundle/deb");
-    let deb = std::fs::read_dir(&dir)?
+    std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|x| x == "deb"))
-        .ok_or_else(|| anyhow::anyhow!("no .deb in {}", dir.display()))?;
-    println!(
-        "
-{}",
-        deb.display()
-    );
-    Ok(deb)
+        .ok_or_else(|| anyhow::anyhow!("no .deb in {}", dir.display()))
 }
 
 /// `cargo xtask demo [args…]`: build everything and launch the app in demo mode.
@@ -166,7 +170,8 @@ pub fn test() -> anyhow::Result<()> {
     let start = Instant::now();
     step("system packages", || {
         env::ensure_packages(env::BUILD_PACKAGES)?;
-        env::ensure_packages(env::SESSION_PACKAGES)
+        env::ensure_packages(env::SESSION_PACKAGES)?;
+        env::ensure_packages(env::BUNDLE_PACKAGES)
     })?;
     let driver = env::ensure_tauri_driver()?;
     step("rustfmt", || run(cargo().args(["fmt", "--all", "--check"])))?;
@@ -193,6 +198,8 @@ pub fn test() -> anyhow::Result<()> {
         ]))
     })?;
     step("app build", build_app)?;
+    // The installers the install test puts on this machine.
+    step("installers (deb, rpm)", build_bundles)?;
     step("build tests", || {
         run(cargo().args(["nextest", "run", "--workspace", "--no-run"]))
     })?;
@@ -223,6 +230,14 @@ pub fn bench() -> anyhow::Result<()> {
         "--bin",
         "mostrador-outbox-child",
     ]))?;
+    // The installer's size first (the release bundle, rebuilt only when something changed).
+    env::ensure_packages(env::BUILD_PACKAGES)?;
+    build_ui()?;
+    build_bundles()?;
+    let deb = built_deb()?;
+    let mb = deb.metadata()?.len() as f64 / 1_000_000.0;
+    println!("bench deb_size_mb {mb:.2} MB");
+    println!("bench deb_size_vs_goal {:.2} ratio", mb / 20.0);
     let bench = env::target_dir().join("release/mostrador-bench");
     session::run_in_session(&driver, &bench.display().to_string())
 }
