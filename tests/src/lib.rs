@@ -5,6 +5,7 @@
 //! [`require_desktop_session`] first: `cargo xtask test` provides that session, and without it
 //! those tests fail with a message that says so rather than passing vacuously.
 
+pub mod footprint;
 pub mod kill9;
 pub mod window;
 

@@ -844,7 +844,8 @@ async fn propagation() -> anyhow::Result<(f64, f64)> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Optional arguments name the groups to run (inbox, sync, detect, rps, links, kill9, notify);
+    // Optional arguments name the groups to run (inbox, sync, detect, rps, links, kill9,
+    // footprint, notify);
     // default all.
     let only: Vec<String> = std::env::args().skip(1).collect();
     let run = |group: &str| only.is_empty() || only.iter().any(|o| o == group);
@@ -941,6 +942,28 @@ async fn main() -> anyhow::Result<()> {
         println!("bench outbox_kill9_writes {} count", r.writes);
         println!("bench outbox_kill9_lost {} count", r.lost);
         println!("bench outbox_kill9_duplicated {} count", r.duplicated);
+    }
+    if run("footprint") {
+        // The release app beside this binary (`cargo xtask bundle` builds it).
+        let app = std::env::current_exe()?
+            .parent()
+            .map(|d| d.join("mostrador"))
+            .ok_or_else(|| anyhow::anyhow!("no directory for the app"))?;
+        let f = mostrador_tests::footprint::run(&app, Duration::from_secs(60)).await?;
+        println!("bench cold_start_ms {:.0} ms", f.cold_start_ms);
+        println!(
+            "bench cold_start_vs_goal {:.2} ratio",
+            f.cold_start_ms / 1500.0
+        );
+        let pss: f64 = f.processes.iter().map(|p| p.pss_mb).sum();
+        let rss: f64 = f.processes.iter().map(|p| p.rss_mb).sum();
+        println!("bench idle_memory_mb {pss:.1} MB");
+        println!("bench idle_memory_vs_goal {:.2} ratio", pss / 200.0);
+        println!("bench idle_rss_mb {rss:.1} MB");
+        for p in &f.processes {
+            println!("bench idle_pss_{} {:.1} MB", p.name, p.pss_mb);
+            println!("bench idle_rss_{} {:.1} MB", p.name, p.rss_mb);
+        }
     }
     if !run("notify") {
         return Ok(());

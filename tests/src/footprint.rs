@@ -1,0 +1,156 @@
+//! The app's footprint, measured on the release build in the desktop session: how long from
+//! launching it to the inbox's first rows painted (large demo seller), and how much memory the
+//! app and its WebKit processes hold once idle after that seller's sync: proportional set size
+//! (PSS, shared pages split between the processes sharing them) and RSS, from
+//! `/proc/<pid>/smaps_rollup`, per process.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use serde_json::Value;
+
+use crate::window::{free_port, launch};
+
+/// One process's memory.
+#[derive(Debug, Clone)]
+pub struct ProcessMemory {
+    /// Its name (`mostrador`, `WebKitWebProcess`, `WebKitNetworkProcess`).
+    pub name: String,
+    /// PSS in MB.
+    pub pss_mb: f64,
+    /// RSS in MB.
+    pub rss_mb: f64,
+}
+
+/// What was measured.
+#[derive(Debug, Clone)]
+pub struct Footprint {
+    /// Launch to the first question row in the window, in ms.
+    pub cold_start_ms: f64,
+    /// The processes after a minute idle.
+    pub processes: Vec<ProcessMemory>,
+}
+
+/// Launches `app` in demo mode with the large seller, waits for its first rows, for its sync
+/// to finish and then `idle`, and reads the memory of the app and its descendants.
+pub async fn run(app: &Path, idle: Duration) -> anyhow::Result<Footprint> {
+    let data = tempfile::tempdir()?;
+    let port = free_port();
+    let args: Vec<String> = [
+        "--demo",
+        "--demo-profile",
+        "large",
+        "--data-dir",
+        &data.path().display().to_string(),
+        "--sandbox-port",
+        &port.to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let start = Instant::now();
+    let client = launch(&app.display().to_string(), &args).await;
+    loop {
+        if !client
+            .find_all(Locator::Css("[data-testid=question-row]"))
+            .await?
+            .is_empty()
+        {
+            break;
+        }
+        anyhow::ensure!(
+            start.elapsed() < Duration::from_secs(120),
+            "no rows painted"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let cold_start_ms = start.elapsed().as_secs_f64() * 1000.0;
+    // The large seller's first sync, every resource.
+    let done = format!(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke('sync_progress', {{ accountId: {} }})
+           .then((p) => done(p.length > 0 && p.every((r) => r.initial_done)), () => done(false));",
+        mostrador_sandbox::seed::SELLER_ID
+    );
+    let synced = Instant::now();
+    while client.execute_async(&done, vec![]).await? != Value::Bool(true) {
+        anyhow::ensure!(
+            synced.elapsed() < Duration::from_secs(600),
+            "the sync never finished"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    tokio::time::sleep(idle).await;
+    let root = newest_pid("mostrador")?;
+    let mut pids = vec![root];
+    pids.extend(descendants(root));
+    let mut processes = Vec::new();
+    for pid in pids {
+        if let Some(p) = memory(pid) {
+            processes.push(p);
+        }
+    }
+    let _ = client.close().await;
+    Ok(Footprint {
+        cold_start_ms,
+        processes,
+    })
+}
+
+fn newest_pid(name: &str) -> anyhow::Result<u32> {
+    let out = std::process::Command::new("pgrep")
+        .args(["-n", "-x", name])
+        .output()?;
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .map_err(|e| anyhow::anyhow!("no {name} process: {e}"))
+}
+
+/// Every process whose parent chain reaches `root`.
+fn descendants(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // The name is in parentheses and may hold spaces: fields follow the last ')'.
+            let rest = stat.rsplit_once(')')?.1;
+            let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(p, _)| *p),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+fn memory(pid: u32) -> Option<ProcessMemory> {
+    let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    let field = |key: &str| -> f64 {
+        rollup
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    Some(ProcessMemory {
+        name: name.trim().to_owned(),
+        pss_mb: field("Pss:"),
+        rss_mb: field("Rss:"),
+    })
+}
