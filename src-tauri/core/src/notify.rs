@@ -340,6 +340,27 @@ pub async fn announce(
     .await
 }
 
+/// Whether an alert for `account` may be shown now (not paused, outside quiet hours, the
+/// account's switch on), and if so its switches and the texts in the seller's language (the
+/// account named when there are several). Shared by the stock and deadline alerts.
+fn alerts_shown_now(
+    conn: &rusqlite::Connection,
+    locale: &Locale,
+    account: &crate::store::accounts::Account,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(AccountNotifications, Texts)>> {
+    let prefs: NotificationSettings = crate::store::settings::get(conn, SETTINGS_KEY)?;
+    let switches = prefs.account(account.id);
+    if prefs.paused(now) || !switches.enabled || prefs.quiet_at(now, locale.utc_offset_minutes) {
+        return Ok(None);
+    }
+    let texts = Texts {
+        language: crate::preferences::language_in(conn)?.unwrap_or(locale.language),
+        nickname: (crate::store::accounts::list(conn)?.len() > 1).then(|| account.nickname.clone()),
+    };
+    Ok(Some((switches, texts)))
+}
+
 /// Decides in one transaction (so what was decided is recorded with it), then shows.
 async fn decide_and_show(
     store: &Store,

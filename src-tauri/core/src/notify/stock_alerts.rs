@@ -10,12 +10,12 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::{
-    BODY_MAX_CHARS, Language, Locale, Notification, NotificationKind, NotificationSettings,
-    Notifier, SETTINGS_KEY, Texts, decide_and_show, truncate,
+    BODY_MAX_CHARS, Language, Locale, Notification, NotificationKind, Notifier, Texts,
+    alerts_shown_now, decide_and_show, truncate,
 };
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::store::{Store, accounts, settings, ts};
+use crate::store::{Store, accounts, ts};
 
 /// Announces the account's listings that ran low while buyers ask about them.
 pub async fn announce_stock(
@@ -109,18 +109,11 @@ fn decide(
         ),
         params![account_id, default],
     )?;
-    let prefs: NotificationSettings = settings::get(conn, SETTINGS_KEY)?;
-    let switches = prefs.account(account_id);
-    if rows.is_empty()
-        || prefs.paused(now)
-        || !switches.enabled
-        || prefs.quiet_at(now, locale.utc_offset_minutes)
-    {
+    if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let texts = Texts {
-        language: crate::preferences::language_in(conn)?.unwrap_or(locale.language),
-        nickname: (accounts::list(conn)?.len() > 1).then(|| account.nickname.clone()),
+    let Some((switches, texts)) = alerts_shown_now(conn, locale, &account, now)? else {
+        return Ok(Vec::new());
     };
     Ok(rows
         .into_iter()
