@@ -105,6 +105,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     screenshot(&client, "inbox-seeded.png").await;
 
     // A buyer asks.
+    close_notifications();
     let marker = format!("e2e-{}", std::process::id());
     let text = format!("Hola, ¿hacen envíos a Ushuaia? <b>urgente</b> ({marker})");
     let injected: Value = http
@@ -317,6 +318,17 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     let _ = client.close().await;
 }
 
+/// Closes every notification on screen, so that the next one is the daemon's first: dunst
+/// lists the oldest first, and an alert shown earlier (a dispatch deadline due within the hour,
+/// depending on the time of day) would otherwise be the one `dunstctl action 0` clicks.
+fn close_notifications() {
+    let closed = Command::new("dunstctl")
+        .arg("close-all")
+        .status()
+        .expect("dunstctl runs");
+    assert!(closed.success());
+}
+
 /// Invokes the default action of the notification on top in the daemon (the D-Bus
 /// `ActionInvoked` signal), then waits for `opened` in the window.
 async fn click_notification(client: &Client, opened: &str, what: &str) {
@@ -358,12 +370,7 @@ async fn message_flow(
         .unwrap()
         .error_for_status()
         .unwrap();
-    // Earlier notifications out of the way: the message's is then the only one on screen.
-    let closed = Command::new("dunstctl")
-        .arg("close-all")
-        .status()
-        .expect("dunstctl runs");
-    assert!(closed.success());
+    close_notifications();
     // Orders and messages come with the bulk pass: ask for one now rather than wait a minute
     // (again until it shows: a request during a running pass only wakes idle loops).
     let announced = eventually(WAIT, "the message's notification", || async {
