@@ -13,6 +13,7 @@ mod mode;
 mod navigation;
 mod notifier;
 mod tray;
+mod updates;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,6 +37,7 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
     let (modes, first) = Modes::new(base, options)?;
     app.manage(AppState { modes });
     app.manage(tray::Shown::default());
+    app.manage(tray::StatusLine::default());
     let handle = app.handle().clone();
     let start_minimized = tauri::async_runtime::block_on(async {
         let state = handle.state::<AppState>();
@@ -52,6 +54,7 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
         let _ = window.hide();
     }
     tray::build(app.handle())?;
+    updates::start(app.handle());
     // The age of the oldest question changes with time alone: refresh the tray every minute.
     let handle = app.handle().clone();
     tauri::async_runtime::spawn(async move {
@@ -90,6 +93,8 @@ commands! {
     app::app_mode_set,
     app::link_open,
     app::application_saved,
+    app::update_status,
+    app::update_install,
     team::team_me,
     team::team_members,
     team::team_switch,
@@ -109,6 +114,7 @@ commands! {
     conversations::conversations_list,
     conversations::conversation_get,
     conversations::message_send,
+    conversations::conversation_done,
     conversations::waiting_list,
     conversations::deadlines_list,
     stock::stock_page,
@@ -168,6 +174,8 @@ pub fn run() {
             tray::show_main(app)
         }))
         .plugin(tauri_plugin_opener::init())
+        // Updates are signed: a release carries the key that verifies them (see `updates`).
+        .plugin(tauri_plugin_updater::Builder::new().build())
         // The window shows the app and nothing else: links open in the system browser.
         .plugin(navigation::guard())
         // Closing the window keeps Mostrador syncing in the tray; "Salir" in the tray quits.

@@ -1,6 +1,7 @@
 //! The tray icon: the unanswered count and the age of the oldest unanswered question in its
-//! title/tooltip, an alert variant of the icon while anything waits, and a menu (open, pause
-//! notifications for an hour, sync now, quit). Closing the window hides it here; sync goes on.
+//! title/tooltip, an alert variant of the icon while anything waits, and a menu (the status in
+//! words, open, pause notifications for an hour, sync now, quit). Closing the window hides it
+//! here; sync goes on.
 
 use mostrador_core::Core;
 use mostrador_core::badge::{self, TrayStatus};
@@ -22,10 +23,31 @@ pub fn show_main(app: &AppHandle) {
     }
 }
 
+/// The menu's first line: the status sentence ("Mostrador: 3 sin responder · la más antigua
+/// espera 25 min"), inert. Linux's tray has no tooltip, and the count beside the icon alone
+/// means nothing read aloud: a screen reader reads this line in the menu.
+#[derive(Default)]
+pub struct StatusLine(std::sync::Mutex<Option<MenuItem<tauri::Wry>>>);
+
 /// The tray menu in the user's language.
 fn menu(app: &AppHandle, core: &Core, low_stock: i64) -> tauri::Result<Menu<tauri::Wry>> {
     let language = core.language();
     let labels = badge::menu_labels(language);
+    let sentence = app
+        .try_state::<Shown>()
+        .and_then(|shown| {
+            shown
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                .map(|s| s.tooltip.clone())
+        })
+        .unwrap_or_else(|| badge::status(0, None, low_stock, language).tooltip);
+    let status = MenuItem::with_id(app, "status", sentence, false, None::<&str>)?;
+    if let Some(line) = app.try_state::<StatusLine>() {
+        *line.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(status.clone());
+    }
     let open = MenuItem::with_id(app, "open", labels.open, true, None::<&str>)?;
     let pause = MenuItem::with_id(app, "pause", labels.pause, true, None::<&str>)?;
     let sync = MenuItem::with_id(app, "sync", labels.sync, true, None::<&str>)?;
@@ -34,9 +56,9 @@ fn menu(app: &AppHandle, core: &Core, low_stock: i64) -> tauri::Result<Menu<taur
         // Opens the window (on the stock view's filters once there).
         Some(label) => {
             let low = MenuItem::with_id(app, "open", label, true, None::<&str>)?;
-            Menu::with_items(app, &[&open, &low, &pause, &sync, &quit])
+            Menu::with_items(app, &[&status, &open, &low, &pause, &sync, &quit])
         }
-        None => Menu::with_items(app, &[&open, &pause, &sync, &quit]),
+        None => Menu::with_items(app, &[&status, &open, &pause, &sync, &quit]),
     }
 }
 
@@ -108,6 +130,11 @@ pub async fn refresh(app: &AppHandle, core: &Core) {
         return;
     };
     let _ = tray.set_tooltip(Some(&status.tooltip));
+    if let Some(line) = app.try_state::<StatusLine>()
+        && let Some(item) = line.0.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+    {
+        let _ = item.set_text(&status.tooltip);
+    }
     let _ = tray.set_title(Some(&status.title));
     let icon: &[u8] = if status.unanswered > 0 {
         include_bytes!("../../icons/tray-alert.png")

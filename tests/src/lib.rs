@@ -139,6 +139,8 @@ pub struct Options {
     pub clock_offset: chrono::Duration,
     /// Time between two linked-stock rounds of an account.
     pub link_interval: Duration,
+    /// Time between two reads of the post-sale unread counts (idle); `None`: the poll interval.
+    pub message_interval: Option<Duration>,
 }
 
 impl Default for Options {
@@ -151,6 +153,7 @@ impl Default for Options {
             requests_per_second: 1000,
             clock_offset: chrono::Duration::zero(),
             link_interval: Duration::from_secs(15),
+            message_interval: None,
         }
     }
 }
@@ -218,6 +221,7 @@ impl Harness {
                 bulk_interval: options.bulk_interval,
                 requests_per_second: options.requests_per_second,
                 link_interval: options.link_interval,
+                message_interval: options.message_interval.unwrap_or(options.poll_interval),
                 endpoints: mostrador_core::launch::Endpoints::all_at(&sandbox.url()),
                 ..CoreConfig::new(dir.path().join("mostrador.db"))
             },

@@ -193,3 +193,44 @@ async fn the_deb_installs_starts_in_demo_mode_and_is_removed() {
         .await;
     let _ = client.close().await;
 }
+
+/// The installers as a signed release makes them (`cargo xtask test` signs with a key made for
+/// the run): each carries an update signature that the app's public key verifies, and that a
+/// single changed byte breaks.
+#[test]
+fn the_installers_carry_update_signatures_that_verify() {
+    use base64::Engine;
+    use minisign_verify::{PublicKey, Signature};
+
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let public = std::fs::read_to_string(target.join("updater-key/mostrador-test.key.pub"))
+        .expect("the run's public key: `cargo xtask test` builds signed installers");
+    let decode = |b64: &str| {
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let key = PublicKey::decode(&decode(&public)).unwrap();
+    for kind in ["deb", "rpm"] {
+        let installer = bundle(kind);
+        let mut sig_path = installer.clone().into_os_string();
+        sig_path.push(".sig");
+        let sig = std::fs::read_to_string(&sig_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", PathBuf::from(&sig_path).display()));
+        let signature = Signature::decode(&decode(&sig)).unwrap();
+        let mut bytes = std::fs::read(&installer).unwrap();
+        key.verify(&bytes, &signature, false)
+            .unwrap_or_else(|e| panic!("the .{kind}'s signature verifies: {e}"));
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x01;
+        assert!(
+            key.verify(&bytes, &signature, false).is_err(),
+            "a changed .{kind} no longer verifies"
+        );
+    }
+}

@@ -27,6 +27,7 @@ fn owner_only() -> Vec<(&'static str, Value)> {
     vec![
         ("app_mode_set", json!({ "mode": "real" })),
         ("application_saved", json!({ "siteId": "MLA" })),
+        ("update_install", json!({})),
         (
             "template_save",
             json!({ "id": null, "draft": { "title": "x", "text": "y", "item_id": null, "shortcut": null } }),
@@ -91,6 +92,8 @@ fn owner_only() -> Vec<(&'static str, Value)> {
 /// Commands an operator may call: reading and answering.
 const READ_AND_ANSWER: &[&str] = &[
     "app_mode",
+    "conversation_done",
+    "update_status",
     "link_open",
     "inbox_list",
     "inbox_groups",

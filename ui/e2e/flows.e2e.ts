@@ -143,10 +143,19 @@ describe('inbox flows', () => {
     await expect
       .poll(() => mock(page, (m) => (m as unknown as { sentMessages: unknown[] }).sentMessages))
       .toEqual([{ accountId: 1, packId: Number(pack), text: '¡Hola! Sale hoy, te llega el seguimiento.' }]);
-    await page.getByTestId('message-sending').waitFor();
-    // Answered: it leaves the waiting list and the count drops, while it stays open.
+    // Answered: it leaves the waiting list and the count drops; the next waiting one opens.
     await expect.poll(() => page.getByTestId('conversations-waiting').textContent()).toBe(String(waitingBefore - 1));
-    expect(await page.getByTestId('conversation-detail').getAttribute('data-pack-id')).toBe(pack);
+    await expect.poll(() => page.getByTestId('conversation-detail').getAttribute('data-pack-id')).not.toBe(pack);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-messages-next.png') });
+    // `e`: this one needs no reply; it leaves the waiting list too.
+    const done = await page.getByTestId('conversation-detail').getAttribute('data-pack-id');
+    await page.keyboard.press('e');
+    await expect.poll(() => page.getByTestId('conversations-waiting').textContent()).toBe(String(waitingBefore - 2));
+    await expect.poll(() => page.getByTestId('conversation-detail').getAttribute('data-pack-id')).not.toBe(done);
+    // The sent message shows among the answered, on its way.
+    await page.getByTestId('conversation-filter-answered').click();
+    await page.locator(`[data-testid=conversation-row][data-pack-id="${pack}"]`).click();
+    await page.getByTestId('message-sending').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-messages-sent.png') });
     // Search across all conversations, accent-insensitive, highlighted.
     await page.getByTestId('conversation-filter-all').click();

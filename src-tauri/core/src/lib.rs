@@ -86,11 +86,15 @@ pub struct CoreConfig {
     pub endpoints: launch::Endpoints,
     /// Time between two linked-stock rounds of an account with linked SKUs.
     pub link_interval: Duration,
+    /// Time between two reads of the post-sale unread counts while the window is not focused:
+    /// a buyer's message is announced within it (plus reading the thread).
+    pub message_interval: Duration,
 }
 
 impl CoreConfig {
-    /// The defaults for a database at `db_path`: a 5 s question poll (10 s when idle), a 60 s
-    /// bulk pass, and [`marketplace::budget::DEFAULT_REQUESTS_PER_SECOND`].
+    /// The defaults for a database at `db_path`: a 5 s question poll (10 s when idle), post-sale
+    /// messages every 13 s (5 s when focused), a 60 s bulk pass, and
+    /// [`marketplace::budget::DEFAULT_REQUESTS_PER_SECOND`].
     pub fn new(db_path: PathBuf) -> Self {
         Self {
             db_path,
@@ -101,6 +105,7 @@ impl CoreConfig {
             bulk_interval: Some(Duration::from_secs(60)),
             endpoints: launch::Endpoints::default(),
             link_interval: sync::links::LINK_INTERVAL,
+            message_interval: Duration::from_secs(13),
         }
     }
 }

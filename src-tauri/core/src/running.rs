@@ -42,6 +42,11 @@ impl Core {
             token.clone(),
         ));
         if self.config.bulk_interval.is_some() {
+            runner.tracker.spawn(sync::run_messages(
+                ctx.clone(),
+                session.clone(),
+                token.clone(),
+            ));
             runner.tracker.spawn(sync::run_bulk(ctx, session, token));
         }
         Ok(())
@@ -62,6 +67,12 @@ impl Core {
             trigger: self.trigger.clone(),
             locale: self.config.locale.clone(),
             bulk_interval: self.config.bulk_interval.unwrap_or(Duration::from_secs(60)),
+            // Never slower than the bulk pass it relieves, never faster than the question poll.
+            message_interval: self
+                .config
+                .message_interval
+                .min(self.config.bulk_interval.unwrap_or(Duration::MAX))
+                .max(self.config.poll_interval),
             cadence: sync::pass::Cadence::default(),
             outbox: self.outbox.clone(),
             link_interval: self.config.link_interval,

@@ -78,6 +78,35 @@ pub fn buyer_writes(w: &mut World, pack: i64, text: &str) -> Option<String> {
     Some(id)
 }
 
+/// The seller answers the pack's buyer on Mercado Libre's site (or from another machine): the
+/// buyer's messages are read there, and the seller's reply joins the thread. `None` when the
+/// pack is unknown.
+pub fn seller_replies_on_site(w: &mut World, pack: i64, text: &str) -> Option<String> {
+    let (seller, buyer) = w
+        .orders
+        .values()
+        .find(|o| o.pack_id == Some(pack) || (o.pack_id.is_none() && o.id == pack))
+        .map(|o| (o.seller_id, o.buyer_id))?;
+    let now = w.now();
+    let id = w.token("MSG", seller);
+    let thread = w.messages.entry(pack).or_default();
+    for m in thread
+        .iter_mut()
+        .filter(|m| m.to == seller && m.read.is_none())
+    {
+        m.read = Some(now);
+    }
+    thread.push(Message {
+        id: id.clone(),
+        from: seller,
+        to: buyer,
+        text: text.to_owned(),
+        date: now,
+        read: None,
+    });
+    Some(id)
+}
+
 /// The buyer of a paid order opens a claim on it. `None` when the order is missing, not paid,
 /// or already claimed.
 pub fn open_claim(w: &mut World, order_id: i64) -> Option<i64> {

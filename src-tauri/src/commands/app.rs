@@ -5,7 +5,7 @@ use mostrador_core::applications::ApplicationInfo;
 use mostrador_core::error::UiError;
 use mostrador_core::launch::{AppMode, Mode};
 use mostrador_core::team::Permission;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
 use super::AppState;
 
@@ -62,4 +62,34 @@ pub async fn application_saved(
         .saved_application(&site_id)
         .await
         .map_err(super::log_error)
+}
+
+/// The update a check found, if any (every member sees that one is waiting).
+#[tauri::command]
+pub fn update_status(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<crate::updates::UpdateInfo>, UiError> {
+    state
+        .me()
+        .acting()
+        .require(Permission::ReadInbox)
+        .map_err(super::log_error)?;
+    Ok(app
+        .try_state::<crate::updates::Found>()
+        .and_then(|found| found.get()))
+}
+
+/// Installs the update found and restarts into it: the owner's decision.
+#[tauri::command]
+pub async fn update_install(app: AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
+    state
+        .me()
+        .acting()
+        .require(Permission::Settings)
+        .map_err(super::log_error)?;
+    crate::updates::install(&app).await.map_err(|e| {
+        tracing::error!(error = %format!("{e:#}"), "could not install the update");
+        UiError::from(mostrador_core::Error::internal(format!("{e:#}"), None))
+    })
 }

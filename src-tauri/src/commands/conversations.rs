@@ -55,6 +55,22 @@ pub async fn message_send(
         .map_err(super::log_error)
 }
 
+/// Marks a conversation done ("no reply needed") or clears the mark.
+#[tauri::command]
+pub async fn conversation_done(
+    state: State<'_, AppState>,
+    pack_id: i64,
+    done: bool,
+) -> Result<(), UiError> {
+    state
+        .me()
+        .acting()
+        .writes()
+        .conversation_done(pack_id, done)
+        .await
+        .map_err(super::log_error)
+}
+
 /// One page of everything waiting for the seller: questions and conversations, longest first.
 #[tauri::command]
 pub async fn waiting_list(

@@ -13,6 +13,7 @@
 
 mod env;
 mod session;
+mod signing;
 mod steps;
 
 use anyhow::bail;

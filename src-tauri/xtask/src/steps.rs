@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 
 use crate::env::{self, root};
 use crate::session;
+use crate::signing::Signing;
 
 /// Runs a command, failing with its description when it fails.
 pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
@@ -61,18 +62,31 @@ pub fn bundle() -> anyhow::Result<std::path::PathBuf> {
         env::ensure_packages(env::BUNDLE_PACKAGES)
     })?;
     step("UI build", build_ui)?;
-    step("installers (deb, rpm)", build_bundles)?;
+    let signing = Signing::from_environment();
+    step("installers (deb, rpm)", || build_bundles(&signing))?;
     let deb = built_deb()?;
     println!("\n{}", deb.display());
     Ok(deb)
 }
 
-/// The release build and its `.deb` and `.rpm` (the UI must be built).
-fn build_bundles() -> anyhow::Result<()> {
+/// The release build and its `.deb` and `.rpm` (the UI must be built), with their update
+/// signatures (`.sig`) when signed.
+fn build_bundles(signing: &Signing) -> anyhow::Result<()> {
+    // A signature left by an earlier signed build must not pass for this build's.
+    for kind in ["deb", "rpm"] {
+        let dir = env::target_dir().join("release/bundle").join(kind);
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.path().extension().is_some_and(|x| x == "sig") {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+    }
     let cli = env::root().join("ui/node_modules/.bin/tauri");
-    run(Command::new(cli)
-        .args(["build", "--ci", "--bundles", "deb", "rpm"])
-        .current_dir(env::root().join("src-tauri")))
+    let mut cmd = Command::new(cli);
+    cmd.args(["build", "--ci", "--bundles", "deb", "rpm"])
+        .current_dir(env::root().join("src-tauri"));
+    signing.apply(&mut cmd)?;
+    run(&mut cmd)
 }
 
 /// The `.deb` the last bundle made.
@@ -198,8 +212,10 @@ pub fn test() -> anyhow::Result<()> {
         ]))
     })?;
     step("app build", build_app)?;
-    // The installers the install test puts on this machine.
-    step("installers (deb, rpm)", build_bundles)?;
+    // The installers the install test puts on this machine, signed for updates as a release
+    // is (with a key made for the run), so the test checks their signatures.
+    let signing = Signing::throwaway()?;
+    step("installers (deb, rpm), signed", || build_bundles(&signing))?;
     step("build tests", || {
         run(cargo().args(["nextest", "run", "--workspace", "--no-run"]))
     })?;
@@ -233,7 +249,7 @@ pub fn bench() -> anyhow::Result<()> {
     // The installer's size first (the release bundle, rebuilt only when something changed).
     env::ensure_packages(env::BUILD_PACKAGES)?;
     build_ui()?;
-    build_bundles()?;
+    build_bundles(&Signing::throwaway()?)?;
     let deb = built_deb()?;
     let mb = deb.metadata()?.len() as f64 / 1_000_000.0;
     println!("bench deb_size_mb {mb:.2} MB");

@@ -1,5 +1,5 @@
 //! Writes to Mercado Libre, each queued in the outbox with its author: answers and messages
-//! ([`Permission::Answer`]), stock ([`Permission::EditStock`]), deleting questions and blocking
+//! ([`Permission::Answer`], which also marks a conversation done, a local decision), stock ([`Permission::EditStock`]), deleting questions and blocking
 //! buyers ([`Permission::Moderate`]). The account of each write is its target's.
 
 use serde::Serialize;
@@ -63,6 +63,27 @@ impl Writes<'_> {
             text: text.trim().to_owned(),
         };
         core.outbox.queue_write(account_id, write, self.by()).await
+    }
+
+    /// Marks a post-sale conversation done ("no reply needed": it stops waiting until the buyer
+    /// writes again), or clears the mark. A local decision: nothing is sent to Mercado Libre.
+    pub async fn conversation_done(&self, pack_id: i64, done: bool) -> Result<()> {
+        let core = self.ready(Permission::Answer)?;
+        let account_id = core.account_of_pack(pack_id).await?;
+        let by = self.by();
+        let now = core.clock.now();
+        let found = core
+            .store
+            .run(move |c| store::messages::mark_done(c, account_id, pack_id, done, by, now))
+            .await?;
+        if !found {
+            return Err(Error::NotFound(format!("conversation {pack_id}")));
+        }
+        core.events.publish(crate::events::Event::MessagesChanged {
+            account_id,
+            pack_ids: vec![pack_id],
+        });
+        Ok(())
     }
 
     /// Queues new stock for a listing (or one of its variations), on the listing's account

@@ -175,3 +175,42 @@ pub fn buyer_of_pack(conn: &Connection, account_id: i64, pack_id: i64) -> Result
         )
         .optional()?)
 }
+
+/// Marks the conversation done ("no reply needed") through its last message as stored now, or
+/// clears the mark (`done` false). Returns whether the conversation exists. A later message
+/// from the buyer makes it wait again (the conversations' triggers compare with the mark).
+pub fn mark_done(
+    conn: &Connection,
+    account_id: i64,
+    pack_id: i64,
+    done: bool,
+    by: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool> {
+    use rusqlite::OptionalExtension;
+    let last_at: Option<String> = conn
+        .query_row(
+            "SELECT last_at FROM conversations WHERE account_id = ?1 AND pack_id = ?2",
+            rusqlite::params![account_id, pack_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(last_at) = last_at else {
+        return Ok(false);
+    };
+    // Plain statements: an upsert's conflict clause would override the triggers' OR REPLACE.
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "DELETE FROM conversation_marks WHERE account_id = ?1 AND pack_id = ?2",
+        rusqlite::params![account_id, pack_id],
+    )?;
+    if done {
+        tx.execute(
+            "INSERT INTO conversation_marks (account_id, pack_id, done_through, done_at, done_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![account_id, pack_id, last_at, super::ts(now), by],
+        )?;
+    }
+    tx.commit()?;
+    Ok(true)
+}

@@ -76,6 +76,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0017_deadline_alerts",
         include_str!("../../migrations/0017_deadline_alerts.sql"),
     ),
+    (
+        "0018_conversation_done",
+        include_str!("../../migrations/0018_conversation_done.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -20,6 +20,20 @@ struct Cursor {
     unread: BTreeMap<i64, i64>,
 }
 
+/// How recently the messages lane must have read the unread counts for a bulk pass to leave
+/// them alone (the lane runs every few seconds; a pass without a running lane reads them).
+pub const LANE_FRESH: chrono::Duration = chrono::Duration::seconds(30);
+
+/// The bulk pass's turn: [`sync`], unless the messages lane beside it did it within
+/// [`LANE_FRESH`].
+pub async fn sync_if_stale(p: &Pass) -> Result<()> {
+    if !p.beside_messages_lane || p.due(RESOURCE, LANE_FRESH).await? {
+        sync(p).await
+    } else {
+        Ok(())
+    }
+}
+
 /// Syncs the threads with new unread messages, then announces what is new (even when reading
 /// failed part way: what was stored is announced).
 pub async fn sync(p: &Pass) -> Result<()> {
@@ -43,16 +57,14 @@ pub async fn sync(p: &Pass) -> Result<()> {
     read.and(announced.map(|_| ()))
 }
 
-/// Reads the threads whose unread count changed. A thread Mercado Libre refuses (403, 404) or
-/// sends malformed is logged and skipped; the others are read.
+/// Reads the threads whose unread count changed, including those no longer unread: read or
+/// answered on Mercado Libre's site or on another machine, their thread has the seller's reply
+/// that ends the wait. A thread Mercado Libre refuses (403, 404) or sends malformed is logged
+/// and skipped; the others are read.
 async fn read_threads(p: &Pass, cur: Cursor) -> Result<()> {
     let account_id = p.account_id();
     let unread: BTreeMap<i64, i64> = postsale::unread(&p.session).await?.into_iter().collect();
-    let changed: Vec<i64> = unread
-        .iter()
-        .filter(|(pack, count)| cur.unread.get(pack) != Some(count))
-        .map(|(pack, _)| *pack)
-        .collect();
+    let changed = changed_packs(&cur.unread, &unread);
     let total = changed.len() as i64;
     let mut packs_with_new = Vec::new();
     for (n, pack) in changed.iter().enumerate() {
@@ -96,4 +108,38 @@ async fn read_threads(p: &Pass, cur: Cursor) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The packs whose unread count differs between two reads, in pack order: new or changed
+/// counts, and packs that left the list.
+fn changed_packs(before: &BTreeMap<i64, i64>, now: &BTreeMap<i64, i64>) -> Vec<i64> {
+    let mut changed: Vec<i64> = now
+        .iter()
+        .filter(|(pack, count)| before.get(pack) != Some(count))
+        .map(|(pack, _)| *pack)
+        .chain(
+            before
+                .keys()
+                .filter(|pack| !now.contains_key(pack))
+                .copied(),
+        )
+        .collect();
+    changed.sort_unstable();
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::changed_packs;
+
+    #[test]
+    fn a_conversation_that_left_the_unread_list_is_read_again() {
+        let before = BTreeMap::from([(1, 1), (2, 2), (3, 1)]);
+        let now = BTreeMap::from([(1, 1), (2, 3), (4, 1)]);
+        // 2 changed, 3 was answered or read elsewhere, 4 is new; 1 is as it was.
+        assert_eq!(changed_packs(&before, &now), vec![2, 3, 4]);
+        assert!(changed_packs(&now, &now).is_empty());
+    }
 }

@@ -4,9 +4,12 @@
 //! - [`run_account`], the fast lane: polls unanswered questions every `poll_interval`, hands new
 //!   ones to the notification policy, and backs off (exponentially, up to 5 minutes) while the
 //!   network or the API fails;
+//! - [`run_messages`], the messages lane: every `message_interval` (the fast poll's interval
+//!   while the window is focused) the unread counts of post-sale conversations, one request,
+//!   then the threads that changed, and the announcement of what is new;
 //! - [`run_bulk`], the bulk lane: every `bulk_interval` a [`pass`] over everything else
-//!   (history, orders and shipments, listings and stock, claims, messages, figures), each
-//!   resource resuming from its persisted cursor.
+//!   (history, orders and shipments, listings and stock, claims, figures, and the messages when
+//!   their lane has not run lately), each resource resuming from its persisted cursor.
 //!
 //! A refused grant parks the account in the reconnect state instead of looping. The shared
 //! trigger cuts waits short. Every task stops when its cancellation token fires.
@@ -63,6 +66,9 @@ pub struct SyncContext {
     pub locale: crate::notify::Locale,
     /// Time between two bulk passes.
     pub bulk_interval: Duration,
+    /// Time between two reads of the post-sale unread counts while the window is not focused
+    /// (focused: `poll_interval`).
+    pub message_interval: Duration,
     /// How often each resource is refreshed.
     pub cadence: pass::Cadence,
     /// Where linked stock queues its writes.
@@ -139,14 +145,58 @@ pub async fn run_account(ctx: SyncContext, session: Session, cancel: Cancellatio
     }
 }
 
+/// Runs the account's messages lane until `cancel` fires: a buyer's new post-sale message is
+/// read and announced within one `message_interval`, not at the next bulk pass. A refused
+/// grant ends the lane (the questions lane parks the account).
+pub async fn run_messages(ctx: SyncContext, session: Session, cancel: CancellationToken) {
+    let account_id = session.account_id();
+    loop {
+        let pass = pass_of(&ctx, &session, true);
+        let result = tokio::select! {
+            _ = cancel.cancelled() => return,
+            r = messages::sync(&pass) => r,
+        };
+        match result {
+            Ok(()) => {}
+            Err(Error::ReconnectRequired { .. }) => return,
+            Err(e) => {
+                tracing::warn!(account_id, error = %e, "messages lane failed");
+                let message = e.to_string();
+                let _ = ctx
+                    .store
+                    .run(move |c| {
+                        crate::store::cursors::set_error(
+                            c,
+                            account_id,
+                            messages::RESOURCE,
+                            &message,
+                        )
+                    })
+                    .await;
+            }
+        }
+        let wait = if ctx.focused.load(std::sync::atomic::Ordering::Relaxed) {
+            ctx.poll_interval
+        } else {
+            ctx.message_interval
+        };
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = ctx.trigger.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
 /// Runs the account's bulk passes until `cancel` fires.
 pub async fn run_bulk(ctx: SyncContext, session: Session, cancel: CancellationToken) {
     let account_id = session.account_id();
     let bulk = session.bulk();
     loop {
+        let pass = pass_of(&ctx, &bulk, true);
         let result = tokio::select! {
             _ = cancel.cancelled() => return,
-            r = bulk_pass(&ctx, &bulk) => r,
+            r = pass::run(&pass) => r,
         };
         match result {
             Ok(()) => {}
@@ -177,9 +227,15 @@ pub async fn run_bulk(ctx: SyncContext, session: Session, cancel: CancellationTo
     }
 }
 
-/// One bulk pass over every resource of the session's account.
+/// One bulk pass over every resource of the session's account, the messages included.
 pub async fn bulk_pass(ctx: &SyncContext, session: &Session) -> crate::error::Result<()> {
-    let p = pass::Pass {
+    pass::run(&pass_of(ctx, session, false)).await
+}
+
+/// A pass starting now, in the session's bulk lane; `beside_lane`: a messages lane runs
+/// beside it, so it reads the messages only when that lane has not lately.
+fn pass_of(ctx: &SyncContext, session: &Session, beside_lane: bool) -> pass::Pass {
+    pass::Pass {
         store: ctx.store.clone(),
         session: session.bulk(),
         events: ctx.events.clone(),
@@ -189,8 +245,8 @@ pub async fn bulk_pass(ctx: &SyncContext, session: &Session) -> crate::error::Re
         notifier: ctx.notifier.clone(),
         locale: ctx.locale.clone(),
         outbox: ctx.outbox.clone(),
-    };
-    pass::run(&p).await
+        beside_messages_lane: beside_lane,
+    }
 }
 
 fn publish_state(

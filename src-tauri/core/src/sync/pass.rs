@@ -62,6 +62,9 @@ pub struct Pass {
     pub locale: crate::notify::Locale,
     /// Where linked stock queues its writes.
     pub outbox: crate::outbox::Outbox,
+    /// Whether the account's messages lane runs beside this pass (then the pass reads the
+    /// messages only when the lane has not lately).
+    pub beside_messages_lane: bool,
 }
 
 impl Pass {
@@ -104,7 +107,11 @@ pub async fn run(pass: &Pass) -> Result<()> {
         Box::pin(guarded(pass, orders::RESOURCE, orders::sync(pass))),
         Box::pin(guarded(pass, listings::RESOURCE, listings::sync(pass))),
         Box::pin(guarded(pass, claims::RESOURCE, claims::sync(pass))),
-        Box::pin(guarded(pass, messages::RESOURCE, messages::sync(pass))),
+        Box::pin(guarded(
+            pass,
+            messages::RESOURCE,
+            messages::sync_if_stale(pass)
+        )),
         Box::pin(guarded(pass, figures::RESOURCE, figures::sync(pass))),
     );
     for r in [a, b, c, d, e, f] {

@@ -281,6 +281,15 @@ pub async fn inject_message(
     }
 }
 
+/// `POST /_sandbox/messages/site-reply` → `{"id"}`: the seller answers the pack's buyer on
+/// Mercado Libre's site (the buyer's messages read there, the reply in the thread).
+pub async fn site_reply(State(shared): State<Shared>, Json(req): Json<InjectMessage>) -> Response {
+    match crate::activity::seller_replies_on_site(&mut lock(&shared), req.pack_id, &req.text) {
+        Some(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
+        None => api_error(StatusCode::NOT_FOUND, "not_found", "pack not found"),
+    }
+}
+
 /// Body of `POST /_sandbox/claims`.
 #[derive(Debug, Deserialize)]
 pub struct InjectClaim {

@@ -53,13 +53,42 @@ describe('Post-sale conversations in the inbox', () => {
     await user.type(input, 'Sale hoy');
     await fireEvent.keyDown(input, { key: 'Enter', ctrlKey: true });
     await waitFor(() => expect(backend.sentMessages).toEqual([{ accountId: 1, packId: second, text: 'Sale hoy' }]));
-    await waitFor(() => expect(screen.getByTestId('message-sending')).toBeTruthy());
-    // Answered: it leaves the waiting list (and the count), and stays open.
+    // Answered: it leaves the waiting list (and the count), and the conversation that took its
+    // place opens, its keys live at once (the composer gave the focus back).
     await waitFor(() => expect(screen.getByTestId('conversations-waiting').textContent).toBe('2'));
     await waitFor(() => expect(packs()).not.toContain(second));
-    expect(Number(screen.getByTestId('conversation-detail').dataset.packId)).toBe(second);
-    expect(screen.queryByTestId('conversation-waiting')).toBeNull();
-    expect(input.value).toBe('');
+    const next = packs()[1]!;
+    await waitFor(() => expect(Number(screen.getByTestId('conversation-detail').dataset.packId)).toBe(next));
+    expect(document.activeElement).not.toBe(screen.getByTestId('message-input'));
+    expect((screen.getByTestId('message-input') as HTMLTextAreaElement).value).toBe('');
+    expect(screen.getByTestId('conversation-waiting')).toBeTruthy();
+    // Among the answered, the message shows as being sent.
+    await fireEvent.click(screen.getByTestId('conversation-filter-answered'));
+    await waitFor(() => expect(packs()).toContain(second));
+    await fireEvent.click(rows().find((r) => Number(r.dataset.packId) === second)!);
+    await waitFor(() => expect(screen.getByTestId('message-sending')).toBeTruthy());
+  });
+
+  it('marks a conversation done with e; it waits again when the buyer writes', async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    const first = packs()[0]!;
+    await waitFor(() => expect(Number(screen.getByTestId('conversation-detail').dataset.packId)).toBe(first));
+    await fireEvent.keyDown(window, { key: 'e' });
+    await waitFor(() => expect(packs()).not.toContain(first));
+    await waitFor(() => expect(screen.getByTestId('conversations-waiting').textContent).toBe('2'));
+    expect(Number(screen.getByTestId('conversation-detail').dataset.packId)).toBe(packs()[0]);
+    backend.buyerWrites(first, '¿Hola?');
+    await waitFor(() => expect(packs()).toContain(first));
+  });
+
+  it('n opens the newest waiting conversation', async () => {
+    render(Inbox, { backend: seller() });
+    await showMessages();
+    const all = packs();
+    await fireEvent.keyDown(window, { key: 'n' });
+    await waitFor(() => expect(Number(screen.getByTestId('conversation-detail').dataset.packId)).toBe(all[all.length - 1]));
   });
 
   it('refuses a message over 350 characters and flags a phone number', async () => {

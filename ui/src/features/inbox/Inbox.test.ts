@@ -166,6 +166,34 @@ describe('Quick replies in the inbox', () => {
     await waitFor(() => expect(backend.sent).toEqual([{ questionId: 1, text: 'Hola JUAN_PEREZ, quedan 7 unidades. {firma}' }]));
   });
 
+  it('answers a queue from the keyboard: 1, Ctrl+Enter, 1, Ctrl+Enter; n jumps to the newest', async () => {
+    const backend = new MockBackend([sampleQuestion(1), sampleQuestion(2), sampleQuestion(3)]);
+    await backend.templateSave(null, { title: 'Envío', text: 'Sí, enviamos hoy.', item_id: null, shortcut: null });
+    render(Inbox, { backend });
+    const detail = async () => Number((await screen.findByTestId('question-detail')).dataset.questionId);
+    await screen.findByTestId('template-chip');
+    const first = await detail();
+    for (let n = 0; n < 2; n++) {
+      const before = await detail();
+      await userEvent.keyboard('1');
+      const input = screen.getByTestId('answer-input') as HTMLTextAreaElement;
+      await waitFor(() => expect(input.value).toBe('Sí, enviamos hoy.'));
+      await userEvent.keyboard('{Control>}{Enter}{/Control}');
+      await waitFor(async () => expect(await detail()).not.toBe(before));
+      expect(document.activeElement).not.toBe(screen.getByTestId('answer-input'));
+    }
+    expect(backend.sent.map((s) => s.text)).toEqual(['Sí, enviamos hoy.', 'Sí, enviamos hoy.']);
+    expect(backend.sent[0]!.questionId).toBe(first);
+    expect(new Set(backend.sent.map((s) => s.questionId)).size).toBe(2);
+
+    // A new question arrives at the bottom of the oldest-first list: n opens it.
+    backend.arrive(sampleQuestion(9, { date_created: new Date().toISOString() }));
+    // (the two answers are still on their way: their questions stay listed as sending)
+    await waitFor(() => expect(rows().length).toBe(4));
+    await userEvent.keyboard('n');
+    await waitFor(async () => expect(await detail()).toBe(9));
+  });
+
   it('flags phone numbers while typing and inserts a past answer with s', async () => {
     const backend = new MockBackend([
       sampleQuestion(1),
@@ -189,7 +217,8 @@ describe('Keyboard help', () => {
     const help = await screen.findByTestId('key-help');
     expect(help.textContent).toContain('Ctrl+Enter');
     expect(help.textContent).toContain('Ctrl+K');
-    expect(help.querySelectorAll('dt')).toHaveLength(13);
+    expect(help.querySelectorAll('dt')).toHaveLength(15);
+    expect(help.textContent).toContain(t.keyNewest);
     expect(help.textContent).toContain(t.keyKind);
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByTestId('key-help')).toBeNull());

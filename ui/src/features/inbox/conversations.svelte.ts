@@ -78,6 +78,7 @@ export class ConversationsState extends OpenList<Conversation> {
     const restarting = this.restarting;
     this.restarting = false;
     if (this.findSelected()) return;
+    if (!restarting && this.advanceAfterWrite()) return;
     if (this.selectedKey !== null && !restarting) {
       this.detached = true;
       return;
@@ -158,6 +159,17 @@ export class ConversationsState extends OpenList<Conversation> {
       this.clearSelection();
     }
     await this.load(true);
+  }
+
+  protected override oldestFirst(): boolean {
+    return this.filter === 'unanswered';
+  }
+
+  /** Marks the open conversation done ("no reply needed"); the next waiting one opens. */
+  async markDone(): Promise<boolean> {
+    const c = this.selected;
+    if (!c) return false;
+    return this.sending(() => this.backend.conversationDone(c.pack_id, true));
   }
 
   /** Queues a message to the open conversation's buyer; true once it is durably queued. */

@@ -317,6 +317,12 @@ export class InboxState {
     if (row) this.selectRow(row, index);
   }
 
+  /** `n`: the newest question (the last row while unanswered come oldest first). */
+  async newest(): Promise<void> {
+    if (this.showingGroups || this.rows.total === 0) return;
+    await this.selectIndex(this.filter === 'unanswered' ? this.rows.total - 1 : 0);
+  }
+
   /** j/k: the next or previous question (or group). */
   async move(delta: number): Promise<void> {
     if (this.showingGroups) {
@@ -376,17 +382,22 @@ export class InboxState {
     }
   }
 
-  /** Queues the answer; true when it was accepted by the core. */
   /** The next kind in the switch (`m`). */
   nextKind(): void {
     this.kind = KINDS[(KINDS.indexOf(this.kind) + 1) % KINDS.length]!;
   }
 
+  /**
+   * Queues the answer; true once it is durably queued. Among the unanswered, the next question
+   * opens (answering a queue is 1, Ctrl+Enter, 1, Ctrl+Enter): the refetch opened it already when
+   * the answered question left the list, otherwise (its answer still on its way) `j` does.
+   */
   async send(questionId: number, text: string): Promise<boolean> {
     this.sendError = null;
     try {
       await this.backend.replySend(questionId, text);
       await this.load();
+      if (this.filter === 'unanswered' && this.selectedId === questionId) await this.move(1);
       return true;
     } catch (e) {
       this.sendError = errorText(e);

@@ -19,6 +19,8 @@ export abstract class OpenList<T> {
 
   /** The open row is no longer listed: `j` goes to the row that took its place. */
   protected detached = false;
+  /** The row just written to: when a refetch no longer lists it, the next row opens. */
+  private advanceFrom: string | null = null;
   private started = false;
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -80,6 +82,20 @@ export abstract class OpenList<T> {
     return false;
   }
 
+  /**
+   * After a refetch that no longer lists the open row: when that row was just written to, opens
+   * the row that took its place (true); otherwise leaves the selection alone (false).
+   */
+  protected advanceAfterWrite(): boolean {
+    if (this.selectedKey === null || this.selectedKey !== this.advanceFrom) return false;
+    this.advanceFrom = null;
+    const index = Math.min(Math.max(this.selectedIndex, 0), this.rows.total - 1);
+    const row = index >= 0 ? this.rows.at(index) : undefined;
+    if (!row) return false;
+    this.open(row, index);
+    return true;
+  }
+
   /** Nothing open. */
   protected clearSelection(): void {
     this.selectedKey = null;
@@ -114,12 +130,32 @@ export abstract class OpenList<T> {
     await this.selectIndex(Math.min(Math.max(from + delta, 0), this.rows.total - 1));
   }
 
-  /** Queues a write for the open row; true once it is durably queued (then the list re-reads). */
-  protected async sending(queue: () => Promise<number>): Promise<boolean> {
+  /** The newest arrival (`n`): the last row of a list oldest first, else the first. */
+  async newest(): Promise<void> {
+    if (this.rows.total === 0) return;
+    await this.selectIndex(this.oldestFirst() ? this.rows.total - 1 : 0);
+  }
+
+  /** Whether the list shows the oldest first (the waiting lists). */
+  protected oldestFirst(): boolean {
+    return true;
+  }
+
+  /**
+   * Queues a write for the open row; true once it is durably queued (then the list re-reads).
+   * When that row left the list (no longer waiting), the next one opens: answering a queue is
+   * write, send, write, send.
+   */
+  protected async sending(queue: () => Promise<unknown>): Promise<boolean> {
     this.sendError = null;
+    const key = this.selectedKey;
     try {
       await queue();
+      // Whichever refetch first misses the row (this one, or one a core event started)
+      // opens the next.
+      this.advanceFrom = key;
       await this.load();
+      if (this.advanceFrom === key && this.findSelected()) this.advanceFrom = null;
       return true;
     } catch (e) {
       this.sendError = errorText(e);

@@ -76,4 +76,11 @@ export class WaitingState extends OpenList<WaitingItem> {
     if (!c) return false;
     return this.sending(() => this.backend.messageSend(c.pack_id, text));
   }
+
+  /** Marks the open conversation done ("no reply needed"); the next waiting item opens. */
+  async markDone(): Promise<boolean> {
+    const c = this.selected?.conversation;
+    if (!c) return false;
+    return this.sending(() => this.backend.conversationDone(c.pack_id, true));
+  }
 }

@@ -50,7 +50,20 @@ export interface ConversationTarget {
   pack_id: number | null;
 }
 
+/** An update of the app the release feed offers (the shell's `updates` module). */
+export interface UpdateInfo {
+  version: string;
+  currentVersion: string;
+  notes: string | null;
+}
+
 export interface Backend {
+  /** The update a check found, if any; null in a build that does not update itself. */
+  updateStatus(): Promise<UpdateInfo | null>;
+  /** Installs the update found (signature verified) and restarts into it: owner only. */
+  updateInstall(): Promise<void>;
+  /** A check found an update. Returns an unsubscribe. */
+  onUpdateAvailable(handler: (update: UpdateInfo) => void): Promise<() => void>;
   /** Demo or the seller's own accounts, and whether the welcome screen comes first. */
   appMode(): Promise<AppMode>;
   /** The seller's choice: remembered, and switched to at once (no restart). */
@@ -107,6 +120,8 @@ export interface Backend {
   deadlinesList(query: DeadlineQuery): Promise<Deadline[]>;
   /** Queues a post-sale message; resolves with the outbox id once it is durably stored. */
   messageSend(packId: number, text: string): Promise<number>;
+  /** Marks a conversation done ("no reply needed": it waits again when the buyer writes), or clears the mark. */
+  conversationDone(packId: number, done: boolean): Promise<void>;
   /** One page of the stock view: listings with their variations, figures and read-only reasons. */
   stockPage(query: StockQuery): Promise<StockPage>;
   /** Sets one listing's or variation's stock; resolves with the outbox id. */

@@ -327,7 +327,9 @@ export class MockBackend extends MockShell implements Backend {
     const live = th.messages.filter((m) => m.delivery !== 'failed');
     const last = th.messages[th.messages.length - 1]!;
     const lastSeller = [...live].reverse().find((m) => !m.from_buyer);
-    const waiting = th.messages.find((m) => m.from_buyer && (!lastSeller || m.date_created > lastSeller.date_created));
+    // The seller's last message or the done mark, whichever is later, ends the wait.
+    const answeredThrough = [lastSeller?.date_created ?? '', th.doneThrough ?? ''].reduce((a, b) => (a > b ? a : b));
+    const waiting = th.messages.find((m) => m.from_buyer && m.date_created > answeredThrough);
     return {
       account_id: th.accountId,
       account_nickname: this.accounts.find((a) => a.id === th.accountId)?.nickname ?? 'MATEANDO_SHOP',
@@ -439,6 +441,14 @@ export class MockBackend extends MockShell implements Backend {
     });
     this.emit({ kind: 'outbox_changed', outbox_ids: [id] });
     return id;
+  }
+
+  async conversationDone(packId: number, done: boolean): Promise<void> {
+    this.team.require('answer');
+    const th = this.threads.find((x) => x.packId === packId);
+    if (!th) throw new BackendError('not_found', `conversation ${packId}`);
+    th.doneThrough = done ? th.messages[th.messages.length - 1]!.date_created : null;
+    this.emit({ kind: 'messages_changed', account_id: th.accountId, pack_ids: [packId] });
   }
 
   /** A buyer writes in a conversation, as a poll would bring it. */

@@ -134,6 +134,8 @@ export interface DemoThread {
   total: string;
   shipment: string;
   messages: ThreadMessage[];
+  /** Marked done through this message time (the core's `conversation_marks.done_through`). */
+  doneThrough?: string | null;
 }
 
 const POST_SALE: [string, string | null][] = [

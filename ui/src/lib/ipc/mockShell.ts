@@ -1,7 +1,7 @@
 // The mock backend's app-level half: events, the demo/real switch, links, accounts and the
 // connect flow, settings and the team. `MockBackend` (mock.ts) adds the inbox and quick replies.
 // It follows the core's rules the UI relies on; the team's table is checked against the core's.
-import type { ConversationTarget } from './backend';
+import type { ConversationTarget, UpdateInfo } from './backend';
 import { BackendError } from './backend';
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxQuestion } from './bindings/InboxQuestion';
@@ -150,6 +150,34 @@ export class MockShell {
   opened: string[] = [];
   /** Applications remembered per site after a connection (the secret stays in the "keyring"). */
   savedApps: Record<string, ApplicationInfo & { secret: string }> = {};
+
+  /** The update the mock feed offers (none unless a test or the browser demo sets one). */
+  update: UpdateInfo | null = null;
+  private updateListeners = new Set<(update: UpdateInfo) => void>();
+  /** How many times the owner installed the update. */
+  updatesInstalled = 0;
+
+  async updateStatus(): Promise<UpdateInfo | null> {
+    this.team.require('read_inbox');
+    return this.update && { ...this.update };
+  }
+
+  async updateInstall(): Promise<void> {
+    this.team.require('settings');
+    if (!this.update) throw new BackendError('internal', 'no update is available any more');
+    this.updatesInstalled += 1;
+  }
+
+  async onUpdateAvailable(handler: (update: UpdateInfo) => void): Promise<() => void> {
+    this.updateListeners.add(handler);
+    return () => this.updateListeners.delete(handler);
+  }
+
+  /** Simulates the feed offering a new version. */
+  offerUpdate(update: UpdateInfo): void {
+    this.update = update;
+    for (const l of this.updateListeners) l({ ...update });
+  }
 
   async appMode(): Promise<AppMode> {
     return { ...this.mode };

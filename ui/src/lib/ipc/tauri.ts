@@ -1,7 +1,7 @@
 // The Tauri implementation of Backend: the only module that imports @tauri-apps/api.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { Backend, ConversationTarget } from './backend';
+import type { Backend, ConversationTarget, UpdateInfo } from './backend';
 import { toBackendError } from './backend';
 import type { CoreEvent } from './bindings/CoreEvent';
 import type { InboxPage } from './bindings/InboxPage';
@@ -55,6 +55,11 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const tauriBackend: Backend = {
+  updateStatus: () => call<UpdateInfo | null>('update_status'),
+  updateInstall: () => call<void>('update_install'),
+  async onUpdateAvailable(handler) {
+    return listen<UpdateInfo>('app://update-available', (e) => handler(e.payload));
+  },
   appMode: () => call<AppMode>('app_mode'),
   appModeSet: (mode: Mode) => call<AppMode>('app_mode_set', { mode }),
   async onModeChanged(handler) {
@@ -92,6 +97,7 @@ export const tauriBackend: Backend = {
   conversationsList: (query: ConversationQuery) => call<ConversationPage>('conversations_list', { query }),
   conversationGet: (packId: number) => call<ConversationThread>('conversation_get', { packId }),
   messageSend: (packId: number, text: string) => call<number>('message_send', { packId, text }),
+  conversationDone: (packId: number, done: boolean) => call<void>('conversation_done', { packId, done }),
   stockPage: (query: StockQuery) => call<StockPage>('stock_page', { query }),
   stockSet: (target: StockTarget, quantity: number) => call<number>('stock_set', { target, quantity }),
   stockBulk: (targets: StockTarget[], change: StockChange) => call<StockOutcome[]>('stock_bulk', { targets, change }),

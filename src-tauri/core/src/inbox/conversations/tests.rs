@@ -295,3 +295,50 @@ fn a_thread_has_every_message_the_orders_lines_and_the_shipment() {
         Err(Error::NotFound(_))
     ));
 }
+
+#[test]
+fn a_conversation_marked_done_stops_waiting_until_the_buyer_writes_again() {
+    use crate::store::messages::mark_done;
+    let (_dir, store) = seeded();
+    let conn = store.conn().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 1, 13, 0, 0).unwrap();
+    assert!(mark_done(&conn, 1, 102, true, Some(1), now).unwrap());
+    assert!(
+        !mark_done(&conn, 1, 999, true, Some(1), now).unwrap(),
+        "no such conversation"
+    );
+    drop(conn);
+    assert_eq!(packs(&page(&store, StatusFilter::Unanswered, None)), [500]);
+    assert_eq!(
+        packs(&page(&store, StatusFilter::Answered, None)),
+        [102, 103]
+    );
+
+    // A message dated before the mark but synced after it (the buyer wrote while the seller
+    // was deciding) still reopens: the mark covers what was stored when it was made.
+    let conn = store.conn().unwrap();
+    upsert(&conn, &message("m8", 102, 11, "¿Y entonces?", "09:45")).unwrap();
+    drop(conn);
+    let waiting = page(&store, StatusFilter::Unanswered, None);
+    assert_eq!(packs(&waiting), [102, 500]);
+    assert_eq!(
+        waiting.items[0].waiting_since.as_deref(),
+        Some("2026-03-01T09:45:00.000Z"),
+        "waiting again from the buyer's new message"
+    );
+
+    // Marked again, then the mark undone: waiting as before the mark.
+    let conn = store.conn().unwrap();
+    mark_done(&conn, 1, 102, true, None, now).unwrap();
+    drop(conn);
+    assert_eq!(packs(&page(&store, StatusFilter::Unanswered, None)), [500]);
+    let conn = store.conn().unwrap();
+    mark_done(&conn, 1, 102, false, None, now).unwrap();
+    drop(conn);
+    let waiting = page(&store, StatusFilter::Unanswered, None);
+    assert_eq!(packs(&waiting), [102, 500]);
+    assert_eq!(
+        waiting.items[0].waiting_since.as_deref(),
+        Some("2026-03-01T09:00:00.000Z")
+    );
+}
