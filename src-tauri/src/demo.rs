@@ -69,3 +69,44 @@ pub async fn connect(core: &Arc<Core>, sandbox: &Sandbox) -> anyhow::Result<()> 
     }
     Ok(())
 }
+
+/// The demo seller's post-sale quick replies (a real install starts with none: the seller
+/// writes their own).
+pub async fn seed_templates(core: &Arc<Core>) -> anyhow::Result<()> {
+    use mostrador_core::store::templates::{Draft, TemplateKind, save};
+    let drafts: [(&str, &str, TemplateKind); 3] = [
+        (
+            "Gracias",
+            "¡Hola {buyer_first_name}! Gracias por tu compra #{order_id} ({items}). Ya la estamos preparando. {seller}",
+            TemplateKind::PostSale,
+        ),
+        (
+            "Seguimiento",
+            "¡Hola {buyer_first_name}! Tu compra ya viaja con {carrier}: el seguimiento es {tracking_number} y llega el {shipping_eta}.",
+            TemplateKind::PostSale,
+        ),
+        (
+            "Factura",
+            "Hola {buyer_first_name}, te dejamos la factura de la compra #{order_id} en este mensaje. ¡Gracias!",
+            TemplateKind::PostSale,
+        ),
+    ];
+    core.engine()
+        .store()
+        .run(move |c| {
+            let now = chrono::Utc::now();
+            for (title, text, kind) in drafts {
+                let draft = Draft {
+                    title: title.into(),
+                    text: text.into(),
+                    item_id: None,
+                    shortcut: None,
+                    kind: Some(kind),
+                };
+                save(c, None, &draft, now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}

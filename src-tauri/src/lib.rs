@@ -140,6 +140,7 @@ commands! {
     replies::template_save,
     replies::template_delete,
     replies::template_render,
+    replies::template_render_order,
     replies::template_used,
     replies::text_lint,
     replies::reply_suggestions,

@@ -213,6 +213,7 @@ impl Modes {
                     Arc::new(SystemClock),
                 )?);
                 crate::demo::connect(&core, &sandbox).await?;
+                crate::demo::seed_templates(&core).await?;
                 (core, Some(sandbox))
             }
         };

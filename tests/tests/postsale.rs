@@ -105,6 +105,32 @@ async fn the_messages_lane_announces_a_buyer_and_sees_a_reply_made_on_the_site()
         Ok((!waiting_packs(&h).await?.contains(&pack)).then_some(()))
     })
     .await?;
+    // A sale so new its order was not read yet, and its buyer writes at once: the lane asks
+    // for the orders now, and the conversation shows the sale well before the next bulk pass.
+    let order: serde_json::Value = h
+        .http
+        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
+        .json(&serde_json::json!({}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let new_pack = order["id"].as_i64().context("order id")?;
+    h.http
+        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
+        .json(&serde_json::json!({ "pack_id": new_pack, "text": "¡Hola! Recién compré" }))
+        .send()
+        .await?
+        .error_for_status()?;
+    eventually(Duration::from_secs(10), "the new sale read", || async {
+        let thread = h.owner().inbox().conversation(new_pack).await;
+        Ok(thread
+            .ok()
+            .and_then(|t| t.conversation.order_id)
+            .filter(|id| *id == new_pack))
+    })
+    .await?;
     let thread = h.owner().inbox().conversation(pack).await?;
     assert!(
         thread.messages.iter().any(|m| m.text == reply),
@@ -120,5 +146,61 @@ async fn the_messages_lane_announces_a_buyer_and_sees_a_reply_made_on_the_site()
         "the buyer's message was announced once"
     );
     h.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_post_sale_reply_is_filled_with_the_synced_order_and_shipment() -> anyhow::Result<()> {
+    let recorder = Arc::new(RecordingNotifier::default());
+    let h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Small,
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    h.core.engine().sync_pass(h.seller_id).await?;
+    // A recent shipped order and one not dispatched yet, as the sandbox holds them (the sync
+    // follows the shipments of the last three weeks' orders).
+    let (shipped, pending) = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        let recent = w.now() - chrono::Duration::days(14);
+        let of = |dispatched: bool| {
+            w.orders
+                .values()
+                .filter(|o| o.seller_id == h.seller_id && o.status == "paid")
+                .filter(|o| o.date_created > recent)
+                .find_map(|o| {
+                    let id = o.shipping_id?;
+                    let s = w.shipments.get(&id)?;
+                    (s.shipped_at.is_some() == dispatched && s.status != "cancelled")
+                        .then(|| (o.pack_id.unwrap_or(o.id), o.id, id))
+                })
+        };
+        (
+            of(true).context("a shipped order")?,
+            of(false).context("an order to dispatch")?,
+        )
+    };
+    let template =
+        "Hola {buyer_first_name}: #{order_id}, {items}, {carrier} {tracking_number} {shipping_eta}";
+    let r = h
+        .owner()
+        .replies()
+        .render_for_conversation(template.into(), shipped.0)
+        .await?;
+    assert!(r.unknown.is_empty() && r.missing.is_empty(), "{r:?}");
+    assert!(r.text.contains(&format!("#{}", shipped.1)), "{}", r.text);
+    assert!(r.text.contains(&format!("TRK{}", shipped.2)), "{}", r.text);
+    assert!(!r.text.contains('{'), "every value filled: {}", r.text);
+    let r = h
+        .owner()
+        .replies()
+        .render_for_conversation(template.into(), pending.0)
+        .await?;
+    assert_eq!(r.missing, vec!["tracking_number".to_owned()], "{r:?}");
     Ok(())
 }

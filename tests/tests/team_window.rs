@@ -92,6 +92,7 @@ fn owner_only() -> Vec<(&'static str, Value)> {
 /// Commands an operator may call: reading and answering.
 const READ_AND_ANSWER: &[&str] = &[
     "app_mode",
+    "template_render_order",
     "conversation_done",
     "update_status",
     "link_open",

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use mostrador_tests::window::{
-    BusMonitor, app_path, appears, click, free_port, launch, screenshot,
+    BusMonitor, app_path, appears, click, free_port, launch, screenshot, text_of,
 };
 use mostrador_tests::{eventually, require_desktop_session};
 use serde_json::{Value, json};
@@ -424,13 +424,39 @@ async fn message_flow(
         format!("Hola, ¿cuándo despachan? <i>{marker}</i>"),
         "as text"
     );
-    body.send_keys("r").await.unwrap();
-    let reply = format!("Sale hoy por la tarde ({marker})");
+    // The message can arrive before its sale: the app reads the orders at once, and the
+    // conversation shows the sale when they are in.
+    eventually(WAIT, "the sale shown with the conversation", || async {
+        let total = text_of(client, "[data-testid=order-total]").await;
+        Ok((total != "—").then_some(()))
+    })
+    .await
+    .unwrap();
+    // `1`: the first post-sale quick reply (the demo's "Factura"), filled by the core with this
+    // sale's order; the seller adds a word and sends with Ctrl+Enter.
+    body.send_keys("1").await.unwrap();
     let input = client
         .find(Locator::Css("[data-testid=message-input]"))
         .await
         .unwrap();
-    input.send_keys(&reply).await.unwrap();
+    let filled = eventually(WAIT, "the post-sale reply inserted", || async {
+        let v = input.prop("value").await?.unwrap_or_default();
+        Ok((!v.is_empty()).then_some(v))
+    })
+    .await;
+    let filled = match filled {
+        Ok(v) => v,
+        Err(e) => {
+            screenshot(client, "inbox-message-template-missing.png").await;
+            panic!("{e}");
+        }
+    };
+    assert!(
+        filled.contains(&format!("compra #{pack}")) && !filled.contains('{'),
+        "filled with the order's values: {filled}"
+    );
+    input.send_keys(&format!(" ({marker})")).await.unwrap();
+    let reply = format!("{filled} ({marker})");
     screenshot(client, "inbox-message.png").await;
     input.send_keys("\u{E009}\u{E007}\u{E000}").await.unwrap();
     eventually(WAIT, "the sandbox to receive the message", || async {
@@ -447,13 +473,31 @@ async fn message_flow(
     })
     .await
     .unwrap();
-    // Delivered: the thread shows it as the seller's, no longer sending.
+    // The next waiting conversation opened; among the answered, this one shows the message
+    // delivered (the seller's, no longer sending).
+    click(client, "[data-testid=conversation-filter-answered]").await;
+    let row = format!("[data-testid=conversation-row][data-pack-id='{pack}']");
+    appears(client, &row, "the conversation among the answered").await;
+    click(client, &row).await;
     eventually(WAIT, "the sent message settled in the thread", || async {
         let sending = client
             .find_all(Locator::Css("[data-testid=message-sending]"))
             .await?
             .len();
-        Ok((sending == 0).then_some(()))
+        let texts: Vec<Value> = client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=thread-message] .bubble')]
+                   .map((b) => b.textContent)",
+                vec![],
+            )
+            .await?
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        Ok(
+            (sending == 0 && texts.iter().any(|t| t.as_str() == Some(reply.as_str())))
+                .then_some(()),
+        )
     })
     .await
     .unwrap();

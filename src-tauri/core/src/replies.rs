@@ -24,6 +24,24 @@ pub const VARIABLES: &[&str] = &[
     "site_greeting",
 ];
 
+/// The variables a post-sale template may use.
+pub const ORDER_VARIABLES: &[&str] = &[
+    "buyer_first_name",
+    "order_id",
+    "items",
+    "tracking_number",
+    "carrier",
+    "shipping_eta",
+    "seller",
+];
+
+/// Where a template's `{name}` finds its value: `None` for a name that is not a variable,
+/// `Some(None)` for one without a value yet (a tracking number before dispatch).
+pub trait Values {
+    /// The value of `name`.
+    fn value(&self, name: &str) -> Option<Option<&str>>;
+}
+
 /// The values a template is filled with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[ts(export, export_to = "ReplyContext.ts", rename = "ReplyContext")]
@@ -42,9 +60,9 @@ pub struct Context {
     pub site_greeting: String,
 }
 
-impl Context {
-    fn value(&self, name: &str) -> Option<&str> {
-        Some(match name {
+impl Values for Context {
+    fn value(&self, name: &str) -> Option<Option<&str>> {
+        Some(Some(match name {
             "buyer" => &self.buyer,
             "item_title" => &self.item_title,
             "price" => &self.price,
@@ -52,8 +70,113 @@ impl Context {
             "seller" => &self.seller,
             "site_greeting" => &self.site_greeting,
             _ => return None,
+        }))
+    }
+}
+
+/// The values a post-sale template is filled with, from the conversation's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export, export_to = "OrderContext.ts")]
+pub struct OrderContext {
+    /// The buyer's first name when Mercado Libre gave it with the order, else the nickname.
+    pub buyer_first_name: String,
+    /// The order number (the pack's first order).
+    pub order_id: String,
+    /// What was bought: "2 × Termo acero, 1 × Bombilla".
+    pub items: String,
+    /// The tracking number, once dispatched.
+    pub tracking_number: Option<String>,
+    /// The carrier, once known.
+    pub carrier: Option<String>,
+    /// The promised delivery day (dd/mm/yyyy, the site's calendar), once known.
+    pub shipping_eta: Option<String>,
+    /// The seller's nickname.
+    pub seller: String,
+}
+
+impl Values for OrderContext {
+    fn value(&self, name: &str) -> Option<Option<&str>> {
+        Some(match name {
+            "buyer_first_name" => Some(&self.buyer_first_name),
+            "order_id" => Some(&self.order_id),
+            "items" => Some(&self.items),
+            "tracking_number" => self.tracking_number.as_deref(),
+            "carrier" => self.carrier.as_deref(),
+            "shipping_eta" => self.shipping_eta.as_deref(),
+            "seller" => Some(&self.seller),
+            _ => return None,
         })
     }
+}
+
+/// The values for the conversation about `pack_id` (a pack, or an order without one) of
+/// `account_id`: its first order, the items of all its orders, its shipment.
+pub fn order_context_for(conn: &Connection, account_id: i64, pack_id: i64) -> Result<OrderContext> {
+    use rusqlite::OptionalExtension;
+    let head = conn
+        .query_row(
+            "SELECT o.id, COALESCE(b.first_name, b.nickname, ''), a.nickname, a.site_id,
+                    s.tracking_number, s.carrier, s.estimated_delivery
+             FROM orders o JOIN accounts a ON a.id = o.account_id
+             LEFT JOIN buyers b ON b.id = o.buyer_id
+             LEFT JOIN shipments s ON s.id = o.shipping_id
+             WHERE o.account_id = ?1 AND (o.pack_id = ?2 OR o.id = ?2)
+             ORDER BY o.id LIMIT 1",
+            rusqlite::params![account_id, pack_id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("no order for pack {pack_id}")))?;
+    let (order_id, first_name, seller, site_id, tracking, carrier, eta) = head;
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.quantity, COALESCE(i.title, i.item_id)
+         FROM order_items i JOIN orders o ON o.id = i.order_id
+         WHERE o.account_id = ?1 AND (o.pack_id = ?2 OR o.id = ?2)
+         ORDER BY o.id, i.line",
+    )?;
+    let items: Vec<String> = stmt
+        .query_map(rusqlite::params![account_id, pack_id], |r| {
+            Ok(format!(
+                "{} × {}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let shipping_eta = match eta {
+        Some(at) => {
+            let at = crate::store::parse_ts(&at)?;
+            let day = match crate::deadlines::business::Site::of(&site_id) {
+                Ok(site) => site.local_date(at),
+                Err(_) => at.date_naive(),
+            };
+            Some(day.format("%d/%m/%Y").to_string())
+        }
+        None => None,
+    };
+    Ok(OrderContext {
+        buyer_first_name: first_name
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        order_id: order_id.to_string(),
+        items: items.join(", "),
+        tracking_number: tracking.filter(|t| !t.is_empty()),
+        carrier: carrier.filter(|c| !c.is_empty()),
+        shipping_eta,
+        seller,
+    })
 }
 
 /// The values for `question_id`: its buyer, listing and account.
@@ -91,12 +214,15 @@ pub struct Rendered {
     pub text: String,
     /// Variables the template uses that do not exist (without braces).
     pub unknown: Vec<String>,
+    /// Variables without a value yet (a tracking number before dispatch), left as written.
+    pub missing: Vec<String>,
 }
 
 /// Fills `template` with `ctx`. `{{` and `}}` stand for literal braces.
-pub fn render(template: &str, ctx: &Context) -> Rendered {
+pub fn render<V: Values + ?Sized>(template: &str, ctx: &V) -> Rendered {
     let mut out = String::with_capacity(template.len());
     let mut unknown = Vec::new();
+    let mut missing = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open].replace("}}", "}"));
@@ -110,10 +236,15 @@ pub fn render(template: &str, ctx: &Context) -> Rendered {
             Some(close) if is_name(&after[..close]) => {
                 let name = &after[..close];
                 match ctx.value(name) {
-                    Some(v) => out.push_str(v),
-                    None => {
-                        if !unknown.iter().any(|u| u == name) {
-                            unknown.push(name.to_owned());
+                    Some(Some(v)) => out.push_str(v),
+                    found => {
+                        let list = if found.is_none() {
+                            &mut unknown
+                        } else {
+                            &mut missing
+                        };
+                        if !list.iter().any(|u| u == name) {
+                            list.push(name.to_owned());
                         }
                         out.push('{');
                         out.push_str(name);
@@ -129,7 +260,11 @@ pub fn render(template: &str, ctx: &Context) -> Rendered {
         }
     }
     out.push_str(&rest.replace("}}", "}"));
-    Rendered { text: out, unknown }
+    Rendered {
+        text: out,
+        unknown,
+        missing,
+    }
 }
 
 fn is_name(s: &str) -> bool {

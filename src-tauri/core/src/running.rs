@@ -63,6 +63,7 @@ impl Core {
                 .config
                 .idle_poll_interval
                 .max(self.config.poll_interval),
+            bulk_wake: Arc::default(),
             focused: self.focused.clone(),
             trigger: self.trigger.clone(),
             locale: self.config.locale.clone(),

@@ -12,12 +12,13 @@ use super::AppState;
 pub async fn templates_list(
     state: State<'_, AppState>,
     item_id: Option<String>,
+    kind: Option<mostrador_core::store::templates::TemplateKind>,
 ) -> Result<Vec<Template>, UiError> {
     state
         .me()
         .acting()
         .replies()
-        .templates(item_id)
+        .templates(item_id, kind)
         .await
         .map_err(super::log_error)
 }
@@ -62,6 +63,22 @@ pub async fn template_render(
         .acting()
         .replies()
         .render(text, question_id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Fills a post-sale template's text for a conversation, with its order's values.
+#[tauri::command]
+pub async fn template_render_order(
+    state: State<'_, AppState>,
+    text: String,
+    pack_id: i64,
+) -> Result<Rendered, UiError> {
+    state
+        .me()
+        .acting()
+        .replies()
+        .render_for_conversation(text, pack_id)
         .await
         .map_err(super::log_error)
 }

@@ -9,14 +9,23 @@ export class TemplatesStore {
 
   constructor(private readonly backend: Backend) {}
 
-  /** The quick replies offered for `itemId` (global ones and the listing's), most used first. */
+  /** The question quick replies offered for `itemId` (global ones and the listing's), most used first. */
   forListing(itemId: string): Promise<ReplyTemplate[]> {
-    let list = this.cache.get(itemId);
+    return this.cached(itemId, () => this.backend.templatesList(itemId, 'question'));
+  }
+
+  /** The post-sale quick replies, most used first. */
+  postSale(): Promise<ReplyTemplate[]> {
+    return this.cached(' post_sale', () => this.backend.templatesList(undefined, 'post_sale'));
+  }
+
+  private cached(key: string, fetch: () => Promise<ReplyTemplate[]>): Promise<ReplyTemplate[]> {
+    let list = this.cache.get(key);
     if (!list) {
-      list = this.backend.templatesList(itemId);
+      list = fetch();
       // A failed fetch is not kept: the next question asks again.
-      list.catch(() => this.cache.delete(itemId));
-      this.cache.set(itemId, list);
+      list.catch(() => this.cache.delete(key));
+      this.cache.set(key, list);
     }
     return list;
   }

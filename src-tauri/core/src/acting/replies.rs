@@ -18,14 +18,16 @@ impl Replies<'_> {
         Ok(self.at.core)
     }
 
-    /// Quick replies offered for `item_id` (all when `None`), most used first.
+    /// Quick replies offered for `item_id` (all when `None`) of `kind` (every kind when
+    /// `None`), most used first.
     pub async fn templates(
         &self,
         item_id: Option<String>,
+        kind: Option<store::templates::TemplateKind>,
     ) -> Result<Vec<store::templates::Template>> {
         let core = self.ready(Permission::Answer)?;
         core.store
-            .run(move |c| store::templates::list(c, item_id.as_deref()))
+            .run(move |c| store::templates::list(c, item_id.as_deref(), kind))
             .await
     }
 
@@ -57,6 +59,22 @@ impl Replies<'_> {
         let ctx = core
             .store
             .run(move |c| replies::context_for(c, question_id))
+            .await?;
+        Ok(replies::render(&text, &ctx))
+    }
+
+    /// Fills a post-sale quick reply for a conversation with its order's values; the account is
+    /// the pack's own.
+    pub async fn render_for_conversation(
+        &self,
+        text: String,
+        pack_id: i64,
+    ) -> Result<replies::Rendered> {
+        let core = self.ready(Permission::Answer)?;
+        let account_id = core.account_of_pack(pack_id).await?;
+        let ctx = core
+            .store
+            .run(move |c| replies::order_context_for(c, account_id, pack_id))
             .await?;
         Ok(replies::render(&text, &ctx))
     }

@@ -106,6 +106,7 @@ async fn an_operator_is_refused_every_owner_only_operation_and_nothing_changes()
         text: "Hola".into(),
         item_id: None,
         shortcut: None,
+        kind: None,
     };
     forbidden("save a template", me.replies().save(None, draft).await);
     forbidden("delete a template", me.replies().delete(1).await);
@@ -175,7 +176,7 @@ async fn an_operator_is_refused_every_owner_only_operation_and_nothing_changes()
     let page = me.inbox().list(Default::default()).await.expect("inbox");
     assert_eq!(page.total, 2);
     me.replies()
-        .templates(None)
+        .templates(None, None)
         .await
         .expect("templates to use");
     me.writes()

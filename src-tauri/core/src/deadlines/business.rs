@@ -70,6 +70,11 @@ impl Site {
         })
     }
 
+    /// The site's calendar day at `at`.
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.offset).date_naive()
+    }
+
     /// Whether `day` is a working day.
     pub fn works(&self, day: NaiveDate) -> bool {
         !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&day)

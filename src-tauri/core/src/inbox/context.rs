@@ -210,6 +210,7 @@ mod tests {
                 currency_id: Some("ARS".into()),
                 buyer_id: Some(open.buyer_id),
                 buyer_nickname: None,
+                buyer_first_name: None,
                 pack_id: None,
                 shipping_id: None,
                 tags: vec![],

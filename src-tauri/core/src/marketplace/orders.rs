@@ -45,6 +45,7 @@ struct OrderDto {
 struct PartyDto {
     id: i64,
     nickname: Option<String>,
+    first_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,7 +102,8 @@ fn convert(account_id: i64, raw: serde_json::Value) -> Result<Order> {
         total_amount: d.total_amount.map(|n| n.to_string()),
         currency_id: d.currency_id,
         buyer_id: d.buyer.as_ref().map(|b| b.id),
-        buyer_nickname: d.buyer.and_then(|b| b.nickname),
+        buyer_nickname: d.buyer.as_ref().and_then(|b| b.nickname.clone()),
+        buyer_first_name: d.buyer.and_then(|b| b.first_name),
         pack_id: d.pack_id,
         shipping_id: d.shipping.and_then(|s| s.id),
         tags: d.tags,

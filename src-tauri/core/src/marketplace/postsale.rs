@@ -41,6 +41,19 @@ struct ShipmentDto {
     substatus: Option<String>,
     date_created: Option<String>,
     last_updated: Option<String>,
+    tracking_number: Option<String>,
+    tracking_method: Option<String>,
+    lead_time: Option<LeadTimeDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LeadTimeDto {
+    estimated_delivery_time: Option<EstimatedDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EstimatedDto {
+    date: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,6 +104,14 @@ pub async fn shipment(session: &Session, id: i64) -> Result<Shipment> {
         delayed: sla_status.as_deref() == Some("delayed"),
         sla_status,
         sla_expected_date: time(&resource, sla.and_then(|s| s.expected_date))?,
+        tracking_number: d.tracking_number,
+        carrier: d.tracking_method,
+        estimated_delivery: time(
+            &resource,
+            d.lead_time
+                .and_then(|l| l.estimated_delivery_time)
+                .and_then(|e| e.date),
+        )?,
     })
 }
 

@@ -193,10 +193,35 @@ fn export_bindings_render_golden() {
         "{firma} {firma} {otra_cosa} {con espacio}",
         "",
     ];
-    let cases: Vec<_> = templates
+    let mut cases: Vec<_> = templates
         .iter()
         .map(|t| serde_json::json!({ "template": t, "context": ctx(), "rendered": render(t, &ctx()) }))
         .collect();
+    // Post-sale templates, with an order shipped and one not yet.
+    let shipped = OrderContext {
+        buyer_first_name: "Ana".into(),
+        order_id: "2000100001".into(),
+        items: "2 × Termo acero, 1 × Bombilla".into(),
+        tracking_number: Some("TRK9000".into()),
+        carrier: Some("Correo Argentino".into()),
+        shipping_eta: Some("04/03/2026".into()),
+        seller: "MATEANDO".into(),
+    };
+    let pending = OrderContext {
+        tracking_number: None,
+        carrier: None,
+        shipping_eta: None,
+        ..shipped.clone()
+    };
+    let order_templates = [
+        "¡Hola {buyer_first_name}! Tu compra #{order_id} ({items}) va por {carrier}, seguimiento {tracking_number}, llega el {shipping_eta}. {seller}",
+        "{buyer_first_name}, {buyer} {tracking_number} {tracking_number} {{order_id}}",
+    ];
+    for context in [&shipped, &pending] {
+        for t in order_templates {
+            cases.push(serde_json::json!({ "template": t, "context": context, "rendered": render(t, context) }));
+        }
+    }
     let dir = std::path::PathBuf::from(
         std::env::var("TS_RS_EXPORT_DIR")
             .unwrap_or_else(|_| "../../ui/src/lib/ipc/bindings".into()),
@@ -205,4 +230,67 @@ fn export_bindings_render_golden() {
     std::fs::create_dir_all(&dir).expect("golden dir");
     let json = serde_json::to_string_pretty(&cases).expect("json") + "\n";
     std::fs::write(dir.join("render.json"), json).expect("write golden");
+}
+
+#[test]
+fn a_post_sale_template_takes_the_orders_values_and_flags_what_is_not_known_yet() {
+    let (_dir, store) = temp_store();
+    let conn = store.conn().unwrap();
+    conn.execute_batch(
+        "INSERT INTO accounts (id, nickname, site_id, api_base, created_at)
+             VALUES (1, 'MATEANDO', 'MLA', 'http://127.0.0.1:1', '2026-01-01T00:00:00Z');
+         INSERT INTO buyers (id, nickname, first_name) VALUES (10, 'ANA_BELLA', 'Ana María');
+         INSERT INTO buyers (id, nickname) VALUES (11, 'BETO_22');
+         INSERT INTO shipments (id, account_id, order_id, status, updated_at, tracking_number,
+                                carrier, estimated_delivery)
+             VALUES (9000, 1, 100, 'shipped', 'x', 'TRK9000', 'Correo Argentino',
+                     '2026-03-05T02:00:00.000Z');
+         INSERT INTO orders (id, account_id, status, date_created, last_updated, buyer_id,
+                             pack_id, shipping_id) VALUES
+             (100, 1, 'paid', '2026-03-01T08:00:00.000Z', 'x', 10, 500, 9000),
+             (101, 1, 'paid', '2026-03-01T08:00:00.000Z', 'x', 10, 500, 9000),
+             (102, 1, 'paid', '2026-03-01T07:00:00.000Z', 'x', 11, NULL, NULL);
+         INSERT INTO order_items (order_id, line, item_id, title, quantity, unit_price) VALUES
+             (100, 0, 'MLA1', 'Termo acero', 2, '1500.00'),
+             (101, 0, 'MLA9', 'Bombilla', 1, '150.00'),
+             (102, 0, 'MLA9', 'Bombilla', 1, '99.90');",
+    )
+    .unwrap();
+    let template = "¡Hola {buyer_first_name}! Tu compra #{order_id} ({items}) va por {carrier}, \
+                    seguimiento {tracking_number}, llega el {shipping_eta}. {seller} {firma}";
+    let pack = order_context_for(&conn, 1, 500).unwrap();
+    let r = render(template, &pack);
+    assert_eq!(
+        r.text,
+        "¡Hola Ana! Tu compra #100 (2 × Termo acero, 1 × Bombilla) va por Correo Argentino, \
+         seguimiento TRK9000, llega el 04/03/2026. MATEANDO {firma}",
+        "the estimated day is Buenos Aires' (UTC−3), not UTC's"
+    );
+    assert_eq!(r.unknown, vec!["firma".to_owned()]);
+    assert!(r.missing.is_empty());
+
+    // An order without a pack and not shipped: the nickname stands for the first name, and what
+    // the shipment will tell is flagged, left as written.
+    let order = order_context_for(&conn, 1, 102).unwrap();
+    let r = render(template, &order);
+    assert!(
+        r.text
+            .starts_with("¡Hola BETO_22! Tu compra #102 (1 × Bombilla) va por {carrier}")
+    );
+    assert_eq!(
+        r.missing,
+        vec![
+            "carrier".to_owned(),
+            "tracking_number".to_owned(),
+            "shipping_eta".to_owned()
+        ]
+    );
+    assert!(matches!(
+        order_context_for(&conn, 1, 999),
+        Err(Error::NotFound(_))
+    ));
+    assert!(
+        matches!(order_context_for(&conn, 2, 500), Err(Error::NotFound(_))),
+        "another account's pack is not found"
+    );
 }

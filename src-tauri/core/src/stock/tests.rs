@@ -47,6 +47,7 @@ fn sale(id: i64, item: &str, variation: Option<i64>, units: i64, days_ago: i64) 
         currency_id: None,
         buyer_id: Some(99),
         buyer_nickname: None,
+        buyer_first_name: None,
         pack_id: None,
         shipping_id: None,
         tags: Vec::new(),

@@ -15,6 +15,15 @@ pub fn upsert(conn: &Connection, id: i64, nickname: &str) -> Result<()> {
     Ok(())
 }
 
+/// Records a buyer's first name (orders carry it; questions do not).
+pub fn set_first_name(conn: &Connection, id: i64, first_name: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE buyers SET first_name = ?2 WHERE id = ?1",
+        params![id, crate::inbox::search::inert(first_name.trim())],
+    )?;
+    Ok(())
+}
+
 /// Of `ids`, those with no stored nickname.
 pub fn missing(conn: &Connection, ids: &[i64]) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached("SELECT 1 FROM buyers WHERE id = ?1")?;

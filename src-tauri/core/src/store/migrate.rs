@@ -80,6 +80,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0018_conversation_done",
         include_str!("../../migrations/0018_conversation_done.sql"),
     ),
+    (
+        "0019_post_sale_templates",
+        include_str!("../../migrations/0019_post_sale_templates.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

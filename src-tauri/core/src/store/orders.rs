@@ -27,6 +27,8 @@ pub struct Order {
     pub buyer_id: Option<i64>,
     /// The buyer's nickname, when the order carried it.
     pub buyer_nickname: Option<String>,
+    /// The buyer's first name, when the order carried it.
+    pub buyer_first_name: Option<String>,
     /// The pack (cart) it belongs to.
     pub pack_id: Option<i64>,
     /// Its shipment.
@@ -100,6 +102,9 @@ pub fn upsert(conn: &Connection, o: &Order) -> Result<()> {
     }
     if let (Some(id), Some(nick)) = (o.buyer_id, o.buyer_nickname.as_deref()) {
         super::buyers::upsert(conn, id, nick)?;
+        if let Some(first) = o.buyer_first_name.as_deref() {
+            super::buyers::set_first_name(conn, id, first)?;
+        }
     }
     Ok(())
 }
@@ -130,6 +135,23 @@ pub fn open_shipments(
     )?;
     let rows = stmt.query_map(params![account_id, ts(since)], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Of `packs` (packs, or orders without one), those with no order of `account_id` stored.
+pub fn unknown_packs(conn: &Connection, account_id: i64, packs: &[i64]) -> Result<Vec<i64>> {
+    // Two indexed lookups rather than one `OR`, which would scan the orders.
+    let mut stmt = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM orders WHERE pack_id = ?2 AND account_id = ?1)
+             OR EXISTS (SELECT 1 FROM orders WHERE id = ?2 AND account_id = ?1)",
+    )?;
+    let mut out = Vec::new();
+    for pack in packs {
+        let known: bool = stmt.query_row(params![account_id, pack], |r| r.get(0))?;
+        if !known {
+            out.push(*pack);
+        }
+    }
+    Ok(out)
 }
 
 /// Listing ids sold in orders updated at or after `since`.

@@ -29,19 +29,27 @@ pub struct Shipment {
     pub sla_expected_date: Option<DateTime<Utc>>,
     /// Whether Mercado Libre reports a delay.
     pub delayed: bool,
+    /// The carrier's tracking number, once dispatched.
+    pub tracking_number: Option<String>,
+    /// The carrier or its service, as Mercado Libre names it.
+    pub carrier: Option<String>,
+    /// The estimated delivery date Mercado Libre promised the buyer.
+    pub estimated_delivery: Option<DateTime<Utc>>,
 }
 
 /// Inserts or replaces a shipment.
 pub fn upsert(conn: &Connection, s: &Shipment, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO shipments (id, account_id, order_id, status, substatus, date_created,
-                                last_updated, sla_status, sla_expected_date, delayed, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                last_updated, sla_status, sla_expected_date, delayed, updated_at,
+                                tracking_number, carrier, estimated_delivery)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT(id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status,
              substatus = excluded.substatus, date_created = excluded.date_created,
              last_updated = excluded.last_updated, sla_status = excluded.sla_status,
              sla_expected_date = excluded.sla_expected_date, delayed = excluded.delayed,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, tracking_number = excluded.tracking_number,
+             carrier = excluded.carrier, estimated_delivery = excluded.estimated_delivery",
     )?
     .execute(params![
         s.id,
@@ -54,7 +62,10 @@ pub fn upsert(conn: &Connection, s: &Shipment, now: DateTime<Utc>) -> Result<()>
         s.sla_status,
         s.sla_expected_date.map(ts),
         s.delayed,
-        ts(now)
+        ts(now),
+        s.tracking_number,
+        s.carrier,
+        s.estimated_delivery.map(ts)
     ])?;
     Ok(())
 }

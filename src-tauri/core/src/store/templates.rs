@@ -8,6 +8,36 @@ use ts_rs::TS;
 use super::ts;
 use crate::error::Result;
 
+/// What a quick reply answers: a question about a listing, or a buyer after a sale (its
+/// variables differ).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "TemplateKind.ts")]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateKind {
+    /// Pre-sale questions (`{buyer}`, `{item_title}`, `{price}`…).
+    #[default]
+    Question,
+    /// Post-sale messages (`{buyer_first_name}`, `{order_id}`, `{tracking_number}`…).
+    PostSale,
+}
+
+impl TemplateKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Question => "question",
+            Self::PostSale => "post_sale",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        if s == "post_sale" {
+            Self::PostSale
+        } else {
+            Self::Question
+        }
+    }
+}
+
 /// A stored quick reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export, export_to = "ReplyTemplate.ts", rename = "ReplyTemplate")]
@@ -26,6 +56,8 @@ pub struct Template {
     /// Times it was used.
     #[ts(type = "number")]
     pub usage_count: i64,
+    /// Questions or post-sale messages.
+    pub kind: TemplateKind,
 }
 
 /// What the user edits.
@@ -44,6 +76,10 @@ pub struct Draft {
     pub item_id: Option<String>,
     /// Typed shortcut.
     pub shortcut: Option<String>,
+    /// Questions (the default) or post-sale messages.
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<TemplateKind>,
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Template> {
@@ -54,18 +90,23 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Template> {
         item_id: r.get("item_id")?,
         shortcut: r.get("shortcut")?,
         usage_count: r.get("usage_count")?,
+        kind: TemplateKind::parse(&r.get::<_, String>("kind")?),
     })
 }
 
-/// Templates offered for `item_id` (its own and the general ones; all when `None`), most used
-/// first.
-pub fn list(conn: &Connection, item_id: Option<&str>) -> Result<Vec<Template>> {
+/// Templates offered for `item_id` (its own and the general ones; all when `None`) of `kind`
+/// (every kind when `None`), most used first.
+pub fn list(
+    conn: &Connection,
+    item_id: Option<&str>,
+    kind: Option<TemplateKind>,
+) -> Result<Vec<Template>> {
     let mut stmt = conn.prepare_cached(
         "SELECT * FROM reply_templates
-         WHERE ?1 IS NULL OR item_id IS NULL OR item_id = ?1
+         WHERE (?1 IS NULL OR item_id IS NULL OR item_id = ?1) AND (?2 IS NULL OR kind = ?2)
          ORDER BY usage_count DESC, title COLLATE NOCASE, id",
     )?;
-    let rows = stmt.query_map([item_id], from_row)?;
+    let rows = stmt.query_map(params![item_id, kind.map(TemplateKind::as_str)], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -82,20 +123,22 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Template>> {
 
 /// Inserts (`id` = `None`) or updates a template; returns its id.
 pub fn save(conn: &Connection, id: Option<i64>, d: &Draft, now: DateTime<Utc>) -> Result<i64> {
+    let kind = d.kind.unwrap_or_default().as_str();
     match id {
         Some(id) => {
             conn.execute(
                 "UPDATE reply_templates SET title = ?2, text = ?3, item_id = ?4, shortcut = ?5,
-                     updated_at = ?6 WHERE id = ?1",
-                params![id, d.title, d.text, d.item_id, d.shortcut, ts(now)],
+                     updated_at = ?6, kind = ?7 WHERE id = ?1",
+                params![id, d.title, d.text, d.item_id, d.shortcut, ts(now), kind],
             )?;
             Ok(id)
         }
         None => {
             conn.execute(
-                "INSERT INTO reply_templates (title, text, item_id, shortcut, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                params![d.title, d.text, d.item_id, d.shortcut, ts(now)],
+                "INSERT INTO reply_templates (title, text, item_id, shortcut, created_at, updated_at,
+                                             kind)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                params![d.title, d.text, d.item_id, d.shortcut, ts(now), kind],
             )?;
             Ok(conn.last_insert_rowid())
         }

@@ -28,15 +28,16 @@ pub const LANE_FRESH: chrono::Duration = chrono::Duration::seconds(30);
 /// [`LANE_FRESH`].
 pub async fn sync_if_stale(p: &Pass) -> Result<()> {
     if !p.beside_messages_lane || p.due(RESOURCE, LANE_FRESH).await? {
-        sync(p).await
+        sync(p).await.map(|_| ())
     } else {
         Ok(())
     }
 }
 
 /// Syncs the threads with new unread messages, then announces what is new (even when reading
-/// failed part way: what was stored is announced).
-pub async fn sync(p: &Pass) -> Result<()> {
+/// failed part way: what was stored is announced). Returns the packs with new messages whose
+/// order is not in the store yet (a sale so new the orders have not been read since).
+pub async fn sync(p: &Pass) -> Result<Vec<i64>> {
     let account_id = p.account_id();
     let (cur, row): (Cursor, _) = p
         .store
@@ -54,14 +55,21 @@ pub async fn sync(p: &Pass) -> Result<()> {
         baseline,
     )
     .await;
-    read.and(announced.map(|_| ()))
+    let packs = read?;
+    announced?;
+    if packs.is_empty() {
+        return Ok(packs);
+    }
+    p.store
+        .run(move |c| crate::store::orders::unknown_packs(c, account_id, &packs))
+        .await
 }
 
 /// Reads the threads whose unread count changed, including those no longer unread: read or
 /// answered on Mercado Libre's site or on another machine, their thread has the seller's reply
 /// that ends the wait. A thread Mercado Libre refuses (403, 404) or sends malformed is logged
 /// and skipped; the others are read.
-async fn read_threads(p: &Pass, cur: Cursor) -> Result<()> {
+async fn read_threads(p: &Pass, cur: Cursor) -> Result<Vec<i64>> {
     let account_id = p.account_id();
     let unread: BTreeMap<i64, i64> = postsale::unread(&p.session).await?.into_iter().collect();
     let changed = changed_packs(&cur.unread, &unread);
@@ -104,10 +112,10 @@ async fn read_threads(p: &Pass, cur: Cursor) -> Result<()> {
     if !packs_with_new.is_empty() {
         p.events.publish(Event::MessagesChanged {
             account_id,
-            pack_ids: packs_with_new,
+            pack_ids: packs_with_new.clone(),
         });
     }
-    Ok(())
+    Ok(packs_with_new)
 }
 
 /// The packs whose unread count differs between two reads, in pack order: new or changed

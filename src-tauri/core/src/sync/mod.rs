@@ -69,6 +69,9 @@ pub struct SyncContext {
     /// Time between two reads of the post-sale unread counts while the window is not focused
     /// (focused: `poll_interval`).
     pub message_interval: Duration,
+    /// Asks this account's bulk lane for a pass now; a request made while a pass runs starts
+    /// the next one as soon as it ends (a stored permit, not a wake-up of waiters only).
+    pub bulk_wake: Arc<tokio::sync::Notify>,
     /// How often each resource is refreshed.
     pub cadence: pass::Cadence,
     /// Where linked stock queues its writes.
@@ -157,7 +160,13 @@ pub async fn run_messages(ctx: SyncContext, session: Session, cancel: Cancellati
             r = messages::sync(&pass) => r,
         };
         match result {
-            Ok(()) => {}
+            Ok(unknown) if !unknown.is_empty() => {
+                // A buyer wrote about a sale not read yet: the orders are read now, not at the
+                // next bulk pass (the conversation shows the sale, its replies fill with it).
+                tracing::info!(account_id, packs = ?unknown, "messages about new sales; syncing now");
+                ctx.bulk_wake.notify_one();
+            }
+            Ok(_) => {}
             Err(Error::ReconnectRequired { .. }) => return,
             Err(e) => {
                 tracing::warn!(account_id, error = %e, "messages lane failed");
@@ -222,6 +231,7 @@ pub async fn run_bulk(ctx: SyncContext, session: Session, cancel: CancellationTo
         tokio::select! {
             _ = cancel.cancelled() => return,
             _ = ctx.trigger.notified() => {}
+            _ = ctx.bulk_wake.notified() => {}
             _ = tokio::time::sleep(ctx.bulk_interval) => {}
         }
     }

@@ -27,6 +27,26 @@ fn site(world: &World, o: &Order) -> String {
         .unwrap_or_else(|| "MLA".into())
 }
 
+/// The first name an order gives for `buyer_id` (the sandbox's buyers have none of their own:
+/// one from a fixed list, the same every time).
+fn first_name(buyer_id: i64) -> &'static str {
+    const NAMES: &[&str] = &[
+        "Ana",
+        "Lucas",
+        "Martina",
+        "Joaquín",
+        "Sofía",
+        "Mateo",
+        "Valentina",
+        "Tomás",
+        "Camila",
+        "Benjamín",
+        "João",
+        "Larissa",
+    ];
+    NAMES[buyer_id.rem_euclid(NAMES.len() as i64) as usize]
+}
+
 /// An order in the API's shape.
 pub fn order_json(world: &World, o: &Order) -> Value {
     let site = site(world, o);
@@ -63,7 +83,7 @@ pub fn order_json(world: &World, o: &Order) -> Value {
         "total_amount": price(total),
         "paid_amount": if paid { price(total) } else { json!(0) },
         "currency_id": currency,
-        "buyer": {"id": o.buyer_id, "nickname": buyer},
+        "buyer": {"id": o.buyer_id, "nickname": buyer, "first_name": first_name(o.buyer_id)},
         "seller": {"id": o.seller_id},
         "payments": [{"id": o.id + 7_000_000_000, "transaction_amount": price(total), "currency_id": currency,
                       "status": if paid { "approved" } else { "refunded" }}],

@@ -83,6 +83,40 @@ describe('Post-sale conversations in the inbox', () => {
     await waitFor(() => expect(packs()).toContain(first));
   });
 
+  it('fills a post-sale quick reply with the sale from the keyboard and sends it', async () => {
+    const backend = seller();
+    await backend.templateSave(null, {
+      title: 'Seguimiento',
+      text: 'Hola {buyer_first_name}, tu compra #{order_id} viaja con {carrier}: {tracking_number}. {firma}',
+      item_id: null,
+      shortcut: null,
+      kind: 'post_sale',
+    });
+    await backend.templateSave(null, { title: 'Pregunta', text: 'Hola {buyer}', item_id: null, shortcut: null });
+    render(Inbox, { backend });
+    await showMessages();
+    const first = packs()[0]!;
+    const th = backend.threads.find((x) => x.packId === first)!;
+    // Only the post-sale reply is offered here.
+    await waitFor(() => expect(screen.getAllByTestId('template-chip')).toHaveLength(1));
+    th.shipment = 'ready_to_ship';
+    await fireEvent.keyDown(window, { key: '1' });
+    const input = screen.getByTestId('message-input') as HTMLTextAreaElement;
+    await waitFor(() => expect(input.value).toBe(`Hola ${th.buyer}, tu compra #${th.orderId} viaja con {carrier}: {tracking_number}. {firma}`));
+    expect(screen.getByTestId('unknown-variables').textContent).toContain('{firma}');
+    expect(screen.getByTestId('missing-variables').textContent).toContain('{carrier}, {tracking_number}');
+    // Dispatched: the same reply takes the carrier and the tracking number.
+    th.shipment = 'shipped';
+    await fireEvent.input(input, { target: { value: '' } });
+    input.blur();
+    await fireEvent.keyDown(window, { key: '1' });
+    const filled = `Hola ${th.buyer}, tu compra #${th.orderId} viaja con Correo Argentino: TRK${th.packId}. {firma}`;
+    await waitFor(() => expect(input.value).toBe(filled));
+    expect(screen.queryByTestId('missing-variables')).toBeNull();
+    await fireEvent.keyDown(input, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(backend.sentMessages).toEqual([{ accountId: 1, packId: first, text: filled }]));
+  });
+
   it('n opens the newest waiting conversation', async () => {
     render(Inbox, { backend: seller() });
     await showMessages();

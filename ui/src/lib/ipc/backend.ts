@@ -14,6 +14,7 @@ import type { ResourceProgress } from './bindings/ResourceProgress';
 import type { ReplyTemplate } from './bindings/ReplyTemplate';
 import type { ReplyTemplateDraft } from './bindings/ReplyTemplateDraft';
 import type { Rendered } from './bindings/Rendered';
+import type { TemplateKind } from './bindings/TemplateKind';
 import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
@@ -94,11 +95,14 @@ export interface Backend {
   accountDisconnect(accountId: number): Promise<void>;
   syncProgress(accountId: number): Promise<ResourceProgress[]>;
   /** Quick replies for a listing (all when absent), most used first. */
-  templatesList(itemId?: string): Promise<ReplyTemplate[]>;
+  /** Quick replies for a listing (all when none) of a kind (every kind when none), most used first. */
+  templatesList(itemId?: string, kind?: TemplateKind): Promise<ReplyTemplate[]>;
   templateSave(id: number | null, draft: ReplyTemplateDraft): Promise<number>;
   templateDelete(id: number): Promise<void>;
   /** Fills a template's text with a question's values. */
   templateRender(text: string, questionId: number): Promise<Rendered>;
+  /** Fills a post-sale quick reply with the conversation's order (the core finds the account). */
+  templateRenderOrder(text: string, packId: number): Promise<Rendered>;
   templateUsed(id: number): Promise<void>;
   textLint(text: string, kind: TextKind): Promise<Lint>;
   replySuggestions(questionId: number): Promise<Suggestion[]>;

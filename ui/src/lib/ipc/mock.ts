@@ -4,7 +4,7 @@
 import type { Backend } from './backend';
 import { MARK_END, MARK_START, fold } from '../marked';
 import { BackendError } from './backend';
-import { demoQuestions, demoTemplates, demoThreads, demoVariations, type DemoThread } from './mockData';
+import { demoPostSaleTemplates, demoQuestions, demoTemplates, demoThreads, demoVariations, type DemoThread } from './mockData';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { GroupPage } from './bindings/GroupPage';
@@ -14,6 +14,7 @@ import type { InboxQuestion } from './bindings/InboxQuestion';
 import type { ReplyTemplate } from './bindings/ReplyTemplate';
 import type { ReplyTemplateDraft } from './bindings/ReplyTemplateDraft';
 import type { Rendered } from './bindings/Rendered';
+import type { TemplateKind } from './bindings/TemplateKind';
 import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
@@ -93,7 +94,7 @@ export class MockBackend extends MockShell implements Backend {
     backend.photos = true;
     backend.variations = { ...demoVariations };
     backend.stock.listings = demoListings(Math.max(60, Math.floor(rows / 2)));
-    for (const draft of demoTemplates) void backend.templateSave(null, draft);
+    for (const draft of [...demoTemplates, ...demoPostSaleTemplates]) void backend.templateSave(null, draft);
     return backend;
   }
 
@@ -539,9 +540,10 @@ export class MockBackend extends MockShell implements Backend {
   templates: ReplyTemplate[] = [];
   private nextTemplate = 1;
 
-  async templatesList(itemId?: string): Promise<ReplyTemplate[]> {
+  async templatesList(itemId?: string, kind?: TemplateKind): Promise<ReplyTemplate[]> {
     return this.templates
       .filter((t) => !itemId || !t.item_id || t.item_id === itemId)
+      .filter((t) => !kind || t.kind === kind)
       .sort((a, b) => b.usage_count - a.usage_count || a.title.localeCompare(b.title));
   }
 
@@ -552,10 +554,10 @@ export class MockBackend extends MockShell implements Backend {
     }
     if (id === null) {
       id = this.nextTemplate++;
-      this.templates.push({ id, usage_count: 0, ...draft });
+      this.templates.push({ id, usage_count: 0, ...draft, kind: draft.kind ?? 'question' });
     } else {
       const at = this.templates.findIndex((t) => t.id === id);
-      this.templates[at] = { ...this.templates[at]!, ...draft };
+      this.templates[at] = { ...this.templates[at]!, ...draft, kind: draft.kind ?? 'question' };
     }
     return id;
   }
@@ -576,6 +578,25 @@ export class MockBackend extends MockShell implements Backend {
       stock: q.item_stock === null ? '' : String(q.item_stock),
       seller: q.account_nickname,
       site_greeting: q.site_id === 'MLB' ? 'Olá' : 'Hola',
+    });
+  }
+
+  /** Fills a post-sale quick reply with the thread's order, like the core's `order_context_for`. */
+  async templateRenderOrder(text: string, packId: number): Promise<Rendered> {
+    this.team.require('answer');
+    const th = this.threads.find((x) => x.packId === packId);
+    if (!th) throw new BackendError('not_found', `no order for pack ${packId}`);
+    const dispatched = th.shipment === 'shipped' || th.shipment === 'delivered';
+    const eta = new Date(Date.parse(th.messages[0]!.date_created) + 4 * 86_400_000);
+    const day = (n: number): string => String(n).padStart(2, '0');
+    return render(text, {
+      buyer_first_name: (th.buyerFirstName ?? th.buyer).split(/\s+/)[0] ?? '',
+      order_id: String(th.orderId),
+      items: `1 × ${th.title}`,
+      tracking_number: dispatched ? `TRK${th.packId}` : null,
+      carrier: dispatched ? 'Correo Argentino' : null,
+      shipping_eta: dispatched ? `${day(eta.getUTCDate())}/${day(eta.getUTCMonth() + 1)}/${eta.getUTCFullYear()}` : null,
+      seller: this.accounts.find((a) => a.id === th.accountId)?.nickname ?? 'MATEANDO_SHOP',
     });
   }
 

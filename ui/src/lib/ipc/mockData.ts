@@ -122,6 +122,31 @@ export const demoTemplates: ReplyTemplateDraft[] = [
   { title: 'Factura A', text: 'Sí, emitimos factura A. Cargá tus datos fiscales al comprar. Saludos, {seller}.', item_id: null, shortcut: null },
 ];
 
+/** The demo's post-sale quick replies (the app's demo seeds the same three). */
+export const demoPostSaleTemplates: ReplyTemplateDraft[] = [
+  {
+    title: 'Gracias',
+    text: '¡Hola {buyer_first_name}! Gracias por tu compra #{order_id} ({items}). Ya la estamos preparando. {seller}',
+    item_id: null,
+    shortcut: null,
+    kind: 'post_sale',
+  },
+  {
+    title: 'Seguimiento',
+    text: '¡Hola {buyer_first_name}! Tu compra ya viaja con {carrier}: el seguimiento es {tracking_number} y llega el {shipping_eta}.',
+    item_id: null,
+    shortcut: null,
+    kind: 'post_sale',
+  },
+  {
+    title: 'Factura',
+    text: 'Hola {buyer_first_name}, te dejamos la factura de la compra #{order_id} en este mensaje. ¡Gracias!',
+    item_id: null,
+    shortcut: null,
+    kind: 'post_sale',
+  },
+];
+
 /** A post-sale conversation of the mock seller: what the core's thread read model returns. */
 export interface DemoThread {
   accountId: number;
@@ -129,6 +154,8 @@ export interface DemoThread {
   orderId: number;
   buyerId: number;
   buyer: string;
+  /** The first name the order gives, when it does. */
+  buyerFirstName?: string;
   itemId: string;
   title: string;
   total: string;

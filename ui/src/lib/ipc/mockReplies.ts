@@ -4,6 +4,7 @@
 import type { Lint } from './bindings/Lint';
 import type { Rendered } from './bindings/Rendered';
 import type { ReplyContext } from './bindings/ReplyContext';
+import type { OrderContext } from './bindings/OrderContext';
 import type { LintFinding } from './bindings/LintFinding';
 import type { TextKind } from './bindings/TextKind';
 
@@ -88,14 +89,16 @@ export function lint(text: string, kind: TextKind): Lint {
   return { chars, limit, sendable: chars > 0 && chars <= limit, findings };
 }
 
-const VARIABLES = ['buyer', 'item_title', 'price', 'stock', 'seller', 'site_greeting'] as const;
 const isName = (s: string): boolean => s !== '' && /^[A-Za-z0-9_]+$/.test(s);
 
 /** Fills a template with `ctx`, as the core does: `{{` and `}}` are literal braces, unknown
  * variables stay as written and are listed once each. */
-export function render(template: string, ctx: ReplyContext): Rendered {
+export function render(template: string, ctx: ReplyContext | OrderContext): Rendered {
+  // A variable is a field of the context; a field without a value (null) is missing, not unknown.
+  const values = ctx as unknown as Record<string, string | null>;
   let out = '';
   const unknown: string[] = [];
+  const missing: string[] = [];
   let rest = template;
   for (;;) {
     const open = rest.indexOf('{');
@@ -110,9 +113,11 @@ export function render(template: string, ctx: ReplyContext): Rendered {
     const close = after.indexOf('}');
     const name = close >= 0 ? after.slice(0, close) : '';
     if (close >= 0 && isName(name)) {
-      if ((VARIABLES as readonly string[]).includes(name)) out += ctx[name as (typeof VARIABLES)[number]];
+      const value = Object.hasOwn(values, name) ? values[name] : undefined;
+      if (typeof value === 'string') out += value;
       else {
-        if (!unknown.includes(name)) unknown.push(name);
+        const list = value === undefined ? unknown : missing;
+        if (!list.includes(name)) list.push(name);
         out += `{${name}}`;
       }
       rest = after.slice(close + 1);
@@ -122,5 +127,5 @@ export function render(template: string, ctx: ReplyContext): Rendered {
     }
   }
   out += rest.replaceAll('}}', '}');
-  return { text: out, unknown };
+  return { text: out, unknown, missing };
 }

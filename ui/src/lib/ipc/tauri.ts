@@ -16,6 +16,7 @@ import type { ResourceProgress } from './bindings/ResourceProgress';
 import type { ReplyTemplate } from './bindings/ReplyTemplate';
 import type { ReplyTemplateDraft } from './bindings/ReplyTemplateDraft';
 import type { Rendered } from './bindings/Rendered';
+import type { TemplateKind } from './bindings/TemplateKind';
 import type { Lint } from './bindings/Lint';
 import type { TextKind } from './bindings/TextKind';
 import type { Suggestion } from './bindings/Suggestion';
@@ -82,10 +83,12 @@ export const tauriBackend: Backend = {
   connectFinish: (landed: string) => call<AccountSummary>('connect_finish', { landed }),
   accountDisconnect: (accountId: number) => call<void>('account_disconnect', { accountId }),
   syncProgress: (accountId: number) => call<ResourceProgress[]>('sync_progress', { accountId }),
-  templatesList: (itemId?: string) => call<ReplyTemplate[]>('templates_list', { itemId: itemId ?? null }),
+  templatesList: (itemId?: string, kind?: TemplateKind) =>
+    call<ReplyTemplate[]>('templates_list', { itemId: itemId ?? null, kind: kind ?? null }),
   templateSave: (id: number | null, draft: ReplyTemplateDraft) => call<number>('template_save', { id, draft }),
   templateDelete: (id: number) => call<void>('template_delete', { id }),
   templateRender: (text: string, questionId: number) => call<Rendered>('template_render', { text, questionId }),
+  templateRenderOrder: (text: string, packId: number) => call<Rendered>('template_render_order', { text, packId }),
   templateUsed: (id: number) => call<void>('template_used', { id }),
   textLint: (text: string, kind: TextKind) => call<Lint>('text_lint', { text, kind }),
   replySuggestions: (questionId: number) => call<Suggestion[]>('reply_suggestions', { questionId }),

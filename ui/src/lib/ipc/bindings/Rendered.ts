@@ -11,4 +11,8 @@ text: string,
 /**
  * Variables the template uses that do not exist (without braces).
  */
-unknown: Array<string>, };
+unknown: Array<string>, 
+/**
+ * Variables without a value yet (a tracking number before dispatch), left as written.
+ */
+missing: Array<string>, };

@@ -1,0 +1,38 @@
+// Post-sale quick replies on the built UI in Chromium: written with order variables on the quick
+// replies screen (previewed with a sale), then offered by number in a conversation, filled with
+// that sale's values.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { open, SCREENSHOTS, start, type Session } from './browser';
+
+let session: Session;
+beforeAll(async () => {
+  session = await start();
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('post-sale quick replies', () => {
+  it('are written with order variables and fill a conversation’s reply from the keyboard', async () => {
+    const { context, page } = await open(session);
+    await page.getByTestId('nav-replies').click();
+    await page.getByTestId('template-kind-post_sale').click();
+    await expect.poll(() => page.getByTestId('template-item').count()).toBe(3);
+    await page.getByTestId('template-item').first().click();
+    await page.getByTestId('template-preview').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-templates-post-sale.png'), fullPage: true });
+
+    await page.getByTestId('nav-inbox').click();
+    await page.getByTestId('question-row').first().waitFor();
+    await page.keyboard.press('m');
+    await page.getByTestId('conversation-detail').waitFor();
+    await expect.poll(() => page.getByTestId('template-chip').count()).toBe(3);
+    await page.keyboard.press('2');
+    const input = page.getByTestId('message-input');
+    await expect.poll(() => input.inputValue()).toMatch(/^¡Hola \S+! Gracias por tu compra #\d+ \(1 × .+\)/);
+    expect(await input.inputValue()).not.toContain('{');
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-conversation-template.png') });
+    await context.close();
+  });
+});
