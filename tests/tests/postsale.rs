@@ -204,3 +204,117 @@ async fn a_post_sale_reply_is_filled_with_the_synced_order_and_shipment() -> any
     assert_eq!(r.missing, vec!["tracking_number".to_owned()], "{r:?}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blocked_conversation_says_why_when_read_and_when_a_send_is_refused() -> anyhow::Result<()>
+{
+    let recorder = Arc::new(RecordingNotifier::default());
+    let mut h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Small,
+            poll_interval: Duration::from_millis(200),
+            bulk_interval: Some(Duration::from_secs(3600)),
+            message_interval: Some(Duration::from_millis(300)),
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    let seller = h.seller_id;
+    h.run().await?;
+    eventually(Duration::from_secs(60), "the first pass", || async {
+        let p = h.owner().inbox().sync_progress(seller).await?;
+        Ok((p.len() >= 6 && p.iter().all(|r| r.initial_done)).then_some(()))
+    })
+    .await?;
+    let packs: Vec<i64> = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        w.orders
+            .values()
+            .filter(|o| o.seller_id == seller && o.status == "paid")
+            .map(|o| o.pack_id.unwrap_or(o.id))
+            .take(2)
+            .collect()
+    };
+    let (read, refused) = (packs[0], packs[1]);
+    let post = |path: String, body: serde_json::Value| {
+        let http = h.http.clone();
+        async move {
+            http.post(path)
+                .json(&body)
+                .send()
+                .await?
+                .error_for_status()
+                .map(|_| ())
+        }
+    };
+    let url = h.sandbox.url();
+    for pack in [read, refused] {
+        post(
+            format!("{url}/_sandbox/messages"),
+            serde_json::json!({ "pack_id": pack, "text": "Hola" }),
+        )
+        .await?;
+    }
+    eventually(
+        Duration::from_secs(10),
+        "both conversations read",
+        || async {
+            let a = h.owner().inbox().conversation(read).await.is_ok();
+            let b = h.owner().inbox().conversation(refused).await.is_ok();
+            Ok((a && b).then_some(()))
+        },
+    )
+    .await?;
+    assert_eq!(h.owner().inbox().conversation(read).await?.blocked, None);
+
+    // Read with its status: the fulfillment center holds the conversation until delivery.
+    post(
+        format!("{url}/_sandbox/conversations/{read}/block"),
+        serde_json::json!({ "substatus": "blocked_by_fulfillment" }),
+    )
+    .await?;
+    post(
+        format!("{url}/_sandbox/messages"),
+        serde_json::json!({ "pack_id": read, "text": "¿Y?" }),
+    )
+    .await?;
+    eventually(Duration::from_secs(10), "the block read", || async {
+        let t = h.owner().inbox().conversation(read).await?;
+        Ok((t.blocked.as_deref() == Some("blocked_by_fulfillment")).then_some(()))
+    })
+    .await?;
+
+    // Blocked without the app knowing: the send is refused, the text kept, the block recorded.
+    post(
+        format!("{url}/_sandbox/conversations/{refused}/block"),
+        serde_json::json!({ "substatus": "bloqued_by_mediation" }),
+    )
+    .await?;
+    h.owner()
+        .writes()
+        .send_message(refused, "Te respondo por acá")
+        .await?;
+    let thread = eventually(Duration::from_secs(15), "the refusal recorded", || async {
+        let t = h.owner().inbox().conversation(refused).await?;
+        Ok(t.blocked.is_some().then_some(t))
+    })
+    .await?;
+    assert_eq!(
+        thread.blocked.as_deref(),
+        Some("blocked_conversation_send_message_forbidden")
+    );
+    let failed = thread
+        .messages
+        .iter()
+        .find(|m| m.text == "Te respondo por acá")
+        .context("the text is kept")?;
+    assert_eq!(
+        failed.delivery,
+        Some(mostrador_core::inbox::DeliveryState::Failed)
+    );
+    h.stop().await;
+    Ok(())
+}

@@ -33,6 +33,13 @@ describe('post-sale quick replies', () => {
     await expect.poll(() => input.inputValue()).toMatch(/^¡Hola \S+! Gracias por tu compra #\d+ \(1 × .+\)/);
     expect(await input.inputValue()).not.toContain('{');
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-conversation-template.png') });
+
+    // The conversation Mercado Libre closed says why, with no composer to fail in.
+    await page.getByTestId('conversation-filter-answered').click();
+    await page.getByTestId('conversation-row').last().click();
+    await page.getByTestId('conversation-blocked').waitFor();
+    expect(await page.getByTestId('message-input').isDisabled()).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-conversation-blocked.png') });
     await context.close();
   });
 });

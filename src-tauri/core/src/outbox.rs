@@ -539,7 +539,7 @@ impl Outbox {
                     .run(move |c| {
                         let tx = c.transaction()?;
                         table::mark_failed(&tx, id, &code, &message, now)?;
-                        writes::refused(&tx, id)?;
+                        writes::refused(&tx, id, &code, now)?;
                         tx.commit()?;
                         Ok(())
                     })
@@ -560,7 +560,7 @@ impl Outbox {
             .run(move |c| {
                 let tx = c.transaction()?;
                 table::mark_failed(&tx, id, INTERNAL, &msg, now)?;
-                writes::refused(&tx, id)?;
+                writes::refused(&tx, id, INTERNAL, now)?;
                 tx.commit()?;
                 Ok(())
             })

@@ -367,6 +367,9 @@ pub struct World {
     pub messages: BTreeMap<i64, Vec<Message>>,
     /// Action-guide options already used, by pack (each option has a cap of one).
     pub guide_used: HashMap<i64, Vec<String>>,
+    /// Conversations blocked (by time, by the buyer, by mediation, by fulfillment), with the
+    /// reason (`conversation_status.substatus`).
+    pub blocked_conversations: BTreeMap<i64, String>,
     /// Buyers each seller blocked from asking.
     pub blocked: BTreeMap<i64, std::collections::BTreeSet<i64>>,
     /// Open scans by scroll id.
@@ -418,6 +421,7 @@ impl World {
             claims: BTreeMap::new(),
             messages: BTreeMap::new(),
             guide_used: HashMap::new(),
+            blocked_conversations: BTreeMap::new(),
             blocked: BTreeMap::new(),
             scrolls: HashMap::new(),
             writes: Vec::new(),

@@ -157,6 +157,10 @@ pub struct ConversationThread {
     pub shipment_status: Option<String>,
     /// Its substatus verbatim.
     pub shipment_substatus: Option<String>,
+    /// Why Mercado Libre does not let the seller write here, when it does not (the thread's
+    /// `conversation_status` substatus verbatim, `blocked` when it gave none; an order
+    /// cancelled is `cancelled`): the composer says so instead of failing after the fact.
+    pub blocked: Option<String>,
 }
 
 /// The summary columns; `{page}` yields `account_id`, `pack_id` and `h` (the highlight).
@@ -421,12 +425,23 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
         .query_row(params![account_id, pack_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (shipment_status, shipment_substatus) = shipment.unwrap_or((None, None));
+    let blocked = conn
+        .prepare_cached(
+            "SELECT COALESCE(substatus, status) FROM conversation_status
+             WHERE account_id = ?1 AND pack_id = ?2 AND status = 'blocked'",
+        )?
+        .query_row(params![account_id, pack_id], |r| r.get::<_, String>(0))
+        .optional()?
+        .or_else(|| {
+            (conversation.order_status.as_deref() == Some("cancelled")).then(|| "cancelled".into())
+        });
     Ok(ConversationThread {
         conversation,
         messages,
         items,
         shipment_status,
         shipment_substatus,
+        blocked,
     })
 }
 

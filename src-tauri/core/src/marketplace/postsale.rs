@@ -246,6 +246,33 @@ struct ThreadDto {
     #[serde(default)]
     messages: Vec<serde_json::Value>,
     paging: Option<ThreadPagingDto>,
+    conversation_status: Option<ConversationStatusDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ConversationStatusDto {
+    status: Option<String>,
+    substatus: Option<String>,
+}
+
+/// Whether the seller may write in a conversation, as its thread says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationStatus {
+    /// `active` or `blocked` (verbatim).
+    pub status: String,
+    /// Why, when blocked (verbatim: `blocked_by_time`, `blocked_by_buyer`, …).
+    pub substatus: Option<String>,
+}
+
+/// A thread as read: its messages, how many were malformed and skipped, and its status.
+#[derive(Debug, Clone)]
+pub struct Thread {
+    /// Every message, oldest first as sent.
+    pub messages: Vec<Message>,
+    /// Malformed messages skipped.
+    pub skipped: usize,
+    /// The conversation's status, when the thread carried one.
+    pub status: Option<ConversationStatus>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -278,11 +305,19 @@ struct MessageDateDto {
 
 /// Every message of a pack's post-sale thread, without marking anything as read.
 pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, usize)> {
+    thread_with_status(session, pack_id)
+        .await
+        .map(|t| (t.messages, t.skipped))
+}
+
+/// [`thread`], with the conversation's status.
+pub async fn thread_with_status(session: &Session, pack_id: i64) -> Result<Thread> {
     let path = format!("/messages/packs/{pack_id}/sellers/{}", session.account_id());
     let mut out = Vec::new();
     let mut skipped = 0;
     let mut offset = 0usize;
     let mut pages = 0usize;
+    let mut status = None;
     loop {
         let page: ThreadDto = session
             .call("messages thread", |api| {
@@ -295,6 +330,15 @@ pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, us
             })
             .await?;
         let count = page.messages.len();
+        if status.is_none()
+            && let Some(s) = page.conversation_status
+            && let Some(value) = s.status
+        {
+            status = Some(ConversationStatus {
+                status: value,
+                substatus: s.substatus,
+            });
+        }
         for raw in page.messages {
             let hint = raw.get("id").map(|v| v.to_string()).unwrap_or_default();
             let resource = format!("message {hint}");
@@ -334,7 +378,7 @@ pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, us
             None => count >= THREAD_PAGE,
         };
         if count == 0 || !more {
-            return Ok((out, skipped));
+            break;
         }
         if pages >= MAX_THREAD_PAGES {
             tracing::warn!(
@@ -342,9 +386,14 @@ pub async fn thread(session: &Session, pack_id: i64) -> Result<(Vec<Message>, us
                 pages,
                 "thread longer than the page cap; read what came"
             );
-            return Ok((out, skipped));
+            break;
         }
     }
+    Ok(Thread {
+        messages: out,
+        skipped,
+        status,
+    })
 }
 
 /// Sends a post-sale message to the pack's buyer. Returns the id Mercado Libre gave it, when

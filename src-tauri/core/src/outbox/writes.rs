@@ -283,12 +283,28 @@ fn fold(text: &str) -> String {
 }
 
 /// Marks the local copy of a refused message (if the row was one) as failed: the conversation
-/// shows it with the error and waits for the seller again.
-pub fn refused(conn: &Connection, outbox_id: i64) -> Result<()> {
+/// shows it with the error and waits for the seller again. A refusal because the conversation
+/// is blocked (`code` `blocked_…`) records the block, so the composer says so from then on.
+pub fn refused(
+    conn: &Connection,
+    outbox_id: i64,
+    code: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let local = local_message_id(outbox_id);
     conn.execute(
         "UPDATE messages SET status = 'failed' WHERE id = ?1",
-        [local_message_id(outbox_id)],
+        [&local],
     )?;
+    if code.starts_with("blocked") {
+        conn.execute(
+            "INSERT INTO conversation_status (account_id, pack_id, status, substatus, updated_at)
+             SELECT account_id, pack_id, 'blocked', ?2, ?3 FROM messages WHERE id = ?1
+             ON CONFLICT (account_id, pack_id) DO UPDATE SET status = excluded.status,
+                 substatus = excluded.substatus, updated_at = excluded.updated_at",
+            rusqlite::params![local, code, crate::store::ts(now)],
+        )?;
+    }
     Ok(())
 }
 

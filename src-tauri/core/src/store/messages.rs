@@ -214,3 +214,22 @@ pub fn mark_done(
     tx.commit()?;
     Ok(true)
 }
+
+/// Records what the thread says about writing in the conversation.
+pub fn set_status(
+    conn: &Connection,
+    account_id: i64,
+    pack_id: i64,
+    status: &str,
+    substatus: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO conversation_status (account_id, pack_id, status, substatus, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (account_id, pack_id) DO UPDATE SET status = excluded.status,
+             substatus = excluded.substatus, updated_at = excluded.updated_at",
+        rusqlite::params![account_id, pack_id, status, substatus, super::ts(now)],
+    )?;
+    Ok(())
+}

@@ -84,6 +84,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0019_post_sale_templates",
         include_str!("../../migrations/0019_post_sale_templates.sql"),
     ),
+    (
+        "0020_conversation_status",
+        include_str!("../../migrations/0020_conversation_status.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -76,8 +76,8 @@ async fn read_threads(p: &Pass, cur: Cursor) -> Result<Vec<i64>> {
     let total = changed.len() as i64;
     let mut packs_with_new = Vec::new();
     for (n, pack) in changed.iter().enumerate() {
-        let thread = match postsale::thread(&p.session, *pack).await {
-            Ok((thread, _skipped)) => thread,
+        let (thread, status) = match postsale::thread_with_status(&p.session, *pack).await {
+            Ok(t) => (t.messages, t.status),
             Err(e) if e.is_about_one_entry() => {
                 tracing::warn!(pack_id = pack, error = %e, "skipping conversation");
                 p.progress(RESOURCE, n as i64 + 1, Some(total));
@@ -85,6 +85,8 @@ async fn read_threads(p: &Pass, cur: Cursor) -> Result<Vec<i64>> {
             }
             Err(e) => return Err(e),
         };
+        let pack_id = *pack;
+        let now = p.started;
         let new = p
             .store
             .run(move |c| {
@@ -94,6 +96,16 @@ async fn read_threads(p: &Pass, cur: Cursor) -> Result<Vec<i64>> {
                     if messages::upsert(&tx, m)? {
                         new += 1;
                     }
+                }
+                if let Some(s) = &status {
+                    messages::set_status(
+                        &tx,
+                        account_id,
+                        pack_id,
+                        &s.status,
+                        s.substatus.as_deref(),
+                        now,
+                    )?;
                 }
                 tx.commit()?;
                 Ok(new)

@@ -290,6 +290,32 @@ pub async fn site_reply(State(shared): State<Shared>, Json(req): Json<InjectMess
     }
 }
 
+/// Body of `POST /_sandbox/conversations/{pack}/block`.
+#[derive(Debug, Deserialize)]
+pub struct BlockConversation {
+    /// The reason, as Mercado Libre's `conversation_status.substatus` gives it
+    /// (`blocked_by_buyer`, `bloqued_by_mediation`, `blocked_by_fulfillment`); none unblocks.
+    pub substatus: Option<String>,
+}
+
+/// `POST /_sandbox/conversations/{pack}/block`: the conversation is blocked (or unblocked).
+pub async fn block_conversation(
+    State(shared): State<Shared>,
+    axum::extract::Path(pack): axum::extract::Path<i64>,
+    Json(req): Json<BlockConversation>,
+) -> Response {
+    let mut w = lock(&shared);
+    match req.substatus {
+        Some(reason) => {
+            w.blocked_conversations.insert(pack, reason);
+        }
+        None => {
+            w.blocked_conversations.remove(&pack);
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
 /// Body of `POST /_sandbox/claims`.
 #[derive(Debug, Deserialize)]
 pub struct InjectClaim {

@@ -121,6 +121,10 @@ pub fn router(shared: Shared) -> Router {
         .route("/_sandbox/orders", post(control::inject_order))
         .route("/_sandbox/messages", post(control::inject_message))
         .route("/_sandbox/messages/site-reply", post(control::site_reply))
+        .route(
+            "/_sandbox/conversations/{pack}/block",
+            post(control::block_conversation),
+        )
         .route("/_sandbox/claims", post(control::inject_claim))
         .route(
             "/_sandbox/shipments/{id}/delay",

@@ -341,6 +341,7 @@ pub async fn thread(
         .unwrap_or(0);
     let total = all.len();
     let list: Vec<Value> = all.into_iter().skip(offset).take(limit).collect();
+    let blocked = conversation_block(&world, pack);
     let paging = if world.faults.thread_without_total {
         json!({"limit": limit, "offset": offset})
     } else {
@@ -348,13 +349,21 @@ pub async fn thread(
     };
     Json(json!({
         "paging": paging,
-        "conversation_status": {"path": format!("/packs/{pack}/seller/{seller}"), "status": "active", "substatus": null,
+        "conversation_status": {"path": format!("/packs/{pack}/seller/{seller}"),
+                                "status": if blocked.is_some() { "blocked" } else { "active" },
+                                "substatus": blocked,
                                 "status_date": null, "status_update_allowed": false, "claim_id": null, "shipping_id": null},
         "messages": list,
         "seller_max_message_length": SELLER_MESSAGE_MAX,
         "buyer_max_message_length": 3500,
     }))
     .into_response()
+}
+
+/// Why the seller may not write in `pack`'s conversation, if so (the blocks the sandbox was
+/// told of through `/_sandbox/conversations/{pack}/block`).
+fn conversation_block(world: &World, pack: i64) -> Option<String> {
+    world.blocked_conversations.get(&pack).cloned()
 }
 
 /// `POST /messages/packs/{pack}/sellers/{seller}?tag=post_sale` with `{from, to, text}`.
@@ -397,6 +406,13 @@ pub async fn send(
             StatusCode::FORBIDDEN,
             "blocked_conversation_send_message_forbidden",
             "the order was cancelled",
+        );
+    }
+    if let Some(reason) = conversation_block(&world, pack) {
+        return messages_error(
+            StatusCode::FORBIDDEN,
+            "blocked_conversation_send_message_forbidden",
+            &format!("the conversation is blocked ({reason})"),
         );
     }
     let buyer_wrote = world

@@ -117,6 +117,18 @@ describe('Post-sale conversations in the inbox', () => {
     await waitFor(() => expect(backend.sentMessages).toEqual([{ accountId: 1, packId: first, text: filled }]));
   });
 
+  it('says why a blocked conversation cannot be written to, and offers no composer', async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    const first = packs()[0]!;
+    backend.threads.find((x) => x.packId === first)!.blocked = 'blocked_by_fulfillment';
+    backend.buyerWrites(first, '¿Llega hoy?');
+    await waitFor(() => expect(screen.getByTestId('conversation-blocked').textContent).toBe(t.blockedReasons.blocked_by_fulfillment));
+    expect((screen.getByTestId('message-input') as HTMLTextAreaElement).disabled).toBe(true);
+    expect((screen.getByTestId('message-send') as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('n opens the newest waiting conversation', async () => {
     render(Inbox, { backend: seller() });
     await showMessages();

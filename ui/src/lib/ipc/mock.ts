@@ -91,6 +91,8 @@ export class MockBackend extends MockShell implements Backend {
   static demo(rows: number): MockBackend {
     const backend = new MockBackend(demoQuestions(rows));
     backend.threads = demoThreads(12);
+    // The oldest conversation went silent a month ago: Mercado Libre closed it.
+    backend.threads[backend.threads.length - 1]!.blocked = 'blocked_by_time';
     backend.photos = true;
     backend.variations = { ...demoVariations };
     backend.stock.listings = demoListings(Math.max(60, Math.floor(rows / 2)));
@@ -417,6 +419,7 @@ export class MockBackend extends MockShell implements Backend {
       items: [{ order_id: th.orderId, item_id: th.itemId, title: th.title, quantity: 1, unit_price: th.total, permalink: null }],
       shipment_status: th.shipment,
       shipment_substatus: null,
+      blocked: th.blocked ?? null,
     };
   }
 
@@ -427,6 +430,7 @@ export class MockBackend extends MockShell implements Backend {
     const th = this.threads.find((x) => x.packId === packId);
     if (!th) throw new BackendError('not_found', `no order with pack ${packId}`);
     const accountId = th.accountId;
+    if (th.blocked) throw new BackendError('invalid_input', `the conversation is blocked (${th.blocked})`);
     const id = this.nextOutbox++;
     this.sentMessages.push({ accountId, packId, text: trimmed });
     th.messages.push({

@@ -163,6 +163,8 @@ export interface DemoThread {
   messages: ThreadMessage[];
   /** Marked done through this message time (the core's `conversation_marks.done_through`). */
   doneThrough?: string | null;
+  /** Why Mercado Libre does not let the seller write here (the core's `ConversationThread.blocked`). */
+  blocked?: string | null;
 }
 
 const POST_SALE: [string, string | null][] = [

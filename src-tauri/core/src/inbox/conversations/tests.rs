@@ -219,7 +219,7 @@ fn a_queued_reply_stops_the_wait_and_a_refused_one_restarts_it() {
 
     crate::store::outbox::mark_failed(&conn, outbox_id, "forbidden", "blocked", Utc::now())
         .unwrap();
-    refused(&conn, outbox_id).unwrap();
+    refused(&conn, outbox_id, "forbidden", Utc::now()).unwrap();
     drop(conn);
     assert_eq!(
         packs(&page(&store, StatusFilter::Unanswered, None)),

@@ -26,4 +26,10 @@ shipment_status: string | null,
 /**
  * Its substatus verbatim.
  */
-shipment_substatus: string | null, };
+shipment_substatus: string | null, 
+/**
+ * Why Mercado Libre does not let the seller write here, when it does not (the thread's
+ * `conversation_status` substatus verbatim, `blocked` when it gave none; an order
+ * cancelled is `cancelled`): the composer says so instead of failing after the fact.
+ */
+blocked: string | null, };
