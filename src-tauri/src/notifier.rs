@@ -105,6 +105,7 @@ impl Notifier for DesktopNotifier {
                     if action == "default" {
                         use mostrador_core::notify::NotificationKind;
                         if n.kind == NotificationKind::NewMessage
+                            || n.kind == NotificationKind::ShipmentDelayed
                             || (n.kind == NotificationKind::DeadlineSoon && n.pack_id.is_some())
                         {
                             let target = ConversationTarget {

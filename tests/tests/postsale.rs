@@ -318,3 +318,110 @@ async fn a_blocked_conversation_says_why_when_read_and_when_a_send_is_refused() 
     h.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_late_shipment_is_announced_once_and_shows_on_its_conversation() -> anyhow::Result<()> {
+    let recorder = Arc::new(RecordingNotifier::default());
+    let h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Small,
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder.clone(),
+    )
+    .await?;
+    let seller = h.seller_id;
+    // The first sync's late shipments are announced together; then one more turns late.
+    h.core.engine().sync_pass(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
+    let delayed = |r: &RecordingNotifier| {
+        r.shown()
+            .into_iter()
+            .filter(|n| n.kind == NotificationKind::ShipmentDelayed)
+            .collect::<Vec<_>>()
+    };
+    // A new sale, to dispatch.
+    let order: serde_json::Value = h
+        .http
+        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
+        .json(&serde_json::json!({}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let order_id = order["id"].as_i64().context("order id")?;
+    let (pack, shipment) = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        let o = w.orders.get(&order_id).context("the order")?;
+        (
+            o.pack_id.unwrap_or(o.id),
+            o.shipping_id.context("a shipment")?,
+        )
+    };
+    h.core.engine().sync_pass(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
+    let before = delayed(&recorder).len();
+    assert!(
+        !h.owner()
+            .inbox()
+            .conversation(pack)
+            .await
+            .is_ok_and(|t| t.shipment_delayed),
+        "not late yet"
+    );
+    h.http
+        .post(format!(
+            "{}/_sandbox/shipments/{shipment}/delay",
+            h.sandbox.url()
+        ))
+        .send()
+        .await?
+        .error_for_status()?;
+    // The buyer asks about it (so the sale has a conversation); the shipments' hourly refresh
+    // is due (the delay changes the shipment, not its order).
+    h.http
+        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
+        .json(&serde_json::json!({ "pack_id": pack, "text": "¿Cuándo sale?" }))
+        .send()
+        .await?
+        .error_for_status()?;
+    h.core
+        .engine()
+        .store()
+        .run(|c| {
+            c.execute(
+                "UPDATE sync_cursors SET last_run_at = '2000-01-01T00:00:00.000Z'
+                 WHERE resource = 'shipments'",
+                [],
+            )?;
+            Ok(())
+        })
+        .await?;
+    h.core.engine().sync_pass(seller).await?;
+    let row: (String, bool, Option<String>) = h
+        .core
+        .engine()
+        .store()
+        .run(move |c| {
+            Ok(c.query_row(
+                "SELECT status, delayed, sla_status FROM shipments WHERE id = ?1",
+                [shipment],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .await?;
+    assert!(row.1, "stored late: {row:?}");
+    h.core.engine().poll_questions(seller).await?;
+    h.core.engine().poll_questions(seller).await?;
+    let shown = delayed(&recorder);
+    assert_eq!(shown.len(), before + 1, "announced once: {shown:?}");
+    let last = shown.last().context("the announcement")?;
+    assert_eq!(last.pack_id, Some(pack));
+    assert!(last.body.contains(&order_id.to_string()), "{}", last.body);
+    let thread = h.owner().inbox().conversation(pack).await?;
+    assert!(thread.shipment_delayed, "the conversation shows it late");
+    Ok(())
+}

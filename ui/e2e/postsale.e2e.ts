@@ -34,6 +34,15 @@ describe('post-sale quick replies', () => {
     expect(await input.inputValue()).not.toContain('{');
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-conversation-template.png') });
 
+    // A parcel Mercado Libre reports late shows on its conversation.
+    await page.getByTestId('conversation-filter-all').click();
+    for (const row of await page.getByTestId('conversation-row').all()) {
+      await row.click();
+      if ((await page.getByTestId('shipment-delayed').count()) > 0) break;
+    }
+    await page.getByTestId('shipment-delayed').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-shipment-delayed.png') });
+
     // The conversation Mercado Libre closed says why, with no composer to fail in.
     await page.getByTestId('conversation-filter-answered').click();
     await page.getByTestId('conversation-row').last().click();

@@ -180,6 +180,9 @@ pub enum NotificationKind {
     /// A deadline (a buyer's message to answer, a claim, a dispatch) is an hour away; a click
     /// opens its conversation.
     DeadlineSoon,
+    /// A shipment Mercado Libre reports late (several at once in one); a click opens the sale's
+    /// conversation (the waiting list when several).
+    ShipmentDelayed,
 }
 
 /// A notification to display.
@@ -557,8 +560,10 @@ pub async fn set_settings(store: &Store, value: NotificationSettings) -> Result<
 }
 
 mod deadline_alerts;
+mod shipment_alerts;
 mod stock_alerts;
 pub use deadline_alerts::announce_deadlines;
+pub use shipment_alerts::announce_delays;
 pub use stock_alerts::announce_stock;
 
 #[cfg(test)]

@@ -157,6 +157,9 @@ pub struct ConversationThread {
     pub shipment_status: Option<String>,
     /// Its substatus verbatim.
     pub shipment_substatus: Option<String>,
+    /// Whether Mercado Libre reports the shipment late (its dispatch SLA, or its delays on the
+    /// way) while it is not delivered.
+    pub shipment_delayed: bool,
     /// Why Mercado Libre does not let the seller write here, when it does not (the thread's
     /// `conversation_status` substatus verbatim, `blocked` when it gave none; an order
     /// cancelled is `cancelled`): the composer says so instead of failing after the fact.
@@ -418,13 +421,18 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let shipment = conn
         .prepare_cached(
-            "SELECT s.status, s.substatus FROM shipments s JOIN orders o ON o.id = s.order_id
+            "SELECT s.status, s.substatus,
+                    s.delayed AND s.status NOT IN ('delivered', 'cancelled', 'not_delivered')
+             FROM shipments s JOIN orders o ON o.id = s.order_id
              WHERE +o.account_id = ?1 AND (o.pack_id = ?2 OR o.id = ?2)
              ORDER BY s.last_updated DESC LIMIT 1",
         )?
-        .query_row(params![account_id, pack_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(params![account_id, pack_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, bool>(2)?))
+        })
         .optional()?;
-    let (shipment_status, shipment_substatus) = shipment.unwrap_or((None, None));
+    let (shipment_status, shipment_substatus, shipment_delayed) =
+        shipment.unwrap_or((None, None, false));
     let blocked = conn
         .prepare_cached(
             "SELECT COALESCE(substatus, status) FROM conversation_status
@@ -441,6 +449,7 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
         items,
         shipment_status,
         shipment_substatus,
+        shipment_delayed,
         blocked,
     })
 }

@@ -93,6 +93,22 @@ pub async fn shipment(session: &Session, id: i64) -> Result<Shipment> {
         }
     };
     let sla_status = sla.as_ref().and_then(|s| s.status.clone());
+    // On its way, the SLA says nothing more: Mercado Libre's delays say whether it is late.
+    let on_its_way_late = if d.status == "shipped" {
+        match session
+            .call::<serde_json::Value, _>("shipment delays", |api| {
+                api.request(Method::GET, &format!("/shipments/{id}/delays"))
+            })
+            .await
+        {
+            Ok(raw) => raw["delays"].as_array().is_some_and(|d| !d.is_empty()),
+            // "Delays Not Found for shipment": none.
+            Err(Error::Api { status: 404, .. }) => false,
+            Err(e) => return Err(e),
+        }
+    } else {
+        false
+    };
     Ok(Shipment {
         id: d.id,
         account_id: session.account_id(),
@@ -101,7 +117,7 @@ pub async fn shipment(session: &Session, id: i64) -> Result<Shipment> {
         substatus: d.substatus,
         date_created: time(&resource, d.date_created)?,
         last_updated: time(&resource, d.last_updated)?,
-        delayed: sla_status.as_deref() == Some("delayed"),
+        delayed: sla_status.as_deref() == Some("delayed") || on_its_way_late,
         sla_status,
         sla_expected_date: time(&resource, sla.and_then(|s| s.expected_date))?,
         tracking_number: d.tracking_number,

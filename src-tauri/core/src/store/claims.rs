@@ -31,15 +31,7 @@ pub struct Claim {
 
 /// Inserts or replaces a claim.
 pub fn upsert(conn: &Connection, c: &Claim) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO claims (id, account_id, resource_id, status, stage, kind, reason_id,
-                             date_created, last_updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT(id) DO UPDATE SET resource_id = excluded.resource_id,
-             status = excluded.status, stage = excluded.stage, kind = excluded.kind,
-             reason_id = excluded.reason_id, last_updated = excluded.last_updated",
-    )?
-    .execute(params![
+    let values = params![
         c.id,
         c.account_id,
         c.resource_id,
@@ -49,7 +41,24 @@ pub fn upsert(conn: &Connection, c: &Claim) -> Result<()> {
         c.reason_id,
         ts(c.date_created),
         c.last_updated.map(ts)
-    ])?;
+    ];
+    // An update, else an insert: an upsert's conflict clause would override the metrics
+    // triggers' OR IGNORE and fail on a day already marked for recomputing.
+    let updated = conn
+        .prepare_cached(
+            "UPDATE claims SET resource_id = ?3, status = ?4, stage = ?5, kind = ?6,
+                 reason_id = ?7, last_updated = ?9
+             WHERE id = ?1 AND ?2 IS NOT NULL AND ?8 IS NOT NULL",
+        )?
+        .execute(values)?;
+    if updated == 0 {
+        conn.prepare_cached(
+            "INSERT INTO claims (id, account_id, resource_id, status, stage, kind, reason_id,
+                                 date_created, last_updated)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(values)?;
+    }
     Ok(())
 }
 

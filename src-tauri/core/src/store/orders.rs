@@ -59,28 +59,47 @@ pub struct OrderItem {
 /// Inserts or replaces an order and its lines.
 pub fn upsert(conn: &Connection, o: &Order) -> Result<()> {
     let tags = serde_json::to_string(&o.tags).unwrap_or_else(|_| "[]".into());
-    conn.prepare_cached(
-        "INSERT INTO orders (id, account_id, status, date_created, last_updated, total_amount,
-                             currency_id, buyer_id, pack_id, shipping_id, tags)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT(id) DO UPDATE SET status = excluded.status,
-             last_updated = excluded.last_updated, total_amount = excluded.total_amount,
-             currency_id = excluded.currency_id, buyer_id = excluded.buyer_id,
-             pack_id = excluded.pack_id, shipping_id = excluded.shipping_id, tags = excluded.tags",
-    )?
-    .execute(params![
-        o.id,
-        o.account_id,
-        o.status,
-        ts(o.date_created),
-        ts(o.last_updated),
-        o.total_amount,
-        o.currency_id,
-        o.buyer_id,
-        o.pack_id,
-        o.shipping_id,
-        tags
-    ])?;
+    // An update, else an insert: an upsert's conflict clause would override the metrics
+    // triggers' OR IGNORE and fail on a day already marked for recomputing.
+    let updated = conn
+        .prepare_cached(
+            "UPDATE orders SET status = ?3, last_updated = ?5, total_amount = ?6,
+                 currency_id = ?7, buyer_id = ?8, pack_id = ?9, shipping_id = ?10, tags = ?11
+             WHERE id = ?1 AND ?2 IS NOT NULL AND ?4 IS NOT NULL",
+        )?
+        .execute(params![
+            o.id,
+            o.account_id,
+            o.status,
+            ts(o.date_created),
+            ts(o.last_updated),
+            o.total_amount,
+            o.currency_id,
+            o.buyer_id,
+            o.pack_id,
+            o.shipping_id,
+            tags
+        ])?;
+    if updated == 0 {
+        conn.prepare_cached(
+            "INSERT INTO orders (id, account_id, status, date_created, last_updated,
+                                 total_amount, currency_id, buyer_id, pack_id, shipping_id, tags)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            o.id,
+            o.account_id,
+            o.status,
+            ts(o.date_created),
+            ts(o.last_updated),
+            o.total_amount,
+            o.currency_id,
+            o.buyer_id,
+            o.pack_id,
+            o.shipping_id,
+            tags
+        ])?;
+    }
     conn.prepare_cached("DELETE FROM order_items WHERE order_id = ?1")?
         .execute([o.id])?;
     let mut insert = conn.prepare_cached(
@@ -166,4 +185,84 @@ pub fn items_updated_since(
     )?;
     let rows = stmt.query_map(params![account_id, ts(since)], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+    use crate::store::shipments::{self, Shipment};
+    use crate::store::testing::temp_store;
+
+    /// An order and its shipment change twice on one day before the metrics catch up: both
+    /// updates are stored (the day is marked for recomputing once, not refused the second time).
+    #[test]
+    fn an_order_and_its_shipment_update_twice_before_the_metrics_catch_up() {
+        let (_dir, store) = temp_store();
+        let conn = store.conn().unwrap();
+        conn.execute_batch(
+            "INSERT INTO accounts (id, nickname, site_id, api_base, created_at)
+                 VALUES (1, 'TIENDA', 'MLA', 'http://127.0.0.1:1', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let mut order = Order {
+            id: 100,
+            account_id: 1,
+            status: "paid".into(),
+            date_created: at,
+            last_updated: at,
+            total_amount: Some("10.00".into()),
+            currency_id: Some("ARS".into()),
+            buyer_id: Some(10),
+            buyer_nickname: Some("ANA".into()),
+            buyer_first_name: None,
+            pack_id: None,
+            shipping_id: Some(9000),
+            tags: vec![],
+            items: vec![],
+        };
+        let mut shipment = Shipment {
+            id: 9000,
+            account_id: 1,
+            order_id: Some(100),
+            status: "handling".into(),
+            substatus: None,
+            date_created: Some(at),
+            last_updated: Some(at),
+            sla_status: Some("on_time".into()),
+            sla_expected_date: None,
+            delayed: false,
+            tracking_number: None,
+            carrier: None,
+            estimated_delivery: None,
+        };
+        upsert(&conn, &order).unwrap();
+        shipments::upsert(&conn, &shipment, at).unwrap();
+        for n in 1..=2 {
+            order.last_updated = at + Duration::minutes(n);
+            order.status = if n == 1 { "paid" } else { "cancelled" }.into();
+            upsert(&conn, &order).unwrap();
+            shipment.delayed = n == 1;
+            shipment.status = if n == 1 { "ready_to_ship" } else { "cancelled" }.into();
+            shipments::upsert(&conn, &shipment, at).unwrap();
+        }
+        let (status, delayed): (String, bool) = conn
+            .query_row(
+                "SELECT o.status, s.delayed FROM orders o JOIN shipments s ON s.order_id = o.id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), delayed), ("cancelled", false));
+        let dirty: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM metrics_dirty WHERE kind = 's'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(dirty, 1, "the day is marked once");
+    }
 }

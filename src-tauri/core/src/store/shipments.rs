@@ -39,19 +39,7 @@ pub struct Shipment {
 
 /// Inserts or replaces a shipment.
 pub fn upsert(conn: &Connection, s: &Shipment, now: DateTime<Utc>) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO shipments (id, account_id, order_id, status, substatus, date_created,
-                                last_updated, sla_status, sla_expected_date, delayed, updated_at,
-                                tracking_number, carrier, estimated_delivery)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-         ON CONFLICT(id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status,
-             substatus = excluded.substatus, date_created = excluded.date_created,
-             last_updated = excluded.last_updated, sla_status = excluded.sla_status,
-             sla_expected_date = excluded.sla_expected_date, delayed = excluded.delayed,
-             updated_at = excluded.updated_at, tracking_number = excluded.tracking_number,
-             carrier = excluded.carrier, estimated_delivery = excluded.estimated_delivery",
-    )?
-    .execute(params![
+    let values = params![
         s.id,
         s.account_id,
         s.order_id,
@@ -66,7 +54,27 @@ pub fn upsert(conn: &Connection, s: &Shipment, now: DateTime<Utc>) -> Result<()>
         s.tracking_number,
         s.carrier,
         s.estimated_delivery.map(ts)
-    ])?;
+    ];
+    // An update, else an insert: an upsert's conflict clause would override the metrics
+    // triggers' OR IGNORE and fail on a day already marked for recomputing.
+    let updated = conn
+        .prepare_cached(
+            "UPDATE shipments SET order_id = ?3, status = ?4, substatus = ?5, date_created = ?6,
+                 last_updated = ?7, sla_status = ?8, sla_expected_date = ?9, delayed = ?10,
+                 updated_at = ?11, tracking_number = ?12, carrier = ?13,
+                 estimated_delivery = ?14
+             WHERE id = ?1 AND ?2 IS NOT NULL",
+        )?
+        .execute(values)?;
+    if updated == 0 {
+        conn.prepare_cached(
+            "INSERT INTO shipments (id, account_id, order_id, status, substatus, date_created,
+                                    last_updated, sla_status, sla_expected_date, delayed,
+                                    updated_at, tracking_number, carrier, estimated_delivery)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?
+        .execute(values)?;
+    }
     Ok(())
 }
 

@@ -317,9 +317,19 @@ async fn poll(ctx: &SyncContext, session: &Session) -> crate::error::Result<usiz
         session.account_id(),
     )
     .await;
+    // Shipments Mercado Libre reports late (read by the bulk pass).
+    let delays = notify::announce_delays(
+        &ctx.store,
+        &ctx.notifier,
+        &ctx.clock,
+        &ctx.locale,
+        session.account_id(),
+    )
+    .await;
     let report = polled?;
     announced?;
     stock?;
     deadlines?;
+    delays?;
     Ok(report.new)
 }

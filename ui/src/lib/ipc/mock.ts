@@ -93,6 +93,8 @@ export class MockBackend extends MockShell implements Backend {
     backend.threads = demoThreads(12);
     // The oldest conversation went silent a month ago: Mercado Libre closed it.
     backend.threads[backend.threads.length - 1]!.blocked = 'blocked_by_time';
+    // A buyer waits on a parcel Mercado Libre reports late.
+    backend.threads[3]!.delayed = true;
     backend.photos = true;
     backend.variations = { ...demoVariations };
     backend.stock.listings = demoListings(Math.max(60, Math.floor(rows / 2)));
@@ -419,6 +421,7 @@ export class MockBackend extends MockShell implements Backend {
       items: [{ order_id: th.orderId, item_id: th.itemId, title: th.title, quantity: 1, unit_price: th.total, permalink: null }],
       shipment_status: th.shipment,
       shipment_substatus: null,
+      shipment_delayed: th.delayed ?? false,
       blocked: th.blocked ?? null,
     };
   }

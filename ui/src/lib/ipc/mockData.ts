@@ -165,6 +165,8 @@ export interface DemoThread {
   doneThrough?: string | null;
   /** Why Mercado Libre does not let the seller write here (the core's `ConversationThread.blocked`). */
   blocked?: string | null;
+  /** Mercado Libre reports the shipment late. */
+  delayed?: boolean;
 }
 
 const POST_SALE: [string, string | null][] = [

@@ -28,6 +28,11 @@ shipment_status: string | null,
  */
 shipment_substatus: string | null, 
 /**
+ * Whether Mercado Libre reports the shipment late (its dispatch SLA, or its delays on the
+ * way) while it is not delivered.
+ */
+shipment_delayed: boolean, 
+/**
  * Why Mercado Libre does not let the seller write here, when it does not (the thread's
  * `conversation_status` substatus verbatim, `blocked` when it gave none; an order
  * cancelled is `cancelled`): the composer says so instead of failing after the fact.
