@@ -81,10 +81,9 @@ async fn stock_is_edited_inline_and_in_bulk_from_the_window() {
     })
     .await
     .unwrap();
-    client
-        .execute("location.reload(); return true", vec![])
-        .await
-        .unwrap();
+    // WebDriver's refresh returns once the new page has loaded: the click below cannot land
+    // on the page being replaced (which would leave the reloaded window on the inbox).
+    client.refresh().await.unwrap();
     click(&client, "[data-testid=nav-stock]").await;
     eventually(WAIT, "the listings again", || async {
         Ok((!client
