@@ -39,17 +39,16 @@ async fn waiting_packs(h: &Harness) -> anyhow::Result<Vec<i64>> {
     Ok(page.items.iter().map(|c| c.pack_id).collect())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_messages_lane_announces_a_buyer_and_sees_a_reply_made_on_the_site()
--> anyhow::Result<()> {
+/// A running core on the small seller with a fast messages lane, after its first pass: one
+/// bulk pass at the start, then none for the rest of the test, so what arrives later arrives
+/// through the messages lane.
+async fn running_with_lane() -> anyhow::Result<(Harness, Arc<RecordingNotifier>)> {
     let recorder = Arc::new(RecordingNotifier::default());
     let mut h = Harness::start_opts(
         Arc::new(MemoryStore::default()),
         Options {
             profile: Profile::Small,
             poll_interval: Duration::from_millis(200),
-            // One bulk pass at the start, then none for the rest of the test: what arrives
-            // later arrives through the messages lane.
             bulk_interval: Some(Duration::from_secs(3600)),
             message_interval: Some(Duration::from_millis(300)),
             ..Options::default()
@@ -65,6 +64,13 @@ async fn the_messages_lane_announces_a_buyer_and_sees_a_reply_made_on_the_site()
         Ok((p.len() >= 6 && p.iter().all(|r| r.initial_done)).then_some(()))
     })
     .await?;
+    Ok((h, recorder))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_messages_lane_announces_a_buyer_and_sees_a_reply_made_on_the_site()
+-> anyhow::Result<()> {
+    let (mut h, recorder) = running_with_lane().await?;
     let orders_reads = h.request_count("GET /orders/search").await?;
 
     let pack = paid_pack(&h)?;
@@ -208,27 +214,8 @@ async fn a_post_sale_reply_is_filled_with_the_synced_order_and_shipment() -> any
 #[tokio::test(flavor = "multi_thread")]
 async fn a_blocked_conversation_says_why_when_read_and_when_a_send_is_refused() -> anyhow::Result<()>
 {
-    let recorder = Arc::new(RecordingNotifier::default());
-    let mut h = Harness::start_opts(
-        Arc::new(MemoryStore::default()),
-        Options {
-            profile: Profile::Small,
-            poll_interval: Duration::from_millis(200),
-            bulk_interval: Some(Duration::from_secs(3600)),
-            message_interval: Some(Duration::from_millis(300)),
-            ..Options::default()
-        },
-        recorder.clone(),
-        recorder,
-    )
-    .await?;
+    let (mut h, _recorder) = running_with_lane().await?;
     let seller = h.seller_id;
-    h.run().await?;
-    eventually(Duration::from_secs(60), "the first pass", || async {
-        let p = h.owner().inbox().sync_progress(seller).await?;
-        Ok((p.len() >= 6 && p.iter().all(|r| r.initial_done)).then_some(()))
-    })
-    .await?;
     let packs: Vec<i64> = {
         let w = mostrador_sandbox::routes::lock(h.sandbox.world());
         w.orders
