@@ -119,9 +119,10 @@ pub async fn type_into(client: &Client, css: &str, text: &str) {
 /// The app is single-instance: a copy still shutting down from an earlier session would take
 /// the new launch's hand-over and leave WebDriver waiting, so this first waits for none to run.
 pub async fn launch(application: &str, args: &[String]) -> Client {
-    end_leftover_app().await;
     let webdriver =
         std::env::var("WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
+    end_leftover_session(&webdriver).await;
+    end_leftover_app().await;
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
@@ -130,10 +131,43 @@ pub async fn launch(application: &str, args: &[String]) -> Client {
     // tauri-driver speaks plain HTTP on loopback: no TLS stack needed.
     let mut builder = ClientBuilder::new(HttpConnector::new());
     builder.capabilities(caps);
-    tokio::time::timeout(Duration::from_secs(120), builder.connect(&webdriver))
+    let client = tokio::time::timeout(Duration::from_secs(120), builder.connect(&webdriver))
         .await
         .expect("the app's window within two minutes")
-        .expect("tauri-driver session (is tauri-driver running?)")
+        .expect("tauri-driver session (is tauri-driver running?)");
+    if let Ok(id) = client.session_id().await {
+        let _ = std::fs::write(session_file(), id.unwrap_or_default());
+    }
+    client
+}
+
+/// Where the open WebDriver session's id is kept between test processes.
+fn session_file() -> std::path::PathBuf {
+    std::env::temp_dir().join("mostrador-webdriver-session")
+}
+
+/// Ends the session an earlier test left open when it failed before closing its window:
+/// tauri-driver holds one session at a time, and a leftover one would refuse every later test.
+/// A session that was closed properly answers "invalid session id", which is fine.
+async fn end_leftover_session(webdriver: &str) {
+    let Ok(id) = std::fs::read_to_string(session_file()) else {
+        return;
+    };
+    let _ = std::fs::remove_file(session_file());
+    if id.trim().is_empty() {
+        return;
+    }
+    let url = format!("{}/session/{}", webdriver.trim_end_matches('/'), id.trim());
+    let ended = reqwest::Client::new()
+        .delete(&url)
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .map(|r| r.status().is_success())
+        .unwrap_or(false);
+    if ended {
+        eprintln!("ended the WebDriver session {id} an earlier test left open");
+    }
 }
 
 /// Waits until no `mostrador` process runs (an earlier session's app has exited).

@@ -161,6 +161,36 @@ fn snapshot(db: &std::path::Path) -> String {
     out
 }
 
+/// Waits until every account's listings have had their first full pass and the stock links it
+/// proposes have stopped changing.
+async fn first_listings_pass_over(db: &std::path::Path) {
+    let read = || {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.busy_timeout(Duration::from_secs(10)).unwrap();
+        conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM accounts a WHERE NOT EXISTS (
+                         SELECT 1 FROM sync_cursors c WHERE c.account_id = a.id
+                            AND c.resource = 'listings' AND c.initial_done = 1)),
+                    (SELECT COUNT(*) FROM stock_links)",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .unwrap()
+    };
+    let mut last = None;
+    eventually(WAIT, "the first listings pass over", || {
+        let now = read();
+        let settled = now.0 == 0 && last == Some(now);
+        last = Some(now);
+        async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            Ok(settled.then_some(()))
+        }
+    })
+    .await
+    .unwrap();
+}
+
 async fn invoke(client: &Client, command: &str, args: &Value) -> Value {
     let script = format!(
         "const done = arguments[arguments.length - 1];
@@ -284,6 +314,9 @@ async fn an_operator_answers_sees_only_the_inbox_and_is_refused_the_rest() {
         "every command the app registers is classified here (new commands must be added)"
     );
     let db = data_dir.path().join("demo").join("mostrador.db");
+    // The first sync writes the proposed stock links once every account's listings are in: it
+    // must be over before the snapshot, or its writes would be taken for a refused command's.
+    first_listings_pass_over(&db).await;
     let before = snapshot(&db);
     for (command, args) in &refused {
         let answer = invoke(&client, command, args).await;
