@@ -412,3 +412,136 @@ async fn a_late_shipment_is_announced_once_and_shows_on_its_conversation() -> an
     assert!(thread.shipment_delayed, "the conversation shows it late");
     Ok(())
 }
+
+/// A pack of the seller's with no conversation yet whose shipment is (or is not) delivered.
+fn silent_pack(h: &Harness, delivered: bool) -> anyhow::Result<i64> {
+    let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+    w.orders
+        .values()
+        .filter(|o| o.seller_id == h.seller_id && o.status == "paid")
+        .filter(|o| {
+            o.shipping_id
+                .and_then(|s| w.shipments.get(&s))
+                .is_some_and(|s| (s.status == "delivered") == delivered)
+        })
+        .map(|o| o.pack_id.unwrap_or(o.id))
+        .find(|p| !w.messages.contains_key(p))
+        .context("a silent pack")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_contact_goes_through_the_action_guide_once_per_reason() -> anyhow::Result<()> {
+    use mostrador_core::contact::ContactDraft;
+    use mostrador_core::inbox::orders::{OrderFilter, OrderQuery};
+    let (mut h, _recorder) = running_with_lane().await?;
+    let pack = silent_pack(&h, false)?;
+    let sent_to = |pack: i64| {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        w.messages.get(&pack).map(Vec::len).unwrap_or(0)
+    };
+
+    // The sale is listed, without a conversation.
+    let orders = h
+        .owner()
+        .inbox()
+        .orders(OrderQuery {
+            filter: OrderFilter::All,
+            limit: Some(500),
+            ..OrderQuery::default()
+        })
+        .await?;
+    let row = orders
+        .items
+        .iter()
+        .find(|o| o.pack_id == pack)
+        .context("the sale listed")?;
+    assert_eq!(row.message_count, 0);
+
+    // Exactly the guide's reasons, each with its cap.
+    let options = h.owner().writes().contact_options(pack).await?;
+    let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "REQUEST_VARIANTS",
+            "REQUEST_BILLING_INFO",
+            "SEND_INVOICE_LINK",
+            "OTHER"
+        ]
+    );
+    assert!(options.iter().all(|o| o.enabled && o.cap_available == 1));
+    let other = options.iter().find(|o| o.id == "OTHER").context("OTHER")?;
+    assert!(other.free_text);
+    assert_eq!(other.char_limit, Some(350));
+
+    // A template reason: Mercado Libre's text reaches the buyer once, and the conversation
+    // shows it as Mercado Libre stored it.
+    let billing = ContactDraft {
+        option_id: "REQUEST_BILLING_INFO".into(),
+        text: None,
+    };
+    h.owner().writes().contact_buyer(pack, &billing).await?;
+    let thread = eventually(
+        Duration::from_secs(15),
+        "the first message delivered",
+        || async {
+            let t = h.owner().inbox().conversation(pack).await?;
+            Ok(t.messages
+                .iter()
+                .any(|m| !m.from_buyer && m.delivery.is_none() && m.text.contains("facturación"))
+                .then_some(t))
+        },
+    )
+    .await?;
+    assert_eq!(thread.messages.len(), 1, "{:?}", thread.messages);
+    assert_eq!(sent_to(pack), 1);
+
+    // The cap is used: offered as such, and refused before anything is queued.
+    let options = h.owner().writes().contact_options(pack).await?;
+    let used = options
+        .iter()
+        .find(|o| o.id == "REQUEST_BILLING_INFO")
+        .context("still listed")?;
+    assert_eq!((used.enabled, used.cap_available), (false, 0));
+    let again = h.owner().writes().contact_buyer(pack, &billing).await;
+    assert_eq!(
+        again.map_err(|e| e.code()).err(),
+        Some(mostrador_core::error::ErrorCode::InvalidInput)
+    );
+    // OTHER with the seller's own text, held to its limit before it is queued.
+    let long = ContactDraft {
+        option_id: "OTHER".into(),
+        text: Some("a".repeat(351)),
+    };
+    assert!(h.owner().writes().contact_buyer(pack, &long).await.is_err());
+    let question = ContactDraft {
+        option_id: "OTHER".into(),
+        text: Some("¿Preferís que lo enviemos en caja de regalo?".into()),
+    };
+    h.owner().writes().contact_buyer(pack, &question).await?;
+    eventually(
+        Duration::from_secs(15),
+        "the free text delivered",
+        || async { Ok((sent_to(pack) == 2).then_some(())) },
+    )
+    .await?;
+
+    // Once delivered, OTHER is not offered and not accepted.
+    let delivered = silent_pack(&h, true)?;
+    let options = h.owner().writes().contact_options(delivered).await?;
+    let other = options.iter().find(|o| o.id == "OTHER").context("OTHER")?;
+    assert!(
+        !other.enabled,
+        "OTHER closes once the shipment is delivered"
+    );
+    assert!(
+        h.owner()
+            .writes()
+            .contact_buyer(delivered, &question)
+            .await
+            .is_err()
+    );
+    assert_eq!(sent_to(delivered), 0);
+    h.stop().await;
+    Ok(())
+}

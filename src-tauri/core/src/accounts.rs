@@ -366,7 +366,22 @@ impl crate::outbox::Transport for Sessions {
                 pack_id,
                 buyer_id,
                 text,
+                guide: None,
             } => postsale::send_message(&session, *pack_id, *buyer_id, text).await,
+            Write::Message {
+                pack_id,
+                text,
+                guide: Some(guide),
+                ..
+            } => postsale::send_guide_option(
+                &session,
+                *pack_id,
+                &guide.option_id,
+                guide.template_id.as_deref(),
+                text,
+            )
+            .await
+            .map_err(crate::marketplace::postsale::guide_refusal),
             Write::Stock {
                 item_id,
                 variation_id,

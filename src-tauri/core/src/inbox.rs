@@ -9,6 +9,7 @@ use ts_rs::TS;
 pub mod context;
 pub mod conversations;
 pub mod groups;
+pub mod orders;
 pub mod search;
 pub mod waiting;
 

@@ -24,6 +24,7 @@ pub mod badge;
 pub mod clock;
 pub mod connect;
 mod connecting;
+pub mod contact;
 pub mod deadlines;
 pub mod engine;
 pub mod error;

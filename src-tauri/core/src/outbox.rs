@@ -390,8 +390,14 @@ impl Outbox {
         };
         let account = row.account_id;
         let (outcome, remote_id) = match &write {
-            Write::Message { pack_id, text, .. } => {
-                self.deliver_message(transport, &row, *pack_id, text, &write)
+            Write::Message {
+                pack_id,
+                text,
+                guide,
+                ..
+            } => {
+                let templated = guide.as_ref().is_some_and(|g| g.template_id.is_some());
+                self.deliver_message(transport, &row, *pack_id, text, templated, &write)
                     .await
             }
             _ if row.attempts > 1 => match transport.landed(account, &write).await {
@@ -436,6 +442,7 @@ impl Outbox {
         row: &table::OutboxRow,
         pack_id: i64,
         text: &str,
+        templated: bool,
         write: &Write,
     ) -> (Outcome, Option<String>) {
         let account = row.account_id;
@@ -456,12 +463,16 @@ impl Outbox {
         };
         let baseline = match &row.baseline {
             Some(baseline) => {
-                if let Some(found) = writes::identify(&thread, baseline, &claimed, text) {
+                if let Some(found) = writes::identify(&thread, baseline, &claimed, text, templated)
+                {
                     tracing::info!(
                         outbox_id = row.id,
                         remote_id = %found.id,
                         "message found in the conversation; not sent again"
                     );
+                    if templated {
+                        self.adopt_text(row.id, &found.text).await;
+                    }
                     return (Outcome::Done, Some(found.id.clone()));
                 }
                 baseline.clone()
@@ -485,17 +496,46 @@ impl Outbox {
         };
         match self.send_write(transport, account, write).await {
             // Landed, but the reply named no id: find it, so the conversation shows it once.
-            (Outcome::Done, None) => {
+            // A guide template's text is Mercado Libre's: read it, so the conversation shows
+            // what the buyer received.
+            (Outcome::Done, reply_id) if reply_id.is_none() || templated => {
                 let found = transport
                     .seller_messages(account, pack_id)
                     .await
                     .ok()
                     .and_then(|thread| {
-                        writes::identify(&thread, &baseline, &claimed, text).map(|m| m.id.clone())
+                        let found = match &reply_id {
+                            Some(id) => thread.iter().find(|m| &m.id == id),
+                            None => writes::identify(&thread, &baseline, &claimed, text, templated),
+                        };
+                        found.map(|m| (m.id.clone(), m.text.clone()))
                     });
-                (Outcome::Done, found)
+                if templated && let Some((_, remote_text)) = &found {
+                    self.adopt_text(row.id, remote_text).await;
+                }
+                (Outcome::Done, found.map(|(id, _)| id).or(reply_id))
             }
             other => other,
+        }
+    }
+
+    /// Gives a queued message's local copy the text Mercado Libre stored (a guide template's).
+    /// Only the view: a failure is logged, the next read of the conversation corrects it.
+    async fn adopt_text(&self, outbox_id: i64, text: &str) {
+        let local = writes::local_message_id(outbox_id);
+        let text = crate::inbox::search::inert(text).into_owned();
+        let adopted = self
+            .store
+            .run(move |c| {
+                c.execute(
+                    "UPDATE messages SET text = ?2 WHERE id = ?1",
+                    rusqlite::params![local, text],
+                )?;
+                Ok(())
+            })
+            .await;
+        if let Err(e) = adopted {
+            tracing::warn!(outbox_id, error = %e, "the template's text not kept locally");
         }
     }
 

@@ -1,9 +1,11 @@
 //! Post-sale conversation commands.
 
+use mostrador_core::contact::{ContactDraft, ContactOption};
 use mostrador_core::error::UiError;
 use mostrador_core::inbox::conversations::{
     ConversationPage, ConversationQuery, ConversationThread,
 };
+use mostrador_core::inbox::orders::{OrderPage, OrderQuery};
 use mostrador_core::inbox::waiting::{WaitingPage, WaitingQuery};
 use tauri::State;
 
@@ -51,6 +53,52 @@ pub async fn message_send(
         .acting()
         .writes()
         .send_message(pack_id, &text)
+        .await
+        .map_err(super::log_error)
+}
+
+/// One page of orders (the ones to dispatch, or all).
+#[tauri::command]
+pub async fn orders_list(
+    state: State<'_, AppState>,
+    query: OrderQuery,
+) -> Result<OrderPage, UiError> {
+    state
+        .me()
+        .acting()
+        .inbox()
+        .orders(query)
+        .await
+        .map_err(super::log_error)
+}
+
+/// The reasons Mercado Libre allows for writing to the pack's buyer first, read now.
+#[tauri::command]
+pub async fn contact_options(
+    state: State<'_, AppState>,
+    pack_id: i64,
+) -> Result<Vec<ContactOption>, UiError> {
+    state
+        .me()
+        .acting()
+        .writes()
+        .contact_options(pack_id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Queues a first message to the pack's buyer through the action guide (returns the outbox id).
+#[tauri::command]
+pub async fn contact_buyer(
+    state: State<'_, AppState>,
+    pack_id: i64,
+    draft: ContactDraft,
+) -> Result<i64, UiError> {
+    state
+        .me()
+        .acting()
+        .writes()
+        .contact_buyer(pack_id, &draft)
         .await
         .map_err(super::log_error)
 }

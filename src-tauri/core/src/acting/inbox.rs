@@ -67,6 +67,17 @@ impl Inbox<'_> {
             .await
     }
 
+    /// One page of orders: the ones to dispatch, or all.
+    pub async fn orders(
+        &self,
+        query: inbox::orders::OrderQuery,
+    ) -> Result<inbox::orders::OrderPage> {
+        let core = self.ready()?;
+        core.store
+            .run(move |c| inbox::orders::list(c, &query))
+            .await
+    }
+
     /// A post-sale conversation with all its messages; its account is the pack's own.
     pub async fn conversation(
         &self,

@@ -58,9 +58,49 @@ impl Writes<'_> {
                 Error::NotFound(format!("no order or conversation with pack {pack_id}"))
             })?;
         let write = Write::Message {
+            guide: None,
             pack_id,
             buyer_id,
             text: text.trim().to_owned(),
+        };
+        core.outbox.queue_write(account_id, write, self.by()).await
+    }
+
+    /// The reasons Mercado Libre's action guide allows for writing to the buyer of `pack_id`
+    /// first, with their remaining caps, read now from Mercado Libre.
+    pub async fn contact_options(
+        &self,
+        pack_id: i64,
+    ) -> Result<Vec<crate::contact::ContactOption>> {
+        let core = self.ready(Permission::Answer)?;
+        let account_id = core.account_of_pack(pack_id).await?;
+        let session = core.sessions.get(account_id)?;
+        let guide = crate::marketplace::postsale::action_guide(&session, pack_id).await?;
+        Ok(guide.iter().map(Into::into).collect())
+    }
+
+    /// Queues a first message to the buyer of `pack_id` through the action guide, after
+    /// checking the choice against the guide as Mercado Libre returns it now.
+    pub async fn contact_buyer(
+        &self,
+        pack_id: i64,
+        draft: &crate::contact::ContactDraft,
+    ) -> Result<i64> {
+        let core = self.ready(Permission::Answer)?;
+        let account_id = core.account_of_pack(pack_id).await?;
+        let session = core.sessions.get(account_id)?;
+        let guide = crate::marketplace::postsale::action_guide(&session, pack_id).await?;
+        let (choice, text) = crate::contact::choose(&guide, draft)?;
+        let buyer_id = core
+            .store
+            .run(move |c| store::messages::buyer_of_pack(c, account_id, pack_id))
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no order with pack {pack_id}")))?;
+        let write = Write::Message {
+            pack_id,
+            buyer_id,
+            text,
+            guide: Some(choice),
         };
         core.outbox.queue_write(account_id, write, self.by()).await
     }

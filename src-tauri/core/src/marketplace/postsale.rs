@@ -442,3 +442,198 @@ pub async fn send_message(
         _ => None,
     })
 }
+
+#[derive(Debug, Deserialize)]
+struct GuideDto {
+    #[serde(default)]
+    options: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GuideOptionDto {
+    id: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    templates: Vec<GuideTemplateDto>,
+    char_limit: Option<i64>,
+    cap_available: Option<i64>,
+    enabled: Option<bool>,
+    actionable: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GuideTemplateDto {
+    id: String,
+}
+
+/// One way the action guide offers to write to a buyer first, as Mercado Libre returned it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuideOption {
+    /// `REQUEST_VARIANTS`, `REQUEST_BILLING_INFO`, `SEND_INVOICE_LINK`, `DELIVERY_PROMISE`,
+    /// `OTHER`… (verbatim: an option the app does not know is offered under its id).
+    pub id: String,
+    /// Whether the seller writes the text (`free_text`) or Mercado Libre's template is sent.
+    pub free_text: bool,
+    /// The template sent for a template option.
+    pub template_id: Option<String>,
+    /// The longest text accepted.
+    pub char_limit: Option<i64>,
+    /// Messages of this option still allowed for the order.
+    pub cap_available: i64,
+    /// Whether it may be used now.
+    pub enabled: bool,
+}
+
+/// The action guide of a pack (or an order without one): how the seller may start the
+/// conversation. Malformed options are logged and skipped.
+pub async fn action_guide(session: &Session, pack_id: i64) -> Result<Vec<GuideOption>> {
+    let path = format!("/messages/action_guide/packs/{pack_id}");
+    let raw: GuideDto = session
+        .call("action guide", |api| {
+            Ok(api
+                .request(Method::GET, &path)?
+                .query(&[("tag", "post_sale")]))
+        })
+        .await?;
+    Ok(raw
+        .options
+        .into_iter()
+        .filter_map(|v| match serde_json::from_value::<GuideOptionDto>(v) {
+            Ok(o) => {
+                let cap = o.cap_available.unwrap_or(0).max(0);
+                Some(GuideOption {
+                    free_text: o.kind.as_deref() == Some("free_text"),
+                    template_id: o.templates.into_iter().next().map(|t| t.id),
+                    char_limit: o.char_limit,
+                    cap_available: cap,
+                    enabled: o.enabled.unwrap_or(false) && o.actionable.unwrap_or(true) && cap > 0,
+                    id: o.id,
+                })
+            }
+            Err(e) => {
+                tracing::warn!(pack_id, error = %e, "skipping malformed action guide option");
+                None
+            }
+        })
+        .collect())
+}
+
+/// Sends a first message through the action guide: the option's template, or the seller's
+/// text for a free-text option. Returns the message id when the reply names one.
+pub async fn send_guide_option(
+    session: &Session,
+    pack_id: i64,
+    option_id: &str,
+    template_id: Option<&str>,
+    text: &str,
+) -> Result<Option<String>> {
+    let path = format!("/messages/action_guide/packs/{pack_id}/option");
+    let body = match template_id {
+        Some(template) => serde_json::json!({ "option_id": option_id, "template_id": template }),
+        None => serde_json::json!({ "option_id": option_id, "text": text }),
+    };
+    let reply: serde_json::Value = session
+        .call("action guide send", |api| {
+            Ok(api
+                .request(Method::POST, &path)?
+                .query(&[("tag", "post_sale")])
+                .json(&body))
+        })
+        .await?;
+    Ok(match reply.get("id") {
+        Some(serde_json::Value::String(id)) => Some(id.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// The failure code of a first message whose option's cap is used up for the order.
+pub const GUIDE_CAP_USED: &str = "guide_cap_used";
+/// … whose option Mercado Libre no longer allows (OTHER after delivery, an excepted case).
+pub const GUIDE_OPTION_CLOSED: &str = "guide_option_closed";
+/// … whose option does not exist for the order.
+pub const GUIDE_OPTION_UNKNOWN: &str = "guide_option_unknown";
+/// … whose text is longer than the option allows.
+pub const GUIDE_TOO_LONG: &str = "guide_text_too_long";
+
+/// Gives the action guide's refusals their stable codes (the API's are generic, such as
+/// `forbidden`), so the conversation can say why; a 409 (another write holds the pack) is
+/// retried like a 5xx.
+pub fn guide_refusal(err: Error) -> Error {
+    match err {
+        Error::Api {
+            status,
+            code,
+            message,
+        } => {
+            let code = match (status, code.as_str()) {
+                (409, _) => {
+                    return Error::Api {
+                        status: 503,
+                        code,
+                        message: format!("the pack is locked by another write: {message}"),
+                    };
+                }
+                (403, c) if !c.starts_with("blocked") => GUIDE_CAP_USED.to_owned(),
+                (400, "limit_exceeded") => GUIDE_TOO_LONG.to_owned(),
+                (400, c) if c.starts_with("blocked_by_excepted") => GUIDE_OPTION_CLOSED.to_owned(),
+                (404, _) => GUIDE_OPTION_UNKNOWN.to_owned(),
+                _ => code,
+            };
+            Error::Api {
+                status,
+                code,
+                message,
+            }
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod guide_tests {
+    use super::*;
+
+    fn api(status: u16, code: &str) -> Error {
+        Error::Api {
+            status,
+            code: code.into(),
+            message: "m".into(),
+        }
+    }
+
+    fn code(e: Error) -> String {
+        match e {
+            Error::Api { code, .. } => code,
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_guides_refusals_get_codes_the_conversation_can_name() {
+        assert_eq!(code(guide_refusal(api(403, "forbidden"))), GUIDE_CAP_USED);
+        assert_eq!(
+            code(guide_refusal(api(400, "limit_exceeded"))),
+            GUIDE_TOO_LONG
+        );
+        assert_eq!(
+            code(guide_refusal(api(400, "blocked_by_excepted_case"))),
+            GUIDE_OPTION_CLOSED
+        );
+        assert_eq!(
+            code(guide_refusal(api(404, "not_found"))),
+            GUIDE_OPTION_UNKNOWN
+        );
+        // A blocked conversation keeps its own code (the composer names the block).
+        assert_eq!(
+            code(guide_refusal(api(
+                403,
+                "blocked_conversation_send_message_forbidden"
+            ))),
+            "blocked_conversation_send_message_forbidden"
+        );
+        // Another write holds the pack: retried, not failed.
+        assert!(guide_refusal(api(409, "conflict")).is_transient());
+    }
+}

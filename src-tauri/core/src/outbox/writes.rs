@@ -27,8 +27,12 @@ pub enum Write {
         pack_id: i64,
         /// The buyer it goes to.
         buyer_id: i64,
-        /// The text.
+        /// The text (for a template of the action guide, the template's id until Mercado Libre's
+        /// text arrives with the conversation).
         text: String,
+        /// A first message through the action guide (the seller cannot simply write first).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        guide: Option<GuideChoice>,
     },
     /// New stock of a listing or of one of its variations.
     Stock {
@@ -56,6 +60,15 @@ pub enum Write {
         /// The buyer.
         buyer_id: i64,
     },
+}
+
+/// The action guide's option a first message uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideChoice {
+    /// The option (`REQUEST_BILLING_INFO`, `OTHER`…).
+    pub option_id: String,
+    /// Its template, for a template option (the text is then Mercado Libre's).
+    pub template_id: Option<String>,
 }
 
 impl Write {
@@ -250,17 +263,22 @@ pub struct SentMessage {
 /// no clock is compared. Among them, the first whose text matches once both are folded (case,
 /// spacing, punctuation and characters outside ISO-8859-1 ignored, as Mercado Libre may store
 /// them); failing that, a lone candidate Mercado Libre moderated or rejected (its text may be
-/// masked).
+/// masked). A template of the action guide (`templated`) carries Mercado Libre's text, not
+/// ours: the first candidate is it.
 pub fn identify<'a>(
     thread: &'a [SentMessage],
     baseline: &[String],
     claimed: &[String],
     text: &str,
+    templated: bool,
 ) -> Option<&'a SentMessage> {
     let candidates: Vec<&SentMessage> = thread
         .iter()
         .filter(|m| !baseline.contains(&m.id) && !claimed.contains(&m.id))
         .collect();
+    if templated {
+        return candidates.first().copied();
+    }
     let wanted = fold(text);
     if let Some(m) = candidates.iter().find(|m| fold(&m.text) == wanted) {
         return Some(m);
@@ -320,6 +338,7 @@ mod tests {
     #[test]
     fn validates_what_mercado_libre_refuses() {
         let message = |text: &str| Write::Message {
+            guide: None,
             pack_id: 1,
             buyer_id: 2,
             text: text.into(),
@@ -362,18 +381,21 @@ mod tests {
     #[test]
     fn an_identical_earlier_message_is_not_taken_for_this_one() {
         let thread = [sent("M1", "Gracias", "available")];
-        assert_eq!(identify(&thread, &["M1".into()], &[], "Gracias"), None);
+        assert_eq!(
+            identify(&thread, &["M1".into()], &[], "Gracias", false),
+            None
+        );
         let thread = [
             sent("M1", "Gracias", "available"),
             sent("M2", "Gracias", "available"),
         ];
         assert_eq!(
-            identify(&thread, &["M1".into()], &[], "Gracias").map(|m| m.id.as_str()),
+            identify(&thread, &["M1".into()], &[], "Gracias", false).map(|m| m.id.as_str()),
             Some("M2")
         );
         // M2 is another row's: this one has not landed.
         assert_eq!(
-            identify(&thread, &["M1".into()], &["M2".into()], "Gracias"),
+            identify(&thread, &["M1".into()], &["M2".into()], "Gracias", false),
             None
         );
     }
@@ -381,16 +403,37 @@ mod tests {
     #[test]
     fn a_normalised_text_still_matches_and_another_text_does_not() {
         let thread = [sent("M9", "hola,  tu paquete sale HOY", "available")];
-        assert!(identify(&thread, &[], &[], "  Hola, tu paquete sale hoy 📦 ").is_some());
-        assert!(identify(&thread, &[], &[], "Hola, tu paquete sale mañana").is_none());
+        assert!(identify(&thread, &[], &[], "  Hola, tu paquete sale hoy 📦 ", false).is_some());
+        assert!(identify(&thread, &[], &[], "Hola, tu paquete sale mañana", false).is_none());
     }
 
     #[test]
     fn a_lone_moderated_message_is_ours_but_a_lone_available_one_is_not() {
         let moderated = [sent("M3", "Escribime a ***", "moderated")];
-        assert!(identify(&moderated, &[], &[], "Escribime a ana@example.com").is_some());
+        assert!(identify(&moderated, &[], &[], "Escribime a ana@example.com", false).is_some());
         // Written on the site meanwhile: not ours, and not guessed to be.
         let other = [sent("M4", "Otro texto", "available")];
-        assert!(identify(&other, &[], &[], "Escribime").is_none());
+        assert!(identify(&other, &[], &[], "Escribime", false).is_none());
+    }
+
+    #[test]
+    fn a_guide_template_is_the_first_new_message_whatever_its_text() {
+        let thread = [
+            sent("M1", "Gracias", "available"),
+            sent("M5", "Necesitamos tus datos de facturación", "available"),
+        ];
+        let template = "TEMPLATE___REQUEST_BILLING_INFO___1";
+        assert_eq!(
+            identify(&thread, &["M1".into()], &[], template, true).map(|m| m.id.as_str()),
+            Some("M5")
+        );
+        assert_eq!(
+            identify(&thread, &["M1".into()], &[], template, false),
+            None
+        );
+        assert_eq!(
+            identify(&thread[..1], &["M1".into()], &[], template, true),
+            None
+        );
     }
 }

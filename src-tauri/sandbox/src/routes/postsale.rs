@@ -508,6 +508,19 @@ const GUIDE_OPTIONS: &[(&str, &str)] = &[
     ("OTHER", "free_text"),
 ];
 
+/// The text Mercado Libre sends for a template option of the action guide.
+fn guide_template_text(option: &str) -> &'static str {
+    match option {
+        "REQUEST_VARIANTS" => {
+            "Hola, para preparar tu compra necesitamos que nos indiques el color o la variante que elegiste."
+        }
+        "REQUEST_BILLING_INFO" => {
+            "Hola, para emitir la factura de tu compra necesitamos tus datos de facturación."
+        }
+        _ => "Hola, ya podés descargar la factura de tu compra desde el detalle de la compra.",
+    }
+}
+
 fn delivered(world: &World, pack: i64) -> bool {
     world
         .orders
@@ -610,7 +623,16 @@ pub async fn action_guide_send(
             );
         }
         (Some(t), _) if !t.trim().is_empty() => t.to_owned(),
-        (None, Some(template)) => format!("[{template}]"),
+        (None, Some(template)) if template == format!("TEMPLATE___{option}___1") => {
+            guide_template_text(option).to_owned()
+        }
+        (None, Some(_)) => {
+            return messages_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "unknown template_id",
+            );
+        }
         _ => {
             return messages_error(
                 StatusCode::BAD_REQUEST,
