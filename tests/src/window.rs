@@ -264,3 +264,14 @@ pub async fn appears(client: &Client, css: &str, what: &str) {
 pub async fn present(client: &Client, css: &str) -> bool {
     !client.find_all(Locator::Css(css)).await.unwrap().is_empty()
 }
+
+/// Calls a command of the app as its UI does (through Tauri's IPC), returning `{ok: value}` or
+/// `{err: error}`.
+pub async fn invoke(client: &Client, command: &str, args: &serde_json::Value) -> serde_json::Value {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke({command:?}, {args})
+           .then((v) => done({{ ok: v === undefined ? null : v }}), (e) => done({{ err: e }}));"
+    );
+    client.execute_async(&script, vec![]).await.unwrap()
+}

@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use mostrador_tests::window::{
-    WAIT, app_path, click, free_port, launch, present, screenshot, text_of, type_into,
+    WAIT, app_path, click, free_port, invoke, launch, present, screenshot, text_of, type_into,
 };
 use mostrador_tests::{eventually, require_desktop_session};
 use serde_json::{Value, json};
@@ -192,15 +192,6 @@ async fn first_listings_pass_over(db: &std::path::Path) {
     })
     .await
     .unwrap();
-}
-
-async fn invoke(client: &Client, command: &str, args: &Value) -> Value {
-    let script = format!(
-        "const done = arguments[arguments.length - 1];
-         window.__TAURI_INTERNALS__.invoke({command:?}, {args})
-           .then((v) => done({{ ok: v === undefined ? null : v }}), (e) => done({{ err: e }}));"
-    );
-    client.execute_async(&script, vec![]).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use mostrador_tests::window::{
-    BusMonitor, app_path, appears, click, free_port, launch, screenshot, text_of,
+    BusMonitor, app_path, appears, click, free_port, invoke, launch, present, screenshot, text_of,
+    type_into,
 };
 use mostrador_tests::{eventually, require_desktop_session};
 use serde_json::{Value, json};
@@ -284,6 +285,7 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
 
     template_flow(&client, &http, &sandbox).await;
     message_flow(&client, &http, &sandbox, &monitor).await;
+    contact_flow(&client, &http, &sandbox).await;
     accounts_flow(&client).await;
 
     // Closing the window hides it to the tray: the app keeps syncing and notifying.
@@ -502,6 +504,94 @@ async fn message_flow(
     .await
     .unwrap();
     screenshot(client, "inbox-message-sent.png").await;
+    click(client, "[data-testid=kind-questions]").await;
+}
+
+/// The seller writes first to a buyer who has not written, from the sales list, through the
+/// action guide: the reasons Mercado Libre allows are offered, the free text reaches the
+/// sandbox on the guide's path, and the reason is used up for that sale.
+async fn contact_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
+    click(client, "[data-testid=kind-sales]").await;
+    appears(client, "[data-testid=sales-list]", "the sales list").await;
+    screenshot(client, "sales-to-dispatch.png").await;
+    click(client, "[data-testid=sales-filter-all]").await;
+    appears(client, "[data-testid=sale-row]", "the sales").await;
+    // The first sale nobody has written about.
+    let rows = client
+        .find_all(Locator::Css("[data-testid=sale-row]"))
+        .await
+        .unwrap();
+    let mut pack = None;
+    for row in rows {
+        row.click().await.unwrap();
+        if eventually(Duration::from_secs(2), "the contact button", || async {
+            Ok(present(client, "[data-testid=sale-contact]")
+                .await
+                .then_some(()))
+        })
+        .await
+        .is_ok()
+        {
+            pack = row.attr("data-pack-id").await.unwrap();
+            break;
+        }
+    }
+    let pack: i64 = pack
+        .expect("a sale without a conversation")
+        .parse()
+        .unwrap();
+    click(client, "[data-testid=sale-contact]").await;
+    eventually(WAIT, "the guide's reasons", || async {
+        let n = client
+            .find_all(Locator::Css(
+                "[data-testid=contact-option][data-enabled=true]",
+            ))
+            .await?
+            .len();
+        Ok((n == 4).then_some(()))
+    })
+    .await
+    .unwrap();
+    click(client, "[data-testid=contact-option][data-option=OTHER]").await;
+    let text = format!("¿Lo preferís con envoltorio de regalo? ({pack})");
+    type_into(client, "[data-testid=contact-text]", &text).await;
+    screenshot(client, "contact-dialog.png").await;
+    click(client, "[data-testid=contact-send]").await;
+    eventually(WAIT, "the sandbox to receive the first message", || async {
+        let writes: Vec<Value> = http
+            .get(format!("{sandbox}/_sandbox/writes"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let mine = writes
+            .iter()
+            .filter(|w| **w == json!({"kind": "message", "pack_id": pack, "text": text}))
+            .count();
+        Ok((mine == 1).then_some(()))
+    })
+    .await
+    .unwrap();
+    // The conversation opened with it; the reason is used up for this sale.
+    appears(
+        client,
+        "[data-testid=conversation-detail]",
+        "the conversation",
+    )
+    .await;
+    screenshot(client, "contact-sent.png").await;
+    let options = invoke(client, "contact_options", &json!({ "packId": pack })).await;
+    let other = options["ok"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "OTHER")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (other["enabled"].clone(), other["cap_available"].clone()),
+        (json!(false), json!(0))
+    );
     click(client, "[data-testid=kind-questions]").await;
 }
 

@@ -58,6 +58,19 @@ describe('accessibility', () => {
         const vs = await audit(page);
         if (vs.length) found.push(`${screen}:\n${describeViolations(vs)}`);
       }
+      // The inbox's sales and the first-contact dialog.
+      await page.getByTestId('nav-inbox').click();
+      await page.getByTestId('kind-sales').click();
+      await page.locator('[data-testid=sale-row]').first().waitFor();
+      await page.waitForTimeout(300);
+      let vs = await audit(page);
+      if (vs.length) found.push(`sales:\n${describeViolations(vs)}`);
+      await page.getByTestId('sale-contact').click();
+      await page.locator('[data-testid=contact-option]').first().waitFor();
+      await page.waitForTimeout(300);
+      vs = await audit(page);
+      if (vs.length) found.push(`contact dialog:\n${describeViolations(vs)}`);
+      await page.keyboard.press('Escape');
       expect(found.join('\n\n')).toBe('');
       await context.close();
     });

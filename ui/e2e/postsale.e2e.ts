@@ -51,4 +51,22 @@ describe('post-sale quick replies', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-conversation-blocked.png') });
     await context.close();
   });
+
+  it('write to a buyer first through the action guide from the sales to dispatch today', async () => {
+    const { context, page } = await open(session);
+    await page.getByTestId('nav-inbox').click();
+    await page.getByTestId('kind-sales').click();
+    await page.getByTestId('sale-row').first().waitFor();
+    expect(Number(await page.getByTestId('sales-to-dispatch').textContent())).toBeGreaterThan(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-sales-to-dispatch.png') });
+    await page.getByTestId('sale-contact').click();
+    await expect.poll(() => page.getByTestId('contact-option').count()).toBe(4);
+    await page.getByTestId('contact-option').filter({ has: page.locator('input[value=OTHER]') }).click();
+    await page.getByTestId('contact-text').fill('¿Lo querés con envoltorio de regalo?');
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-contact-dialog.png') });
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('conversation-detail').waitFor();
+    await expect.poll(() => page.getByTestId('conversation-detail').textContent()).toContain('envoltorio de regalo');
+    await context.close();
+  });
 });

@@ -217,7 +217,7 @@ describe('Keyboard help', () => {
     const help = await screen.findByTestId('key-help');
     expect(help.textContent).toContain('Ctrl+Enter');
     expect(help.textContent).toContain('Ctrl+K');
-    expect(help.querySelectorAll('dt')).toHaveLength(15);
+    expect(help.querySelectorAll('dt')).toHaveLength(16);
     expect(help.textContent).toContain(t.keyNewest);
     expect(help.textContent).toContain(t.keyKind);
     await userEvent.keyboard('{Escape}');

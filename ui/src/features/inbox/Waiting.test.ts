@@ -53,11 +53,13 @@ describe('Everything waiting in one list', () => {
     await waitFor(() => expect(backend.sent).toEqual([{ questionId: 2, text: 'Sí, hay stock' }]));
   });
 
-  it('m goes through waiting, questions and messages', async () => {
+  it('m goes through waiting, questions, messages and sales', async () => {
     render(Inbox, { backend: seller() });
     await screen.findAllByTestId('question-row');
     await fireEvent.keyDown(window, { key: 'm' });
     await screen.findByTestId('conversation-list');
+    await fireEvent.keyDown(window, { key: 'm' });
+    await screen.findByTestId('sales-list');
     await fireEvent.keyDown(window, { key: 'm' });
     await screen.findByTestId('waiting-list');
     await fireEvent.keyDown(window, { key: 'm' });

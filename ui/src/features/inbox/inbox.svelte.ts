@@ -10,6 +10,7 @@ import type { StatusFilter } from '../../lib/ipc/bindings/StatusFilter';
 import { PagedRows } from '../../lib/paged.svelte';
 import { ConversationsState } from './conversations.svelte';
 import { WaitingState } from './waiting.svelte';
+import { OrdersState } from './orders.svelte';
 import { errorText } from '../../lib/errors';
 
 const PAGE_SIZE = 100;
@@ -27,11 +28,11 @@ export function dayStart(day: string, days = 0): string {
   return new Date(y, m - 1, d + days).toISOString();
 }
 
-/** What the inbox lists: everything waiting, pre-sale questions, or post-sale conversations. */
-export type InboxKind = 'waiting' | 'questions' | 'messages';
+/** What the inbox lists: everything waiting, pre-sale questions, post-sale conversations, or sales. */
+export type InboxKind = 'waiting' | 'questions' | 'messages' | 'sales';
 
 /** The kinds in the order the switch shows them (and `m` goes through them). */
-export const KINDS: InboxKind[] = ['waiting', 'questions', 'messages'];
+export const KINDS: InboxKind[] = ['waiting', 'questions', 'messages', 'sales'];
 
 export class InboxState {
   kind = $state<InboxKind>('questions');
@@ -39,6 +40,8 @@ export class InboxState {
   readonly conversations: ConversationsState;
   /** Questions and conversations waiting, merged. */
   readonly waiting: WaitingState;
+  /** Sales: what is to dispatch today, or all. */
+  readonly orders: OrdersState;
   filter = $state<StatusFilter>('unanswered');
   /** Words to search for (the core folds accents; every word is a prefix). */
   search = $state('');
@@ -87,11 +90,13 @@ export class InboxState {
   constructor(private backend: Backend) {
     this.conversations = new ConversationsState(backend);
     this.waiting = new WaitingState(backend);
+    this.orders = new OrdersState(backend);
   }
 
   async start(): Promise<void> {
     void this.conversations.start();
     void this.waiting.start();
+    void this.orders.start();
     this.unsubscribe = await this.backend.onCoreEvent(() => this.scheduleRefetch());
     this.unsubscribeOpen = await this.backend.onOpenQuestion((id) => void this.openQuestion(id));
     this.unsubscribeConversation = await this.backend.onOpenConversation((target) => {
@@ -104,6 +109,7 @@ export class InboxState {
   stop(): void {
     this.conversations.stop();
     this.waiting.stop();
+    this.orders.stop();
     this.unsubscribe?.();
     this.unsubscribeOpen?.();
     this.unsubscribeConversation?.();

@@ -44,6 +44,10 @@ import type { MetricsQuery } from './bindings/MetricsQuery';
 import type { Thermometer } from './bindings/Thermometer';
 import type { Deadline } from './bindings/Deadline';
 import type { DeadlineQuery } from './bindings/DeadlineQuery';
+import type { OrderPage } from './bindings/OrderPage';
+import type { OrderQuery } from './bindings/OrderQuery';
+import type { ContactOption } from './bindings/ContactOption';
+import type { ContactDraft } from './bindings/ContactDraft';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -126,6 +130,12 @@ export interface Backend {
   messageSend(packId: number, text: string): Promise<number>;
   /** Marks a conversation done ("no reply needed": it waits again when the buyer writes), or clears the mark. */
   conversationDone(packId: number, done: boolean): Promise<void>;
+  /** One page of sales: what is to dispatch (soonest first) or every order (newest first). */
+  ordersList(query: OrderQuery): Promise<OrderPage>;
+  /** The reasons Mercado Libre's action guide allows for writing to the buyer first, read now. */
+  contactOptions(packId: number): Promise<ContactOption[]>;
+  /** Queues a first message through the action guide (checked against it again by the core). */
+  contactBuyer(packId: number, draft: ContactDraft): Promise<number>;
   /** One page of the stock view: listings with their variations, figures and read-only reasons. */
   stockPage(query: StockQuery): Promise<StockPage>;
   /** Sets one listing's or variation's stock; resolves with the outbox id. */

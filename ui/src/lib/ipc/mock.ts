@@ -4,7 +4,7 @@
 import type { Backend } from './backend';
 import { MARK_END, MARK_START, fold } from '../marked';
 import { BackendError } from './backend';
-import { demoPostSaleTemplates, demoQuestions, demoTemplates, demoThreads, demoVariations, type DemoThread } from './mockData';
+import { demoPostSaleTemplates, demoQuestions, demoSales, demoTemplates, demoThreads, demoVariations, type DemoThread } from './mockData';
 import type { InboxPage } from './bindings/InboxPage';
 import type { InboxQuery } from './bindings/InboxQuery';
 import type { GroupPage } from './bindings/GroupPage';
@@ -44,6 +44,12 @@ import { MockMetrics } from './mockMetrics';
 import type { Deadline } from './bindings/Deadline';
 import type { DeadlineQuery } from './bindings/DeadlineQuery';
 import { demoDeadlines } from './mockDeadlines';
+import type { OrderPage } from './bindings/OrderPage';
+import type { OrderQuery } from './bindings/OrderQuery';
+import type { OrderRow } from './bindings/OrderRow';
+import type { ContactOption } from './bindings/ContactOption';
+import type { ContactDraft } from './bindings/ContactDraft';
+import { guideOptions, guideTemplateText, listOrders } from './mockOrders';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
 export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {}): InboxQuestion {
@@ -95,6 +101,7 @@ export class MockBackend extends MockShell implements Backend {
     backend.threads[backend.threads.length - 1]!.blocked = 'blocked_by_time';
     // A buyer waits on a parcel Mercado Libre reports late.
     backend.threads[3]!.delayed = true;
+    backend.sales = demoSales(new Date());
     backend.photos = true;
     backend.variations = { ...demoVariations };
     backend.stock.listings = demoListings(Math.max(60, Math.floor(rows / 2)));
@@ -457,6 +464,106 @@ export class MockBackend extends MockShell implements Backend {
     if (!th) throw new BackendError('not_found', `conversation ${packId}`);
     th.doneThrough = done ? th.messages[th.messages.length - 1]!.date_created : null;
     this.emit({ kind: 'messages_changed', account_id: th.accountId, pack_ids: [packId] });
+  }
+
+  /** Sales without a conversation (the threads are sales too). */
+  sales: OrderRow[] = [];
+  /** The action guide's reasons used per pack. */
+  guideUsed = new Map<number, string[]>();
+
+  /** Every sale as the core lists it: the threads' orders and the silent ones. */
+  private orderRows(): OrderRow[] {
+    const today = new Date();
+    today.setHours(18, 0, 0, 0);
+    const fromThreads = this.threads.map((th): OrderRow => {
+      const c = this.summary(th);
+      return {
+        account_id: th.accountId,
+        account_nickname: c.account_nickname,
+        site_id: 'MLA',
+        order_id: th.orderId,
+        pack_id: th.packId,
+        status: 'paid',
+        date_created: th.messages[0]!.date_created,
+        total_amount: th.total,
+        currency_id: 'ARS',
+        buyer_nickname: th.buyer,
+        item_title: th.title,
+        units: 1,
+        shipment_status: th.shipment,
+        dispatch_by: th.shipment === 'ready_to_ship' ? today.toISOString() : null,
+        delayed: th.delayed ?? false,
+        message_count: th.messages.length,
+        waiting: c.waiting_since !== null,
+      };
+    });
+    const silent = this.sales
+      .filter((o) => !this.threads.some((th) => th.packId === o.pack_id))
+      .map((o) => ({ ...o }));
+    return [...fromThreads, ...silent];
+  }
+
+  async ordersList(query: OrderQuery): Promise<OrderPage> {
+    this.team.require('read_inbox');
+    return structuredClone(listOrders(this.orderRows(), query));
+  }
+
+  private sale(packId: number): OrderRow {
+    const sale = this.orderRows().find((o) => o.pack_id === packId);
+    if (!sale) throw new BackendError('not_found', `conversation ${packId}`);
+    return sale;
+  }
+
+  async contactOptions(packId: number): Promise<ContactOption[]> {
+    this.team.require('answer');
+    const sale = this.sale(packId);
+    return guideOptions(this.guideUsed.get(packId) ?? [], sale.shipment_status === 'delivered');
+  }
+
+  async contactBuyer(packId: number, draft: ContactDraft): Promise<number> {
+    const options = await this.contactOptions(packId);
+    const option = options.find((o) => o.id === draft.option_id);
+    if (!option) throw new BackendError('invalid_input', `Mercado Libre does not offer ${draft.option_id} for this order`);
+    if (!option.enabled) throw new BackendError('invalid_input', 'the chosen reason is not available for this order');
+    let text = guideTemplateText(option.id);
+    if (option.free_text) {
+      text = (draft.text ?? '').trim();
+      if (!text) throw new BackendError('invalid_input', 'the message is empty');
+      if ([...text].length > (option.char_limit ?? 350)) throw new BackendError('invalid_input', 'too long');
+    }
+    const sale = this.sale(packId);
+    if (!this.threads.some((th) => th.packId === packId)) {
+      this.threads.push({
+        accountId: sale.account_id,
+        packId,
+        orderId: sale.order_id,
+        buyerId: 400_000 + sale.order_id % 1000,
+        buyer: sale.buyer_nickname ?? '',
+        itemId: 'MLA1400000001',
+        title: sale.item_title ?? '',
+        total: sale.total_amount ?? '0',
+        shipment: sale.shipment_status ?? 'pending',
+        messages: [],
+      });
+    }
+    this.guideUsed.set(packId, [...(this.guideUsed.get(packId) ?? []), option.id]);
+    const th = this.threads.find((x) => x.packId === packId)!;
+    const id = this.nextOutbox++;
+    this.sentMessages.push({ accountId: th.accountId, packId, text });
+    th.messages.push({
+      id: `outbox:${id}`,
+      from_buyer: false,
+      text,
+      date_created: new Date().toISOString(),
+      read_at: null,
+      status: 'sending',
+      delivery: 'sending',
+      error_message: null,
+      sent_by: this.team.me().name,
+    });
+    this.emit({ kind: 'messages_changed', account_id: th.accountId, pack_ids: [packId] });
+    this.emit({ kind: 'outbox_changed', outbox_ids: [id] });
+    return id;
   }
 
   /** A buyer writes in a conversation, as a poll would bring it. */

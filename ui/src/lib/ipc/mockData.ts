@@ -1,6 +1,7 @@
 // A seller's inbox for the mock backend in a plain browser (UI development, Playwright): any
 // number of varied questions across listings and buyers, the same every time (seeded).
 import type { InboxQuestion } from './bindings/InboxQuestion';
+import type { OrderRow } from './bindings/OrderRow';
 import type { QuestionContext } from './bindings/QuestionContext';
 import type { ReplyTemplateDraft } from './bindings/ReplyTemplateDraft';
 import type { ThreadMessage } from './bindings/ThreadMessage';
@@ -218,4 +219,50 @@ export function demoThreads(count: number, waiting = Math.min(count, 4), now = D
     });
   }
   return out;
+}
+
+/** Sales nobody has written about yet, around `now`: some to dispatch today (one overdue), some
+ * tomorrow, some on their way or delivered (the demo's sales list and first contacts). */
+export function demoSales(now: Date): OrderRow[] {
+  const next = random(29);
+  const day = (offsetDays: number, hour: number): string => {
+    const d = new Date(now);
+    d.setDate(d.getDate() + offsetDays);
+    d.setHours(hour, 0, 0, 0);
+    return d.toISOString();
+  };
+  const plan: [string, string | null, boolean][] = [
+    ['ready_to_ship', new Date(now.getTime() - 2 * 3_600_000).toISOString(), false],
+    ['ready_to_ship', day(0, 13), false],
+    ['handling', day(0, 17), true],
+    ['ready_to_ship', day(0, 19), false],
+    ['handling', day(1, 13), false],
+    ['ready_to_ship', day(2, 13), false],
+    ['shipped', null, false],
+    ['delivered', null, false],
+    ['delivered', null, false],
+  ];
+  return plan.map(([shipment, due, delayed], i) => {
+    const [, title, price] = LISTINGS[Math.floor(next() * LISTINGS.length)]!;
+    const units = 1 + Math.floor(next() * 3);
+    return {
+      account_id: i % 3 === 2 ? 2 : 1,
+      account_nickname: i % 3 === 2 ? 'MATEANDO_OUTLET' : 'MATEANDO_SHOP',
+      site_id: 'MLA',
+      order_id: 2_000_200_000 + i,
+      pack_id: 2_000_300_000 + i,
+      status: 'paid',
+      date_created: new Date(now.getTime() - (i + 1) * 5 * 3_600_000).toISOString(),
+      total_amount: String(price * units),
+      currency_id: 'ARS',
+      buyer_nickname: BUYERS[Math.floor(next() * BUYERS.length)]!,
+      item_title: title,
+      units,
+      shipment_status: shipment,
+      dispatch_by: due,
+      delayed,
+      message_count: 0,
+      waiting: false,
+    };
+  });
 }

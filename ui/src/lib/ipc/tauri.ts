@@ -40,6 +40,10 @@ import type { MetricsQuery } from './bindings/MetricsQuery';
 import type { Thermometer } from './bindings/Thermometer';
 import type { Deadline } from './bindings/Deadline';
 import type { DeadlineQuery } from './bindings/DeadlineQuery';
+import type { OrderPage } from './bindings/OrderPage';
+import type { OrderQuery } from './bindings/OrderQuery';
+import type { ContactOption } from './bindings/ContactOption';
+import type { ContactDraft } from './bindings/ContactDraft';
 import type { StockChange } from './bindings/StockChange';
 import type { StockOutcome } from './bindings/StockOutcome';
 import type { StockPage } from './bindings/StockPage';
@@ -101,6 +105,9 @@ export const tauriBackend: Backend = {
   conversationGet: (packId: number) => call<ConversationThread>('conversation_get', { packId }),
   messageSend: (packId: number, text: string) => call<number>('message_send', { packId, text }),
   conversationDone: (packId: number, done: boolean) => call<void>('conversation_done', { packId, done }),
+  ordersList: (query: OrderQuery) => call<OrderPage>('orders_list', { query }),
+  contactOptions: (packId: number) => call<ContactOption[]>('contact_options', { packId }),
+  contactBuyer: (packId: number, draft: ContactDraft) => call<number>('contact_buyer', { packId, draft }),
   stockPage: (query: StockQuery) => call<StockPage>('stock_page', { query }),
   stockSet: (target: StockTarget, quantity: number) => call<number>('stock_set', { target, quantity }),
   stockBulk: (targets: StockTarget[], change: StockChange) => call<StockOutcome[]>('stock_bulk', { targets, change }),

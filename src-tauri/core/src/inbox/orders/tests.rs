@@ -120,3 +120,55 @@ fn all_lists_every_order_newest_first_and_pages() {
     let ids: Vec<i64> = rest.items.iter().map(|o| o.order_id).collect();
     assert_eq!(ids, [104, 200]);
 }
+
+/// Writes every order of the seeded store (as the "all" list gives them) and what each query
+/// returns, for the UI's mock backend to match (run with the binding exports).
+#[test]
+fn export_bindings_orders_golden() {
+    let (_dir, store) = seeded();
+    let conn = store.conn().unwrap();
+    let all = |account_id| OrderQuery {
+        filter: OrderFilter::All,
+        account_id,
+        limit: Some(500),
+        ..Default::default()
+    };
+    let rows = list(&conn, &all(None)).unwrap().items;
+    let mut cases = Vec::new();
+    for filter in [OrderFilter::ToDispatch, OrderFilter::All] {
+        for before in [
+            None,
+            Some(end_of_march_2()),
+            Some(end_of_march_2() - chrono::Duration::days(2)),
+        ] {
+            for account_id in [None, Some(1), Some(2)] {
+                for (limit, offset) in [(100, 0), (1, 1)] {
+                    let query = OrderQuery {
+                        filter,
+                        dispatch_before: before,
+                        account_id,
+                        limit: Some(limit),
+                        offset: Some(offset),
+                    };
+                    let page = list(&conn, &query).unwrap();
+                    let ids: Vec<i64> = page.items.iter().map(|o| o.order_id).collect();
+                    cases.push(serde_json::json!({
+                        "query": query,
+                        "ids": ids,
+                        "total": page.total,
+                        "to_dispatch": page.to_dispatch,
+                    }));
+                }
+            }
+        }
+    }
+    let dir = std::path::PathBuf::from(
+        std::env::var("TS_RS_EXPORT_DIR")
+            .unwrap_or_else(|_| "../../ui/src/lib/ipc/bindings".into()),
+    )
+    .join("golden");
+    std::fs::create_dir_all(&dir).unwrap();
+    let golden = serde_json::json!({ "orders": rows, "cases": cases });
+    let json = serde_json::to_string_pretty(&golden).unwrap() + "\n";
+    std::fs::write(dir.join("orders.json"), json).unwrap();
+}
