@@ -545,3 +545,100 @@ async fn a_first_contact_goes_through_the_action_guide_once_per_reason() -> anyh
     h.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_automatic_thank_you_reaches_a_new_buyer_once_across_restarts() -> anyhow::Result<()> {
+    use mostrador_core::automatic::AutoTrigger;
+    use mostrador_core::store::templates::Draft;
+    let recorder = Arc::new(RecordingNotifier::default());
+    let mut h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Small,
+            poll_interval: Duration::from_millis(200),
+            bulk_interval: Some(Duration::from_millis(500)),
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    let seller = h.seller_id;
+    let template = h
+        .owner()
+        .replies()
+        .save(
+            None,
+            Draft {
+                title: "Gracias".into(),
+                text: "¡Gracias por tu compra #{order_id}, {buyer_first_name}!".into(),
+                item_id: None,
+                shortcut: None,
+                kind: Some(mostrador_core::store::templates::TemplateKind::PostSale),
+            },
+        )
+        .await?;
+    // Switched on before the first pass: the seller's past sales are left alone.
+    h.owner()
+        .settings()
+        .set_auto_rule(seller, AutoTrigger::Paid, Some(template), true)
+        .await?;
+    h.run().await?;
+    eventually(Duration::from_secs(60), "the first pass", || async {
+        let p = h.owner().inbox().sync_progress(seller).await?;
+        Ok((p.len() >= 6 && p.iter().all(|r| r.initial_done)).then_some(()))
+    })
+    .await?;
+    let world = h.sandbox.world().clone();
+    let thanks = |pack: Option<i64>| {
+        let w = mostrador_sandbox::routes::lock(&world);
+        w.messages
+            .iter()
+            .filter(|(p, _)| pack.is_none_or(|x| **p == x))
+            .flat_map(|(_, list)| list.iter())
+            .filter(|m| m.from == seller && m.text.starts_with("¡Gracias por tu compra #"))
+            .count()
+    };
+    assert_eq!(thanks(None), 0, "no past buyer is written to");
+
+    // A new sale: thanked once, through the action guide (the buyer has not written).
+    let order: serde_json::Value = h
+        .http
+        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
+        .json(&serde_json::json!({}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let order_id = order["id"].as_i64().context("order id")?;
+    let pack = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        w.orders[&order_id].pack_id.unwrap_or(order_id)
+    };
+    eventually(
+        Duration::from_secs(30),
+        "the thank-you delivered",
+        || async { Ok((thanks(Some(pack)) == 1).then_some(())) },
+    )
+    .await?;
+    {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        assert_eq!(
+            w.guide_used.get(&pack).map(Vec::as_slice),
+            Some(&["OTHER".to_owned()][..]),
+            "it opened the conversation through the guide's free-text reason"
+        );
+    }
+    // More passes, then a restart reading everything again: still once.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    h.stop().await;
+    h.run().await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(thanks(Some(pack)), 1);
+    assert_eq!(thanks(None), 1);
+    let rules = h.owner().settings().auto_rules(seller).await?;
+    assert_eq!(rules[0].sent, 1);
+    h.stop().await;
+    Ok(())
+}

@@ -43,6 +43,15 @@ fn owner_only() -> Vec<(&'static str, Value)> {
                                    "realert_in_quiet_hours": false, "accounts": {} } }),
         ),
         ("notifications_pause", json!({ "minutes": 60 })),
+        ("auto_rules_get", json!({ "accountId": 1 })),
+        (
+            "auto_rule_set",
+            json!({ "accountId": 1, "trigger": "paid", "templateId": 1, "enabled": true }),
+        ),
+        (
+            "auto_rules_preview",
+            json!({ "accountId": 1, "trigger": "paid", "templateId": 1 }),
+        ),
         (
             "stock_set",
             json!({ "target": { "item_id": "MLA1", "variation_id": null }, "quantity": 3 }),
@@ -135,6 +144,7 @@ fn snapshot(db: &std::path::Path) -> String {
     let mut out = String::new();
     for table in [
         "reply_templates",
+        "auto_message_rules",
         "members",
         "settings",
         "accounts",

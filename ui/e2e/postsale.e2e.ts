@@ -69,4 +69,17 @@ describe('post-sale quick replies', () => {
     await expect.poll(() => page.getByTestId('conversation-detail').textContent()).toContain('envoltorio de regalo');
     await context.close();
   });
+
+  it('automatic messages are previewed with the latest sales before a rule is switched on', async () => {
+    const { context, page } = await open(session);
+    await page.getByTestId('nav-settings').click();
+    const paid = page.locator('[data-testid=auto-rule][data-trigger=paid]');
+    await paid.getByTestId('auto-template').selectOption({ index: 1 });
+    await paid.getByTestId('auto-preview-item').first().waitFor();
+    await paid.getByTestId('auto-enabled').check();
+    await expect.poll(() => paid.getAttribute('data-enabled')).toBe('true');
+    await page.getByTestId('auto-messages').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-automatic-messages.png') });
+    await context.close();
+  });
 });

@@ -20,6 +20,7 @@
 pub mod accounts;
 pub mod acting;
 pub mod applications;
+pub mod automatic;
 pub mod badge;
 pub mod clock;
 pub mod connect;

@@ -205,6 +205,15 @@ impl Outbox {
             .unwrap_or_else(|| Err(Error::internal("no outcome for the write", None)))
     }
 
+    /// Tells the UI and the worker about rows queued elsewhere in one of the store's
+    /// transactions (the automatic messages).
+    pub fn announce_queued(&self, outbox_ids: Vec<i64>) {
+        if !outbox_ids.is_empty() {
+            self.events.publish(Event::OutboxChanged { outbox_ids });
+            self.wake();
+        }
+    }
+
     /// Queues several writes (a bulk action) in one transaction, with one event: each item's
     /// outcome in order. An item the rules refuse is reported and the others are queued.
     pub async fn queue_writes(

@@ -1,4 +1,5 @@
-//! Quick reply commands: templates, filling them for a question, the linter and suggestions.
+//! Quick reply commands: templates, filling them for a question, the linter, suggestions, and
+//! the automatic post-sale messages that send them.
 
 use mostrador_core::error::UiError;
 use mostrador_core::replies::{Lint, Rendered, Suggestion, TextKind};
@@ -121,6 +122,56 @@ pub async fn reply_suggestions(
         .acting()
         .replies()
         .suggestions(question_id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// The automatic messages' rules of an account (one per trigger): owner only.
+#[tauri::command]
+pub async fn auto_rules_get(
+    state: State<'_, AppState>,
+    account_id: i64,
+) -> Result<Vec<mostrador_core::automatic::AutoRule>, UiError> {
+    state
+        .me()
+        .acting()
+        .settings()
+        .auto_rules(account_id)
+        .await
+        .map_err(super::log_error)
+}
+
+/// Sets an automatic message's rule: its post-sale quick reply and whether it is on.
+#[tauri::command]
+pub async fn auto_rule_set(
+    state: State<'_, AppState>,
+    account_id: i64,
+    trigger: mostrador_core::automatic::AutoTrigger,
+    template_id: Option<i64>,
+    enabled: bool,
+) -> Result<(), UiError> {
+    state
+        .me()
+        .acting()
+        .settings()
+        .set_auto_rule(account_id, trigger, template_id, enabled)
+        .await
+        .map_err(super::log_error)
+}
+
+/// What a rule would send next, before it is switched on.
+#[tauri::command]
+pub async fn auto_rules_preview(
+    state: State<'_, AppState>,
+    account_id: i64,
+    trigger: mostrador_core::automatic::AutoTrigger,
+    template_id: i64,
+) -> Result<Vec<mostrador_core::automatic::AutoPreview>, UiError> {
+    state
+        .me()
+        .acting()
+        .settings()
+        .auto_preview(account_id, trigger, template_id)
         .await
         .map_err(super::log_error)
 }

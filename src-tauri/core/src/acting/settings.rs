@@ -49,4 +49,57 @@ impl Settings<'_> {
         let core = self.ready(Permission::Settings)?;
         preferences::set(&core.store, value).await
     }
+
+    /// The automatic messages' rules of an account (one per trigger).
+    pub async fn auto_rules(&self, account_id: i64) -> Result<Vec<crate::automatic::AutoRule>> {
+        let core = self.ready(Permission::Settings)?;
+        known_account(core, account_id).await?;
+        core.store
+            .run(move |c| crate::automatic::rules(c, account_id))
+            .await
+    }
+
+    /// Sets an automatic message's rule: its post-sale quick reply and whether it is on
+    /// (switching it on applies to events from now on).
+    pub async fn set_auto_rule(
+        &self,
+        account_id: i64,
+        trigger: crate::automatic::AutoTrigger,
+        template_id: Option<i64>,
+        enabled: bool,
+    ) -> Result<()> {
+        let core = self.ready(Permission::Settings)?;
+        known_account(core, account_id).await?;
+        let now = core.clock.now();
+        core.store
+            .run(move |c| {
+                crate::automatic::set_rule(c, account_id, trigger, template_id, enabled, now)
+            })
+            .await
+    }
+
+    /// What a rule would send next (the latest orders it applies to), before switching it on.
+    pub async fn auto_preview(
+        &self,
+        account_id: i64,
+        trigger: crate::automatic::AutoTrigger,
+        template_id: i64,
+    ) -> Result<Vec<crate::automatic::AutoPreview>> {
+        let core = self.ready(Permission::Settings)?;
+        known_account(core, account_id).await?;
+        core.store
+            .run(move |c| crate::automatic::preview(c, account_id, trigger, template_id))
+            .await
+    }
+}
+
+/// Refuses an account this store does not hold (in this mode).
+async fn known_account(core: &crate::Core, account_id: i64) -> Result<()> {
+    if core.accounts().await?.iter().any(|a| a.id == account_id) {
+        Ok(())
+    } else {
+        Err(crate::error::Error::NotFound(format!(
+            "account {account_id}"
+        )))
+    }
 }

@@ -88,6 +88,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0020_conversation_status",
         include_str!("../../migrations/0020_conversation_status.sql"),
     ),
+    (
+        "0021_automatic_messages",
+        include_str!("../../migrations/0021_automatic_messages.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -117,7 +117,27 @@ pub async fn run(pass: &Pass) -> Result<()> {
     for r in [a, b, c, d, e, f] {
         r?;
     }
+    automatic_messages(pass).await;
     Ok(())
+}
+
+/// Queues the automatic messages the orders and shipments just read made due. A failure is
+/// logged: nothing was queued, and the next pass tries again.
+async fn automatic_messages(pass: &Pass) {
+    let (account_id, now) = (pass.account_id(), pass.started);
+    match pass
+        .store
+        .run(move |c| crate::automatic::queue_due(c, account_id, now))
+        .await
+    {
+        Ok(ids) => {
+            if !ids.is_empty() {
+                tracing::info!(account_id, queued = ids.len(), "automatic messages queued");
+            }
+            pass.outbox.announce_queued(ids);
+        }
+        Err(e) => tracing::warn!(account_id, error = %e, "automatic messages not queued"),
+    }
 }
 
 /// Runs one resource; records and swallows its error unless the grant was refused.

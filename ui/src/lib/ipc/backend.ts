@@ -48,6 +48,9 @@ import type { OrderPage } from './bindings/OrderPage';
 import type { OrderQuery } from './bindings/OrderQuery';
 import type { ContactOption } from './bindings/ContactOption';
 import type { ContactDraft } from './bindings/ContactDraft';
+import type { AutoRule } from './bindings/AutoRule';
+import type { AutoTrigger } from './bindings/AutoTrigger';
+import type { AutoPreview } from './bindings/AutoPreview';
 
 /** The conversation a message notification is about (no pack when several were grouped). */
 export interface ConversationTarget {
@@ -136,6 +139,12 @@ export interface Backend {
   contactOptions(packId: number): Promise<ContactOption[]>;
   /** Queues a first message through the action guide (checked against it again by the core). */
   contactBuyer(packId: number, draft: ContactDraft): Promise<number>;
+  /** An account's automatic post-sale messages, one rule per trigger (owner only). */
+  autoRulesGet(accountId: number): Promise<AutoRule[]>;
+  /** Sets a rule's post-sale quick reply and whether it is on (events from now on count). */
+  autoRuleSet(accountId: number, trigger: AutoTrigger, templateId: number | null, enabled: boolean): Promise<void>;
+  /** What a rule would send next (the latest sales it applies to), before switching it on. */
+  autoRulesPreview(accountId: number, trigger: AutoTrigger, templateId: number): Promise<AutoPreview[]>;
   /** One page of the stock view: listings with their variations, figures and read-only reasons. */
   stockPage(query: StockQuery): Promise<StockPage>;
   /** Sets one listing's or variation's stock; resolves with the outbox id. */

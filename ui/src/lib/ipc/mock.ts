@@ -50,6 +50,9 @@ import type { OrderRow } from './bindings/OrderRow';
 import type { ContactOption } from './bindings/ContactOption';
 import type { ContactDraft } from './bindings/ContactDraft';
 import { guideOptions, guideTemplateText, listOrders } from './mockOrders';
+import type { AutoRule } from './bindings/AutoRule';
+import type { AutoTrigger } from './bindings/AutoTrigger';
+import type { AutoPreview } from './bindings/AutoPreview';
 export { defaultNotificationSettings, isMarketplacePage } from './mockShell';
 
 export function sampleQuestion(id: number, overrides: Partial<InboxQuestion> = {}): InboxQuestion {
@@ -564,6 +567,86 @@ export class MockBackend extends MockShell implements Backend {
     this.emit({ kind: 'messages_changed', account_id: th.accountId, pack_ids: [packId] });
     this.emit({ kind: 'outbox_changed', outbox_ids: [id] });
     return id;
+  }
+
+  /** Automatic messages' rules by `${account}:${trigger}`. */
+  autoRules = new Map<string, AutoRule>();
+
+  async autoRulesGet(accountId: number): Promise<AutoRule[]> {
+    this.team.require('settings');
+    if (!this.accounts.some((a) => a.id === accountId)) throw new BackendError('not_found', `account ${accountId}`);
+    return (['paid', 'shipped', 'delivered'] as AutoTrigger[]).map(
+      (trigger) =>
+        structuredClone(this.autoRules.get(`${accountId}:${trigger}`)) ?? {
+          account_id: accountId,
+          trigger,
+          template_id: null,
+          enabled: false,
+          enabled_at: null,
+          sent: 0,
+          skipped: 0,
+        },
+    );
+  }
+
+  async autoRuleSet(accountId: number, trigger: AutoTrigger, templateId: number | null, enabled: boolean): Promise<void> {
+    const rules = await this.autoRulesGet(accountId);
+    if (templateId !== null) {
+      const tpl = this.templates.find((x) => x.id === templateId);
+      if (!tpl) throw new BackendError('not_found', `quick reply ${templateId}`);
+      if (tpl.kind !== 'post_sale') throw new BackendError('invalid_input', 'an automatic message uses a post-sale quick reply');
+    } else if (enabled) {
+      throw new BackendError('invalid_input', 'choose the quick reply the rule sends before switching it on');
+    }
+    const was = rules.find((r) => r.trigger === trigger)!;
+    this.autoRules.set(`${accountId}:${trigger}`, {
+      ...was,
+      template_id: templateId,
+      enabled,
+      enabled_at: !enabled ? null : was.enabled ? was.enabled_at : new Date().toISOString(),
+    });
+  }
+
+  async autoRulesPreview(accountId: number, trigger: AutoTrigger, templateId: number): Promise<AutoPreview[]> {
+    await this.autoRulesGet(accountId);
+    const tpl = this.templates.find((x) => x.id === templateId);
+    if (!tpl) throw new BackendError('not_found', `quick reply ${templateId}`);
+    const applies = (o: OrderRow): boolean =>
+      o.status === 'paid' &&
+      (trigger === 'paid' || o.shipment_status === trigger);
+    const sales = this.orderRows()
+      .filter((o) => o.account_id === accountId && applies(o))
+      .sort((a, b) => b.date_created.localeCompare(a.date_created))
+      .slice(0, 3);
+    return sales.map((o): AutoPreview => {
+      const dispatched = o.shipment_status === 'shipped' || o.shipment_status === 'delivered';
+      const rendered = render(tpl.text, {
+        buyer_first_name: (o.buyer_nickname ?? '').split(/[\s._]+/)[0] ?? '',
+        order_id: String(o.order_id),
+        items: `${o.units} × ${o.item_title ?? ''}`,
+        tracking_number: dispatched ? `TRK${o.pack_id}` : null,
+        carrier: dispatched ? 'Correo Argentino' : null,
+        shipping_eta: null,
+        seller: o.account_nickname,
+      });
+      const blocked = this.threads.find((th) => th.packId === o.pack_id)?.blocked ?? null;
+      const [route, reason]: [AutoPreview['route'], string | null] = blocked
+        ? ['not_allowed', blocked]
+        : o.message_count > 0
+          ? ['message', null]
+          : o.shipment_status === 'delivered'
+            ? ['not_allowed', 'delivered_no_conversation']
+            : ['action_guide', null];
+      return {
+        order_id: o.order_id,
+        buyer_nickname: o.buyer_nickname,
+        at: o.date_created,
+        text: rendered.text,
+        missing: rendered.missing,
+        route,
+        reason,
+      };
+    });
   }
 
   /** A buyer writes in a conversation, as a poll would bring it. */

@@ -44,6 +44,9 @@ import type { OrderPage } from './bindings/OrderPage';
 import type { OrderQuery } from './bindings/OrderQuery';
 import type { ContactOption } from './bindings/ContactOption';
 import type { ContactDraft } from './bindings/ContactDraft';
+import type { AutoRule } from './bindings/AutoRule';
+import type { AutoTrigger } from './bindings/AutoTrigger';
+import type { AutoPreview } from './bindings/AutoPreview';
 import type { StockChange } from './bindings/StockChange';
 import type { StockOutcome } from './bindings/StockOutcome';
 import type { StockPage } from './bindings/StockPage';
@@ -108,6 +111,11 @@ export const tauriBackend: Backend = {
   ordersList: (query: OrderQuery) => call<OrderPage>('orders_list', { query }),
   contactOptions: (packId: number) => call<ContactOption[]>('contact_options', { packId }),
   contactBuyer: (packId: number, draft: ContactDraft) => call<number>('contact_buyer', { packId, draft }),
+  autoRulesGet: (accountId: number) => call<AutoRule[]>('auto_rules_get', { accountId }),
+  autoRuleSet: (accountId: number, trigger: AutoTrigger, templateId: number | null, enabled: boolean) =>
+    call<void>('auto_rule_set', { accountId, trigger, templateId, enabled }),
+  autoRulesPreview: (accountId: number, trigger: AutoTrigger, templateId: number) =>
+    call<AutoPreview[]>('auto_rules_preview', { accountId, trigger, templateId }),
   stockPage: (query: StockQuery) => call<StockPage>('stock_page', { query }),
   stockSet: (target: StockTarget, quantity: number) => call<number>('stock_set', { target, quantity }),
   stockBulk: (targets: StockTarget[], change: StockChange) => call<StockOutcome[]>('stock_bulk', { targets, change }),
