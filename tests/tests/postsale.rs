@@ -642,3 +642,177 @@ async fn an_automatic_thank_you_reaches_a_new_buyer_once_across_restarts() -> an
     h.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_brazilian_sellers_intermediated_conversation_goes_through_the_agent()
+-> anyhow::Result<()> {
+    const MLB_SELLER: i64 = 318_002_117;
+    const MLB_AGENT: i64 = 3_037_675_074;
+    let recorder = Arc::new(RecordingNotifier::default());
+    let mut h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Small,
+            poll_interval: Duration::from_millis(200),
+            bulk_interval: Some(Duration::from_secs(3600)),
+            message_interval: Some(Duration::from_millis(300)),
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder.clone(),
+    )
+    .await?;
+    let account = h.connect_user(MLB_SELLER).await?;
+    h.run().await?;
+    eventually(Duration::from_secs(60), "the first pass", || async {
+        let p = h.owner().inbox().sync_progress(account).await?;
+        Ok((p.len() >= 6 && p.iter().all(|r| r.initial_done)).then_some(()))
+    })
+    .await?;
+    let packs: Vec<i64> = {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        w.orders
+            .values()
+            .filter(|o| o.seller_id == MLB_SELLER && o.status == "paid")
+            .map(|o| o.pack_id.unwrap_or(o.id))
+            .filter(|p| !w.messages.contains_key(p))
+            .take(2)
+            .collect()
+    };
+    let (pack, late) = (packs[0], packs[1]);
+    let url = h.sandbox.url();
+    let post = |path: String, body: serde_json::Value| {
+        let http = h.http.clone();
+        async move {
+            http.post(path)
+                .json(&body)
+                .send()
+                .await?
+                .error_for_status()
+                .map(|_| ())
+        }
+    };
+    let to_agent = |pack: i64| {
+        let w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        w.messages
+            .get(&pack)
+            .map(|l| {
+                l.iter()
+                    .filter(|m| m.to == MLB_AGENT)
+                    .map(|m| m.text.clone())
+                    .collect()
+            })
+            .unwrap_or_else(Vec::<String>::new)
+    };
+
+    // The buyer writes through the agent: announced, and the conversation says who is there.
+    post(
+        format!("{url}/_sandbox/conversations/{pack}/agent"),
+        serde_json::json!({}),
+    )
+    .await?;
+    post(
+        format!("{url}/_sandbox/messages"),
+        serde_json::json!({ "pack_id": pack, "text": "Olá, quando chega?" }),
+    )
+    .await?;
+    let thread = eventually(
+        Duration::from_secs(15),
+        "the intermediated thread",
+        || async {
+            Ok(h.owner()
+                .inbox()
+                .conversation(pack)
+                .await
+                .ok()
+                .filter(|t| t.intermediated))
+        },
+    )
+    .await?;
+    assert!(
+        thread.conversation.waiting_since.is_some(),
+        "the buyer waits"
+    );
+    assert!(!thread.awaiting_agent);
+    assert!(
+        recorder
+            .shown()
+            .iter()
+            .any(|n| n.kind == NotificationKind::NewMessage && n.pack_id == Some(pack)),
+        "a Brazilian seller's messages still arrive"
+    );
+
+    // The answer goes to the agent on the conversation's path; the next waits for its reply.
+    h.owner()
+        .writes()
+        .send_message(pack, "Chega amanhã.")
+        .await?;
+    eventually(
+        Duration::from_secs(15),
+        "the answer to the agent",
+        || async { Ok((to_agent(pack) == ["Chega amanhã."]).then_some(())) },
+    )
+    .await?;
+    assert!(h.owner().inbox().conversation(pack).await?.awaiting_agent);
+    assert!(
+        h.owner()
+            .writes()
+            .send_message(pack, "Obrigado!")
+            .await
+            .is_err(),
+        "one message at a time"
+    );
+    post(
+        format!("{url}/_sandbox/messages"),
+        serde_json::json!({ "pack_id": pack, "text": "Perfeito" }),
+    )
+    .await?;
+    eventually(
+        Duration::from_secs(15),
+        "the agent's reply read",
+        || async {
+            Ok((!h.owner().inbox().conversation(pack).await?.awaiting_agent).then_some(()))
+        },
+    )
+    .await?;
+    h.owner().writes().send_message(pack, "Obrigado!").await?;
+    eventually(Duration::from_secs(15), "the second answer", || async {
+        Ok((to_agent(pack).len() == 2).then_some(()))
+    })
+    .await?;
+
+    // Intermediated after the app last read it: the usual path is refused, the thread names the
+    // new one and the agent, and the message still arrives, once.
+    post(
+        format!("{url}/_sandbox/messages"),
+        serde_json::json!({ "pack_id": late, "text": "Oi" }),
+    )
+    .await?;
+    eventually(Duration::from_secs(15), "the plain thread", || async {
+        Ok(h.owner()
+            .inbox()
+            .conversation(late)
+            .await
+            .ok()
+            .filter(|t| !t.intermediated))
+    })
+    .await?;
+    {
+        let mut w = mostrador_sandbox::routes::lock(h.sandbox.world());
+        w.agent_conversations.insert(late);
+        // The agent now relays the buyer.
+        let seller_site_agent = MLB_AGENT;
+        if let Some(first) = w.messages.get_mut(&late).and_then(|l| l.first_mut()) {
+            first.from = seller_site_agent;
+        }
+    }
+    h.owner().writes().send_message(late, "Tudo certo!").await?;
+    eventually(
+        Duration::from_secs(15),
+        "the message found its way",
+        || async { Ok((to_agent(late) == ["Tudo certo!"]).then_some(())) },
+    )
+    .await?;
+    h.stop().await;
+    Ok(())
+}

@@ -21,6 +21,11 @@ struct Api {
 
 impl Api {
     async fn start(profile: Profile) -> Self {
+        Self::start_as(profile, None).await
+    }
+
+    /// The sandbox, with the token of the seller `user_id` (the first seller's when none).
+    async fn start_as(profile: Profile, user_id: Option<i64>) -> Self {
         let sandbox = Sandbox::start(SandboxConfig {
             profile,
             ..SandboxConfig::default()
@@ -36,7 +41,12 @@ impl Api {
             .json()
             .await
             .unwrap();
-        let first = &creds["sellers"][0];
+        let first = creds["sellers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| user_id.is_none_or(|id| s["user_id"].as_i64() == Some(id)))
+            .unwrap();
         Self {
             token: first["access_token"].as_str().unwrap().to_owned(),
             seller: first["user_id"].as_i64().unwrap(),
@@ -1660,4 +1670,122 @@ async fn the_timeout_fault_hangs_then_answers_504() {
         (status, body["error"].as_str()),
         (StatusCode::GATEWAY_TIMEOUT, Some("gateway_timeout"))
     );
+}
+
+#[tokio::test]
+async fn an_intermediated_conversation_goes_through_the_sites_agent_one_message_at_a_time() {
+    const MLB_SELLER: i64 = 318_002_117;
+    const MLB_AGENT: i64 = 3_037_675_074;
+    let api = Api::start_as(Profile::Small, Some(MLB_SELLER)).await;
+    assert_eq!(api.seller, MLB_SELLER);
+    let pack = {
+        let w = api.world();
+        w.orders
+            .values()
+            .find(|o| o.seller_id == MLB_SELLER && o.status == "paid")
+            .map(|o| o.pack_id.unwrap_or(o.id))
+            .unwrap()
+    };
+    let control = |path: String, body: Value| {
+        let http = api.http.clone();
+        let url = api.url(&path);
+        async move {
+            http.post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .error_for_status()
+                .unwrap();
+        }
+    };
+    control(format!("/_sandbox/conversations/{pack}/agent"), json!({})).await;
+    control(
+        "/_sandbox/messages".into(),
+        json!({"pack_id": pack, "text": "Olá, quando chega?"}),
+    )
+    .await;
+    let thread_path =
+        format!("/messages/packs/{pack}/sellers/{MLB_SELLER}?tag=post_sale&mark_as_read=false");
+    let (_, thread) = api.get(&thread_path).await;
+    let path = thread["conversation_status"]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        path,
+        format!("/packs/{pack}/sellers/{MLB_SELLER}/conversations/agent")
+    );
+    assert_eq!(
+        thread["messages"][0]["from"]["user_id"], MLB_AGENT,
+        "the buyer arrives through the agent"
+    );
+
+    // The old path is refused; the new one wants the agent as recipient.
+    let body = |to: i64, text: &str| json!({"from": {"user_id": MLB_SELLER}, "to": {"user_id": to}, "text": text});
+    let (status, err) = api
+        .send(
+            reqwest::Method::POST,
+            &format!("/messages/packs/{pack}/sellers/{MLB_SELLER}?tag=post_sale"),
+            body(MLB_AGENT, "Chega amanhã."),
+        )
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("conversation_intermediated"))
+    );
+    let new_path = format!("/messages{path}?tag=post_sale");
+    let buyer = api
+        .world()
+        .orders
+        .values()
+        .find(|o| o.pack_id.unwrap_or(o.id) == pack)
+        .unwrap()
+        .buyer_id;
+    let (status, _) = api
+        .send(
+            reqwest::Method::POST,
+            &new_path,
+            body(buyer, "Chega amanhã."),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the recipient is the agent, not the buyer"
+    );
+    let (status, sent) = api
+        .send(
+            reqwest::Method::POST,
+            &new_path,
+            body(MLB_AGENT, "Chega amanhã."),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(sent["to"]["user_id"], MLB_AGENT);
+    // One at a time: the next after the agent answers.
+    let (status, err) = api
+        .send(
+            reqwest::Method::POST,
+            &new_path,
+            body(MLB_AGENT, "Obrigado!"),
+        )
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("one_message_at_a_time"))
+    );
+    control(
+        "/_sandbox/messages".into(),
+        json!({"pack_id": pack, "text": "Perfeito"}),
+    )
+    .await;
+    let (status, _) = api
+        .send(
+            reqwest::Method::POST,
+            &new_path,
+            body(MLB_AGENT, "Obrigado!"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
 }

@@ -367,7 +367,8 @@ impl crate::outbox::Transport for Sessions {
                 buyer_id,
                 text,
                 guide: None,
-            } => postsale::send_message(&session, *pack_id, *buyer_id, text).await,
+                via,
+            } => postsale::send_message(&session, *pack_id, *buyer_id, text, via.as_deref()).await,
             Write::Message {
                 pack_id,
                 text,

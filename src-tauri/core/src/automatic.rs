@@ -405,6 +405,7 @@ pub fn queue_due(conn: &mut Connection, account_id: i64, now: DateTime<Utc>) -> 
                         option_id: "OTHER".into(),
                         template_id: None,
                     }),
+                    via: None,
                 });
                 let refusal = match (&write, plan.route) {
                     (_, AutoRoute::NotAllowed) => plan.reason.clone(),

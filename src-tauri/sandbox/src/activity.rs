@@ -67,9 +67,20 @@ pub fn buyer_writes(w: &mut World, pack: i64, text: &str) -> Option<String> {
         .map(|o| (o.seller_id, o.buyer_id))?;
     let now = w.now();
     let id = w.token("MSG", buyer);
+    // An intermediated conversation relays the buyer through the site's agent.
+    let from = if w.agent_conversations.contains(&pack) {
+        let site = w
+            .users
+            .get(&seller)
+            .map(|u| u.site_id.clone())
+            .unwrap_or_default();
+        crate::world::agent_id(&site)
+    } else {
+        buyer
+    };
     w.messages.entry(pack).or_default().push(Message {
         id: id.clone(),
-        from: buyer,
+        from,
         to: seller,
         text: text.to_owned(),
         date: now,

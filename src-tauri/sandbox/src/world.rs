@@ -370,6 +370,10 @@ pub struct World {
     /// Conversations blocked (by time, by the buyer, by mediation, by fulfillment), with the
     /// reason (`conversation_status.substatus`).
     pub blocked_conversations: BTreeMap<i64, String>,
+    /// Conversations Mercado Libre's AI agent intermediates (from 2026-02 on MLB and MLC): the
+    /// buyer's messages arrive from the agent, the seller writes to it on the conversation's
+    /// own path, one message at a time.
+    pub agent_conversations: std::collections::BTreeSet<i64>,
     /// Buyers each seller blocked from asking.
     pub blocked: BTreeMap<i64, std::collections::BTreeSet<i64>>,
     /// Open scans by scroll id.
@@ -422,6 +426,7 @@ impl World {
             messages: BTreeMap::new(),
             guide_used: HashMap::new(),
             blocked_conversations: BTreeMap::new(),
+            agent_conversations: std::collections::BTreeSet::new(),
             blocked: BTreeMap::new(),
             scrolls: HashMap::new(),
             writes: Vec::new(),
@@ -503,5 +508,18 @@ impl World {
     /// Counts a request.
     pub fn count(&mut self, key: String) {
         *self.requests.entry(key).or_insert(0) += 1;
+    }
+}
+
+/// Mercado Libre's AI agent of a site: the recipient (and the sender) of an intermediated
+/// conversation's messages.
+pub fn agent_id(site: &str) -> i64 {
+    match site {
+        "MLC" => 3_020_819_166,
+        "MCO" => 3_037_204_123,
+        "MLM" => 3_037_204_279,
+        "MLA" => 3_037_674_934,
+        "MLB" => 3_037_675_074,
+        _ => 3_037_204_685,
     }
 }

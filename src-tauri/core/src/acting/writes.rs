@@ -50,17 +50,35 @@ impl Writes<'_> {
     pub async fn send_message(&self, pack_id: i64, text: &str) -> Result<i64> {
         let core = self.ready(Permission::Answer)?;
         let account_id = core.account_of_pack(pack_id).await?;
-        let buyer_id = core
+        let (buyer_id, agent) = core
             .store
-            .run(move |c| store::messages::buyer_of_pack(c, account_id, pack_id))
-            .await?
-            .ok_or_else(|| {
-                Error::NotFound(format!("no order or conversation with pack {pack_id}"))
-            })?;
+            .run(move |c| {
+                Ok((
+                    store::messages::buyer_of_pack(c, account_id, pack_id)?,
+                    store::messages::agent_route(c, account_id, pack_id)?,
+                ))
+            })
+            .await?;
+        let buyer_id = buyer_id.ok_or_else(|| {
+            Error::NotFound(format!("no order or conversation with pack {pack_id}"))
+        })?;
+        // Intermediated by Mercado Libre's agent: to the agent, on the conversation's path, one
+        // message at a time.
+        let (to, via) = match agent {
+            Some(route) if route.awaiting_agent => {
+                return Err(Error::InvalidInput(
+                    "Mercado Libre's assistant has not answered the last message yet: one message at a time"
+                        .into(),
+                ));
+            }
+            Some(route) => (route.agent_id, Some(route.path)),
+            None => (buyer_id, None),
+        };
         let write = Write::Message {
             guide: None,
+            via,
             pack_id,
-            buyer_id,
+            buyer_id: to,
             text: text.trim().to_owned(),
         };
         core.outbox.queue_write(account_id, write, self.by()).await
@@ -101,6 +119,7 @@ impl Writes<'_> {
             buyer_id,
             text,
             guide: Some(choice),
+            via: None,
         };
         core.outbox.queue_write(account_id, write, self.by()).await
     }

@@ -164,6 +164,11 @@ pub struct ConversationThread {
     /// `conversation_status` substatus verbatim, `blocked` when it gave none; an order
     /// cancelled is `cancelled`): the composer says so instead of failing after the fact.
     pub blocked: Option<String>,
+    /// Mercado Libre's AI agent intermediates the conversation: the buyer's messages come
+    /// through it, and the seller writes to it one message at a time.
+    pub intermediated: bool,
+    /// Intermediated, and the seller's last message has no answer yet: the composer waits.
+    pub awaiting_agent: bool,
 }
 
 /// The summary columns; `{page}` yields `account_id`, `pack_id` and `h` (the highlight).
@@ -443,6 +448,7 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
         .or_else(|| {
             (conversation.order_status.as_deref() == Some("cancelled")).then(|| "cancelled".into())
         });
+    let agent = crate::store::messages::agent_route(conn, account_id, pack_id)?;
     Ok(ConversationThread {
         conversation,
         messages,
@@ -451,6 +457,8 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
         shipment_substatus,
         shipment_delayed,
         blocked,
+        intermediated: agent.is_some(),
+        awaiting_agent: agent.is_some_and(|a| a.awaiting_agent),
     })
 }
 

@@ -269,6 +269,7 @@ struct ThreadDto {
 struct ConversationStatusDto {
     status: Option<String>,
     substatus: Option<String>,
+    path: Option<String>,
 }
 
 /// Whether the seller may write in a conversation, as its thread says.
@@ -278,6 +279,14 @@ pub struct ConversationStatus {
     pub status: String,
     /// Why, when blocked (verbatim: `blocked_by_time`, `blocked_by_buyer`, …).
     pub substatus: Option<String>,
+    /// The conversation's own path when Mercado Libre's AI agent intermediates it
+    /// (`/packs/{pack}/sellers/{seller}/conversations/{type}`): where the seller writes.
+    pub agent_path: Option<String>,
+}
+
+/// The conversation's own path when `path` is an intermediated one.
+fn agent_path(path: Option<String>) -> Option<String> {
+    path.filter(|p| p.starts_with("/packs/") && p.contains("/conversations/"))
 }
 
 /// A thread as read: its messages, how many were malformed and skipped, and its status.
@@ -353,6 +362,7 @@ pub async fn thread_with_status(session: &Session, pack_id: i64) -> Result<Threa
             status = Some(ConversationStatus {
                 status: value,
                 substatus: s.substatus,
+                agent_path: agent_path(s.path),
             });
         }
         for raw in page.messages {
@@ -414,33 +424,94 @@ pub async fn thread_with_status(session: &Session, pack_id: i64) -> Result<Threa
 
 /// Sends a post-sale message to the pack's buyer. Returns the id Mercado Libre gave it, when
 /// the reply names one (a 2xx reply without it still means the message landed).
+///
+/// `via`: the conversation's own path when Mercado Libre's AI agent intermediates it (`to` is
+/// then the agent). A conversation that became intermediated since the app last read it is
+/// refused on the usual path (`conversation_intermediated`): its thread is read for the path
+/// and the agent (the sender of its buyer-side messages), and the message goes there.
 pub async fn send_message(
     session: &Session,
     pack_id: i64,
-    buyer_id: i64,
+    to: i64,
     text: &str,
+    via: Option<&str>,
 ) -> Result<Option<String>> {
-    let path = format!("/messages/packs/{pack_id}/sellers/{}", session.account_id());
-    let body = serde_json::json!({
-        "from": { "user_id": session.account_id() },
-        "to": { "user_id": buyer_id },
-        "text": text,
-    });
-    // A 2xx reply that is not JSON fails as malformed: the outbox then retries, and finds the
-    // message in the conversation before sending anything again.
-    let reply: serde_json::Value = session
-        .call("message send", |api| {
-            Ok(api
-                .request(Method::POST, &path)?
-                .query(&[("tag", "post_sale")])
-                .json(&body))
+    let seller = session.account_id();
+    let post = |path: String, to: i64| async move {
+        let body = serde_json::json!({
+            "from": { "user_id": seller },
+            "to": { "user_id": to },
+            "text": text,
+        });
+        // A 2xx reply that is not JSON fails as malformed: the outbox then retries, and finds
+        // the message in the conversation before sending anything again.
+        let reply: serde_json::Value = session
+            .call("message send", |api| {
+                Ok(api
+                    .request(Method::POST, &path)?
+                    .query(&[("tag", "post_sale")])
+                    .json(&body))
+            })
+            .await?;
+        Ok::<_, Error>(match reply.get("id") {
+            Some(serde_json::Value::String(id)) => Some(id.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
         })
-        .await?;
-    Ok(match reply.get("id") {
-        Some(serde_json::Value::String(id)) => Some(id.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    })
+    };
+    if let Some(path) = via {
+        return post(format!("/messages{path}"), to).await;
+    }
+    match post(format!("/messages/packs/{pack_id}/sellers/{seller}"), to).await {
+        Err(Error::Api {
+            status: 403, code, ..
+        }) if code == INTERMEDIATED => {
+            let thread = thread_with_status(session, pack_id).await?;
+            let path = thread.status.and_then(|s| s.agent_path).ok_or_else(|| {
+                malformed(
+                    &format!("conversation {pack_id}"),
+                    "intermediated, but its thread names no conversation path",
+                )
+            })?;
+            let agent = thread
+                .messages
+                .iter()
+                .rev()
+                .map(|m| m.from_id)
+                .find(|from| *from != seller)
+                .ok_or_else(|| {
+                    malformed(
+                        &format!("conversation {pack_id}"),
+                        "intermediated, but no message names the agent",
+                    )
+                })?;
+            tracing::info!(
+                pack_id,
+                "conversation intermediated by Mercado Libre's agent"
+            );
+            post(format!("/messages{path}"), agent).await
+        }
+        other => other,
+    }
+}
+
+/// The refusal of the usual path for a conversation Mercado Libre's agent intermediates.
+pub const INTERMEDIATED: &str = "conversation_intermediated";
+
+/// The refusal of a second message to the agent before it answered the first.
+pub const ONE_AT_A_TIME: &str = "one_message_at_a_time";
+
+/// Mercado Libre's AI agent of a site: the recipient of the seller's messages in the
+/// conversations it intermediates (ML_API.md §4).
+pub fn agent_id(site_id: &str) -> i64 {
+    match site_id {
+        "MLC" => 3_020_819_166,
+        "MCO" => 3_037_204_123,
+        "MLM" => 3_037_204_279,
+        "MLA" => 3_037_674_934,
+        "MLB" => 3_037_675_074,
+        _ => 3_037_204_685,
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -300,6 +300,7 @@ async fn a_message_shows_as_sending_and_a_lost_response_is_not_sent_twice() {
     *f.ml.lose_response.lock().unwrap() = true;
     let write = Write::Message {
         guide: None,
+        via: None,
         pack_id: 55,
         buyer_id: 9,
         text: "Hola, ya lo despachamos.".into(),
@@ -351,6 +352,7 @@ async fn the_same_text_twice_with_the_second_reply_lost_lands_twice() {
     let f = fixture();
     let write = Write::Message {
         guide: None,
+        via: None,
         pack_id: 55,
         buyer_id: 9,
         text: "Gracias".into(),

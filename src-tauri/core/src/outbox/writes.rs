@@ -33,6 +33,10 @@ pub enum Write {
         /// A first message through the action guide (the seller cannot simply write first).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         guide: Option<GuideChoice>,
+        /// The conversation's own path when Mercado Libre's AI agent intermediates it (the
+        /// recipient is then the agent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<String>,
     },
     /// New stock of a listing or of one of its variations.
     Stock {
@@ -339,6 +343,7 @@ mod tests {
     fn validates_what_mercado_libre_refuses() {
         let message = |text: &str| Write::Message {
             guide: None,
+            via: None,
             pack_id: 1,
             buyer_id: 2,
             text: text.into(),

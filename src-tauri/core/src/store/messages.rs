@@ -215,21 +215,72 @@ pub fn mark_done(
     Ok(true)
 }
 
-/// Records what the thread says about writing in the conversation.
+/// Records what the thread says about writing in the conversation (`agent_path`: its own path
+/// when Mercado Libre's AI agent intermediates it).
 pub fn set_status(
     conn: &Connection,
     account_id: i64,
     pack_id: i64,
     status: &str,
     substatus: Option<&str>,
+    agent_path: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO conversation_status (account_id, pack_id, status, substatus, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO conversation_status (account_id, pack_id, status, substatus, agent_path,
+                                          updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (account_id, pack_id) DO UPDATE SET status = excluded.status,
-             substatus = excluded.substatus, updated_at = excluded.updated_at",
-        rusqlite::params![account_id, pack_id, status, substatus, super::ts(now)],
+             substatus = excluded.substatus, agent_path = excluded.agent_path,
+             updated_at = excluded.updated_at",
+        rusqlite::params![
+            account_id,
+            pack_id,
+            status,
+            substatus,
+            agent_path,
+            super::ts(now)
+        ],
     )?;
     Ok(())
+}
+
+/// How the seller writes in a conversation Mercado Libre's AI agent intermediates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentRoute {
+    /// The conversation's own path.
+    pub path: String,
+    /// The site's agent: the recipient.
+    pub agent_id: i64,
+    /// The seller's last message (sent or on its way) has no answer yet: the next must wait.
+    pub awaiting_agent: bool,
+}
+
+/// The agent's route of a conversation, when it is intermediated.
+pub fn agent_route(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Option<AgentRoute>> {
+    use rusqlite::OptionalExtension;
+    let found = conn
+        .query_row(
+            "SELECT s.agent_path, a.site_id,
+                    COALESCE((SELECT m.from_id = m.account_id FROM messages m
+                              WHERE m.account_id = ?1 AND m.pack_id = ?2
+                                AND COALESCE(m.status, '') != 'failed'
+                              ORDER BY m.date_created DESC, m.id DESC LIMIT 1), 0)
+             FROM conversation_status s JOIN accounts a ON a.id = s.account_id
+             WHERE s.account_id = ?1 AND s.pack_id = ?2 AND s.agent_path IS NOT NULL",
+            rusqlite::params![account_id, pack_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(found.map(|(path, site, awaiting_agent)| AgentRoute {
+        path,
+        agent_id: crate::marketplace::postsale::agent_id(&site),
+        awaiting_agent,
+    }))
 }

@@ -92,6 +92,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0021_automatic_messages",
         include_str!("../../migrations/0021_automatic_messages.sql"),
     ),
+    (
+        "0022_intermediated_conversations",
+        include_str!("../../migrations/0022_intermediated_conversations.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

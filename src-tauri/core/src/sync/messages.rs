@@ -104,6 +104,7 @@ async fn read_threads(p: &Pass, cur: Cursor) -> Result<Vec<i64>> {
                         pack_id,
                         &s.status,
                         s.substatus.as_deref(),
+                        s.agent_path.as_deref(),
                         now,
                     )?;
                 }

@@ -316,6 +316,16 @@ pub async fn block_conversation(
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// `POST /_sandbox/conversations/{pack}/agent`: Mercado Libre's AI agent intermediates the
+/// conversation from now on (as it does on MLB and MLC from 2026-02).
+pub async fn agent_conversation(
+    State(shared): State<Shared>,
+    axum::extract::Path(pack): axum::extract::Path<i64>,
+) -> Response {
+    lock(&shared).agent_conversations.insert(pack);
+    StatusCode::NO_CONTENT.into_response()
+}
+
 /// Body of `POST /_sandbox/claims`.
 #[derive(Debug, Deserialize)]
 pub struct InjectClaim {

@@ -86,6 +86,10 @@ pub fn router(shared: Shared) -> Router {
             "/messages/packs/{pack}/sellers/{seller}",
             get(postsale::thread).post(postsale::send),
         )
+        .route(
+            "/messages/packs/{pack}/sellers/{seller}/conversations/{kind}",
+            post(postsale::send_to_agent),
+        )
         .route("/messages/unread", get(postsale::unread))
         .route(
             "/messages/action_guide/packs/{pack}",
@@ -124,6 +128,10 @@ pub fn router(shared: Shared) -> Router {
         .route(
             "/_sandbox/conversations/{pack}/block",
             post(control::block_conversation),
+        )
+        .route(
+            "/_sandbox/conversations/{pack}/agent",
+            post(control::agent_conversation),
         )
         .route("/_sandbox/claims", post(control::inject_claim))
         .route(

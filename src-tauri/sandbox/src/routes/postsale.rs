@@ -349,7 +349,7 @@ pub async fn thread(
     };
     Json(json!({
         "paging": paging,
-        "conversation_status": {"path": format!("/packs/{pack}/seller/{seller}"),
+        "conversation_status": {"path": conversation_path(&world, pack, seller),
                                 "status": if blocked.is_some() { "blocked" } else { "active" },
                                 "substatus": blocked,
                                 "status_date": null, "status_update_allowed": false, "claim_id": null, "shipping_id": null},
@@ -359,6 +359,18 @@ pub async fn thread(
     }))
     .into_response()
 }
+
+/// The conversation's path: an intermediated one has its own, where the seller writes.
+fn conversation_path(world: &World, pack: i64, seller: i64) -> String {
+    if world.agent_conversations.contains(&pack) {
+        format!("/packs/{pack}/sellers/{seller}/conversations/{AGENT_KIND}")
+    } else {
+        format!("/packs/{pack}/sellers/{seller}")
+    }
+}
+
+/// The `{type}` of an intermediated conversation's path.
+const AGENT_KIND: &str = "agent";
 
 /// Why the seller may not write in `pack`'s conversation, if so (the blocks the sandbox was
 /// told of through `/_sandbox/conversations/{pack}/block`).
@@ -399,6 +411,13 @@ pub async fn send(
             StatusCode::BAD_REQUEST,
             "bad_request",
             "The message content is too long, max characters allowed are 350",
+        );
+    }
+    if world.agent_conversations.contains(&pack) {
+        return messages_error(
+            StatusCode::FORBIDDEN,
+            "conversation_intermediated",
+            "Mercado Libre's agent intermediates this conversation: write on its path",
         );
     }
     if status == "cancelled" {
@@ -665,4 +684,92 @@ pub async fn action_guide_send(
         Json(json!({"option_id": option, "status": "sent"})),
     )
         .into_response()
+}
+
+/// `POST /messages/packs/{pack}/sellers/{seller}/conversations/{type}?tag=post_sale` with
+/// `{from, to, text}`: the seller writes in a conversation Mercado Libre's AI agent
+/// intermediates. The recipient must be the site's agent, and the seller writes one message
+/// at a time (the next once the agent has answered).
+pub async fn send_to_agent(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    Path((pack, seller, kind)): Path<(i64, i64, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut world = lock(&shared);
+    let caller = match authenticate(&world, &headers) {
+        Ok(id) => id,
+        Err(r) => return r.into_response(),
+    };
+    let Some((owner, _, _)) = pack_parties(&world, pack) else {
+        return messages_error(StatusCode::NOT_FOUND, "not_found", "pack not found");
+    };
+    if caller != seller || owner != seller {
+        return messages_error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "caller is not the seller",
+        );
+    }
+    if kind != AGENT_KIND || !world.agent_conversations.contains(&pack) {
+        return messages_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such conversation for this pack",
+        );
+    }
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let agent = crate::world::agent_id(&site(&world, seller));
+    if body.pointer("/to/user_id").and_then(Value::as_i64) != Some(agent) {
+        return messages_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "to.user_id must be the agent of the site",
+        );
+    }
+    let Some(text) = body
+        .get("text")
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_owned)
+    else {
+        return messages_error(StatusCode::BAD_REQUEST, "bad_request", "text is required");
+    };
+    if text.chars().count() > SELLER_MESSAGE_MAX {
+        return messages_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "The message content is too long, max characters allowed are 350",
+        );
+    }
+    let waiting_for_agent = world
+        .messages
+        .get(&pack)
+        .and_then(|l| l.last())
+        .is_some_and(|m| m.from == seller);
+    if waiting_for_agent {
+        return messages_error(
+            StatusCode::BAD_REQUEST,
+            "one_message_at_a_time",
+            "wait for the agent's reply before writing again",
+        );
+    }
+    let now = world.now();
+    let id = world.token("MSG", seller);
+    let message = Message {
+        id,
+        from: seller,
+        to: agent,
+        text: normalise(&text),
+        date: now,
+        read: None,
+    };
+    let site = site(&world, seller);
+    let out = message_json(&world, &message, &site);
+    world.messages.entry(pack).or_default().push(message);
+    world.writes.push(Write::Message {
+        pack_id: pack,
+        text,
+    });
+    (StatusCode::CREATED, Json(out)).into_response()
 }

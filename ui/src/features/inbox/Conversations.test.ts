@@ -129,6 +129,24 @@ describe('Post-sale conversations in the inbox', () => {
     expect((screen.getByTestId('message-send') as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it("writes to Mercado Libre's assistant one message at a time in an intermediated conversation", async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    const first = packs()[0]!;
+    backend.threads.find((x) => x.packId === first)!.intermediated = true;
+    backend.buyerWrites(first, 'Olá, quando chega?');
+    await waitFor(() => expect(screen.getByTestId('conversation-intermediated').textContent).toBe(t.intermediated));
+    expect(screen.queryByTestId('conversation-blocked')).toBeNull();
+    await fireEvent.click(screen.getByTestId('conversation-filter-all'));
+    await fireEvent.click(screen.getAllByTestId('conversation-row').find((r) => Number(r.dataset.packId) === first)!);
+    const input = (await screen.findByTestId('message-input')) as HTMLTextAreaElement;
+    await fireEvent.input(input, { target: { value: 'Chega amanhã.' } });
+    await fireEvent.click(screen.getByTestId('message-send'));
+    await waitFor(() => expect(screen.getByTestId('conversation-blocked').textContent).toBe(t.awaitingAgent));
+    expect(input.disabled).toBe(true);
+  });
+
   it('n opens the newest waiting conversation', async () => {
     render(Inbox, { backend: seller() });
     await showMessages();

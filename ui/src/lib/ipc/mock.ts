@@ -104,6 +104,8 @@ export class MockBackend extends MockShell implements Backend {
     backend.threads[backend.threads.length - 1]!.blocked = 'blocked_by_time';
     // A buyer waits on a parcel Mercado Libre reports late.
     backend.threads[3]!.delayed = true;
+    // A Brazilian buyer writes through Mercado Libre's assistant.
+    backend.threads[1]!.intermediated = true;
     backend.sales = demoSales(new Date());
     backend.photos = true;
     backend.variations = { ...demoVariations };
@@ -433,6 +435,9 @@ export class MockBackend extends MockShell implements Backend {
       shipment_substatus: null,
       shipment_delayed: th.delayed ?? false,
       blocked: th.blocked ?? null,
+      intermediated: th.intermediated ?? false,
+      // The seller's last message has no answer from the assistant yet.
+      awaiting_agent: (th.intermediated ?? false) && th.messages.length > 0 && !th.messages[th.messages.length - 1]!.from_buyer,
     };
   }
 
@@ -444,6 +449,9 @@ export class MockBackend extends MockShell implements Backend {
     if (!th) throw new BackendError('not_found', `no order with pack ${packId}`);
     const accountId = th.accountId;
     if (th.blocked) throw new BackendError('invalid_input', `the conversation is blocked (${th.blocked})`);
+    if (th.intermediated && !th.messages[th.messages.length - 1]!.from_buyer) {
+      throw new BackendError('invalid_input', 'one message at a time');
+    }
     const id = this.nextOutbox++;
     this.sentMessages.push({ accountId, packId, text: trimmed });
     th.messages.push({

@@ -168,6 +168,8 @@ export interface DemoThread {
   blocked?: string | null;
   /** Mercado Libre reports the shipment late. */
   delayed?: boolean;
+  /** Mercado Libre's AI agent intermediates the conversation. */
+  intermediated?: boolean;
 }
 
 const POST_SALE: [string, string | null][] = [

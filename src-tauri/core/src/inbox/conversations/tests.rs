@@ -185,6 +185,7 @@ fn a_queued_reply_stops_the_wait_and_a_refused_one_restarts_it() {
     let mut conn = store.conn().unwrap();
     let write = Write::Message {
         guide: None,
+        via: None,
         pack_id: 102,
         buyer_id: 11,
         text: "Sale hoy".into(),
@@ -236,6 +237,7 @@ fn a_queued_reply_stops_the_wait_and_a_refused_one_restarts_it() {
 fn a_sent_message_shows_once_whether_the_sync_or_the_outbox_records_it_first() {
     let write = Write::Message {
         guide: None,
+        via: None,
         pack_id: 102,
         buyer_id: 11,
         text: "Sale hoy".into(),

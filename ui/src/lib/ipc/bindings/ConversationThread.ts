@@ -37,4 +37,13 @@ shipment_delayed: boolean,
  * `conversation_status` substatus verbatim, `blocked` when it gave none; an order
  * cancelled is `cancelled`): the composer says so instead of failing after the fact.
  */
-blocked: string | null, };
+blocked: string | null, 
+/**
+ * Mercado Libre's AI agent intermediates the conversation: the buyer's messages come
+ * through it, and the seller writes to it one message at a time.
+ */
+intermediated: boolean, 
+/**
+ * Intermediated, and the seller's last message has no answer yet: the composer waits.
+ */
+awaiting_agent: boolean, };
