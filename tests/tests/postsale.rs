@@ -692,7 +692,7 @@ async fn a_brazilian_sellers_intermediated_conversation_goes_through_the_agent()
                 .map(|_| ())
         }
     };
-    let to_agent = |pack: i64| {
+    let to_agent = |pack: i64| -> Vec<String> {
         let w = mostrador_sandbox::routes::lock(h.sandbox.world());
         w.messages
             .get(&pack)
@@ -702,7 +702,7 @@ async fn a_brazilian_sellers_intermediated_conversation_goes_through_the_agent()
                     .map(|m| m.text.clone())
                     .collect()
             })
-            .unwrap_or_else(Vec::<String>::new)
+            .unwrap_or_default()
     };
 
     // The buyer writes through the agent: announced, and the conversation says who is there.
