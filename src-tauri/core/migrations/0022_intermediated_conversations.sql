@@ -1,3 +1,9 @@
 -- A conversation Mercado Libre's AI agent intermediates (from 2026-02 on MLB and MLC) has its
 -- own path, where the seller writes to the agent one message at a time; NULL for the others.
 ALTER TABLE conversation_status ADD COLUMN agent_path TEXT;
+
+-- The search index follows a message whose id or text changes in place (a queued message's
+-- local copy taking Mercado Libre's id, a guide template taking Mercado Libre's text).
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF id, text ON messages BEGIN
+    UPDATE messages_fts SET text = new.text, message_id = new.id WHERE message_id = old.id;
+END;

@@ -266,6 +266,43 @@ fn a_sent_message_shows_once_whether_the_sync_or_the_outbox_records_it_first() {
 }
 
 #[test]
+fn a_sent_message_is_found_by_search_under_its_new_id_and_text() {
+    let (_dir, store) = seeded();
+    let conn = store.conn().unwrap();
+    let mut local = message(
+        "outbox:41",
+        102,
+        1,
+        "TEMPLATE___REQUEST_BILLING_INFO___1",
+        "13:00",
+    );
+    local.status = Some("sending".into());
+    upsert(&conn, &local).unwrap();
+    // Mercado Libre's text replaces the template's id, then its id the local one.
+    conn.execute(
+        "UPDATE messages SET text = 'Necesitamos tus datos de facturación' WHERE id = 'outbox:41'",
+        [],
+    )
+    .unwrap();
+    let write = Write::Message {
+        guide: None,
+        via: None,
+        pack_id: 102,
+        buyer_id: 11,
+        text: "TEMPLATE___REQUEST_BILLING_INFO___1".into(),
+    };
+    write.applied(&conn, 41, Some("m9")).unwrap();
+    drop(conn);
+    let found = page(&store, StatusFilter::All, Some("facturacion datos"));
+    assert_eq!(packs(&found), [102]);
+    assert!(
+        page(&store, StatusFilter::All, Some("TEMPLATE"))
+            .items
+            .is_empty()
+    );
+}
+
+#[test]
 fn a_thread_has_every_message_the_orders_lines_and_the_shipment() {
     let (_dir, store) = seeded();
     let t = thread(&store.conn().unwrap(), 1, 500).unwrap();
