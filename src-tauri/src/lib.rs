@@ -140,6 +140,7 @@ commands! {
     accounts::sync_progress,
     notifications::tray_status,
     replies::templates_list,
+    replies::conversation_suggestions,
     replies::auto_rules_get,
     replies::auto_rule_set,
     replies::auto_rules_preview,

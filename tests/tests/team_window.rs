@@ -106,6 +106,7 @@ const READ_AND_ANSWER: &[&str] = &[
     "orders_list",
     "contact_options",
     "contact_buyer",
+    "conversation_suggestions",
     "update_status",
     "link_open",
     "inbox_list",

@@ -12,7 +12,7 @@ use crate::outbox::ANSWER_MAX_CHARS;
 use crate::outbox::writes::MESSAGE_MAX_CHARS;
 
 mod suggestions;
-pub use suggestions::{WordStats, suggestions};
+pub use suggestions::{WordStats, conversation_suggestions, suggestions};
 
 /// The variables a template may use.
 pub const VARIABLES: &[&str] = &[

@@ -126,6 +126,21 @@ pub async fn reply_suggestions(
         .map_err(super::log_error)
 }
 
+/// The seller's past post-sale replies for a conversation, best first.
+#[tauri::command]
+pub async fn conversation_suggestions(
+    state: State<'_, AppState>,
+    pack_id: i64,
+) -> Result<Vec<Suggestion>, UiError> {
+    state
+        .me()
+        .acting()
+        .replies()
+        .conversation_suggestions(pack_id)
+        .await
+        .map_err(super::log_error)
+}
+
 /// The automatic messages' rules of an account (one per trigger): owner only.
 #[tauri::command]
 pub async fn auto_rules_get(

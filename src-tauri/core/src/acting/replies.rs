@@ -99,4 +99,14 @@ impl Replies<'_> {
             .run(move |c| replies::suggestions(c, &stats, question_id, 5))
             .await
     }
+
+    /// The seller's past post-sale replies to buyers who wrote like this conversation's, best
+    /// first (`s` in the conversation's composer); its account is the pack's own.
+    pub async fn conversation_suggestions(&self, pack_id: i64) -> Result<Vec<replies::Suggestion>> {
+        let core = self.ready(Permission::Answer)?;
+        let account_id = core.account_of_pack(pack_id).await?;
+        core.store
+            .run(move |c| replies::conversation_suggestions(c, account_id, pack_id, 5))
+            .await
+    }
 }

@@ -175,6 +175,77 @@ pub fn suggestions(
     Ok(out)
 }
 
+/// Up to `limit` of the seller's past post-sale replies for the conversation about `pack_id`:
+/// the replies that followed buyers' messages sharing the most meaningful words with this
+/// buyer's last message (ties: the newest), on the same account; the same text never twice.
+/// The seller's replies in this conversation, and messages not delivered, are not offered.
+pub fn conversation_suggestions(
+    conn: &Connection,
+    account_id: i64,
+    pack_id: i64,
+    limit: usize,
+) -> Result<Vec<Suggestion>> {
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT text FROM messages
+             WHERE account_id = ?1 AND pack_id = ?2 AND from_id != account_id
+             ORDER BY date_created DESC, id DESC LIMIT 1",
+            params![account_id, pack_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(last) = last else {
+        return Ok(Vec::new());
+    };
+    let words = meaningful_words(&last);
+    let Some(matched) = any_of(&words) else {
+        return Ok(Vec::new());
+    };
+    // Each matching buyer message of another conversation, with the seller's next reply there.
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.text,
+                (SELECT r.text FROM messages r
+                  WHERE r.account_id = m.account_id AND r.pack_id = m.pack_id
+                    AND r.from_id = r.account_id AND r.date_created > m.date_created
+                    AND COALESCE(r.status, '') NOT IN ('sending', 'failed', 'moderated', 'rejected')
+                  ORDER BY r.date_created LIMIT 1) AS reply
+         FROM (SELECT message_id FROM messages_fts WHERE messages_fts MATCH ?1
+               ORDER BY rowid DESC LIMIT ?4) AS f
+         CROSS JOIN messages m ON m.id = f.message_id
+         WHERE m.account_id = ?2 AND m.pack_id != ?3 AND m.from_id != m.account_id",
+    )?;
+    let found = stmt
+        .query_map(params![matched, account_id, pack_id, CANDIDATES], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut ranked: Vec<(usize, usize, String, String)> = found
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (asked, reply))| {
+            let reply = reply.filter(|r| !r.trim().is_empty())?;
+            let theirs = tokens(&asked);
+            let shared = words.iter().filter(|w| theirs.contains(w)).count();
+            Some((shared, i, asked, reply))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out: Vec<Suggestion> = Vec::new();
+    for (_, _, asked, reply) in ranked {
+        if out.len() >= limit {
+            break;
+        }
+        if !out.iter().any(|s| s.answer == reply) {
+            out.push(Suggestion {
+                answer: reply,
+                question: asked,
+                same_listing: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,6 +147,22 @@ describe('Post-sale conversations in the inbox', () => {
     expect(input.disabled).toBe(true);
   });
 
+  it("s inserts the seller's past reply to a buyer who wrote alike", async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    const first = packs()[0]!;
+    // An answered conversation of the demo was about dispatch; this buyer asks the same.
+    const answered = backend.threads.find((th) => !th.messages[th.messages.length - 1]!.from_buyer)!;
+    const asked = answered.messages.find((m) => m.from_buyer)!.text;
+    const reply = answered.messages.find((m) => !m.from_buyer)!.text;
+    backend.buyerWrites(first, asked);
+    const section = await screen.findByTestId('suggestions');
+    expect(section.textContent).toContain(reply);
+    await fireEvent.keyDown(window, { key: 's' });
+    await waitFor(() => expect((screen.getByTestId('message-input') as HTMLTextAreaElement).value).toBe(reply));
+  });
+
   it('n opens the newest waiting conversation', async () => {
     render(Inbox, { backend: seller() });
     await showMessages();

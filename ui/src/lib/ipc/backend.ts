@@ -139,6 +139,8 @@ export interface Backend {
   contactOptions(packId: number): Promise<ContactOption[]>;
   /** Queues a first message through the action guide (checked against it again by the core). */
   contactBuyer(packId: number, draft: ContactDraft): Promise<number>;
+  /** The seller's past post-sale replies to buyers who wrote alike, best first (`s`). */
+  conversationSuggestions(packId: number): Promise<Suggestion[]>;
   /** An account's automatic post-sale messages, one rule per trigger (owner only). */
   autoRulesGet(accountId: number): Promise<AutoRule[]>;
   /** Sets a rule's post-sale quick reply and whether it is on (events from now on count). */

@@ -577,6 +577,29 @@ export class MockBackend extends MockShell implements Backend {
     return id;
   }
 
+  async conversationSuggestions(packId: number): Promise<Suggestion[]> {
+    this.team.require('answer');
+    const th = this.threads.find((x) => x.packId === packId);
+    const last = th && [...th.messages].reverse().find((m) => m.from_buyer);
+    if (!th || !last) return [];
+    const words = (text: string) => text.split(/[^\p{L}\p{N}]+/u).map(fold).filter((w) => w.length > 3);
+    const wanted = words(last.text);
+    const found: [number, Suggestion][] = [];
+    for (const other of this.threads) {
+      if (other.packId === packId || other.accountId !== th.accountId) continue;
+      other.messages.forEach((m, i) => {
+        const reply = other.messages.slice(i + 1).find((r) => !r.from_buyer && r.delivery === null);
+        if (!m.from_buyer || !reply) return;
+        const shared = wanted.filter((w) => words(m.text).includes(w)).length;
+        if (shared > 0) found.push([shared, { answer: reply.text, question: m.text, same_listing: false }]);
+      });
+    }
+    found.sort((a, b) => b[0] - a[0]);
+    const out: Suggestion[] = [];
+    for (const [, s] of found) if (out.length < 5 && !out.some((x) => x.answer === s.answer)) out.push(s);
+    return out;
+  }
+
   /** Automatic messages' rules by `${account}:${trigger}`. */
   autoRules = new Map<string, AutoRule>();
 

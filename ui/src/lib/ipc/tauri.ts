@@ -111,6 +111,7 @@ export const tauriBackend: Backend = {
   ordersList: (query: OrderQuery) => call<OrderPage>('orders_list', { query }),
   contactOptions: (packId: number) => call<ContactOption[]>('contact_options', { packId }),
   contactBuyer: (packId: number, draft: ContactDraft) => call<number>('contact_buyer', { packId, draft }),
+  conversationSuggestions: (packId: number) => call<Suggestion[]>('conversation_suggestions', { packId }),
   autoRulesGet: (accountId: number) => call<AutoRule[]>('auto_rules_get', { accountId }),
   autoRuleSet: (accountId: number, trigger: AutoTrigger, templateId: number | null, enabled: boolean) =>
     call<void>('auto_rule_set', { accountId, trigger, templateId, enabled }),

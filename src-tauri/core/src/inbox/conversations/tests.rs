@@ -383,3 +383,36 @@ fn a_conversation_marked_done_stops_waiting_until_the_buyer_writes_again() {
         Some("2026-03-01T09:00:00.000Z")
     );
 }
+
+#[test]
+fn past_replies_to_buyers_who_wrote_alike_are_offered_for_a_conversation() {
+    let (_dir, store) = seeded();
+    let conn = store.conn().unwrap();
+    // A new buyer asks what ANA asked in pack 500; the seller's reply there is offered.
+    conn.execute_batch(
+        "INSERT INTO orders (id, account_id, status, date_created, last_updated, buyer_id)
+             VALUES (104, 1, 'paid', '2026-03-02T08:00:00.000Z', 'x', 11);",
+    )
+    .unwrap();
+    upsert(
+        &conn,
+        &message("m10", 104, 11, "Buenas, ¿cuándo envían el termo?", "14:00"),
+    )
+    .unwrap();
+    let offered = crate::replies::conversation_suggestions(&conn, 1, 104, 5).unwrap();
+    let answers: Vec<&str> = offered.iter().map(|s| s.answer.as_str()).collect();
+    assert_eq!(answers, ["Mañana a primera hora"]);
+    assert_eq!(offered[0].question, "Hola, ¿cuándo envían?");
+    // Nothing alike: nothing offered; a conversation without a buyer message: nothing.
+    upsert(&conn, &message("m11", 104, 11, "Zapatillas rojas", "15:00")).unwrap();
+    assert!(
+        crate::replies::conversation_suggestions(&conn, 1, 104, 5)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        crate::replies::conversation_suggestions(&conn, 1, 999, 5)
+            .unwrap()
+            .is_empty()
+    );
+}
