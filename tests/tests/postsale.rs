@@ -734,13 +734,15 @@ async fn a_brazilian_sellers_intermediated_conversation_goes_through_the_agent()
         "the buyer waits"
     );
     assert!(!thread.awaiting_agent);
-    assert!(
-        recorder
+    // A Brazilian seller's messages still arrive, and are announced.
+    eventually(Duration::from_secs(10), "the announcement", || async {
+        Ok(recorder
             .shown()
             .iter()
-            .any(|n| n.kind == NotificationKind::NewMessage && n.pack_id == Some(pack)),
-        "a Brazilian seller's messages still arrive"
-    );
+            .any(|n| n.kind == NotificationKind::NewMessage && n.pack_id == Some(pack))
+            .then_some(()))
+    })
+    .await?;
 
     // The answer goes to the agent on the conversation's path; the next waits for its reply.
     h.owner()
