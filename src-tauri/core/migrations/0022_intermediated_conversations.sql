@@ -7,3 +7,7 @@ ALTER TABLE conversation_status ADD COLUMN agent_path TEXT;
 CREATE TRIGGER messages_fts_update AFTER UPDATE OF id, text ON messages BEGIN
     UPDATE messages_fts SET text = new.text, message_id = new.id WHERE message_id = old.id;
 END;
+
+-- A parcel on its way past the delivery date Mercado Libre promised the buyer: set by the
+-- shipment alerts with the app's clock, never cleared by the sync (which owns `delayed`).
+ALTER TABLE shipments ADD COLUMN past_promise INTEGER NOT NULL DEFAULT 0;

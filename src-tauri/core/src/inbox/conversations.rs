@@ -427,7 +427,8 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
     let shipment = conn
         .prepare_cached(
             "SELECT s.status, s.substatus,
-                    s.delayed AND s.status NOT IN ('delivered', 'cancelled', 'not_delivered')
+                    (s.delayed OR s.past_promise)
+                        AND s.status NOT IN ('delivered', 'cancelled', 'not_delivered')
              FROM shipments s JOIN orders o ON o.id = s.order_id
              WHERE +o.account_id = ?1 AND (o.pack_id = ?2 OR o.id = ?2)
              ORDER BY s.last_updated DESC LIMIT 1",

@@ -80,7 +80,8 @@ pub struct OrderRow {
     pub shipment_status: Option<String>,
     /// The dispatch deadline while not handed over.
     pub dispatch_by: Option<String>,
-    /// Whether Mercado Libre reports the shipment late while not delivered.
+    /// Whether the shipment is late while not delivered: Mercado Libre reports it so, or the
+    /// parcel is on its way past the delivery date promised.
     pub delayed: bool,
     /// Messages exchanged about the pack.
     #[ts(type = "number")]
@@ -118,7 +119,8 @@ const SELECT: &str = "
            s.status AS shipment_status,
            CASE WHEN s.status IN ('pending', 'handling', 'ready_to_ship')
                 THEN s.sla_expected_date END AS dispatch_by,
-           COALESCE(s.delayed AND s.status NOT IN ('delivered', 'cancelled', 'not_delivered'), 0)
+           COALESCE((s.delayed OR s.past_promise)
+                    AND s.status NOT IN ('delivered', 'cancelled', 'not_delivered'), 0)
                AS delayed,
            COALESCE(c.message_count, 0) AS message_count,
            c.waiting_since IS NOT NULL AS waiting

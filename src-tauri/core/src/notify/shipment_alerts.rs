@@ -1,5 +1,6 @@
 //! Delayed shipments: a shipment Mercado Libre reports late (its dispatch SLA, or the
-//! `delays` of one on its way) is announced once, a click opening its sale's conversation;
+//! `delays` of one on its way), or a parcel still on its way past the delivery date promised to
+//! the buyer, is announced once, a click opening its sale's conversation;
 //! several at once are one notification. Pauses, quiet hours and the per-account switches
 //! apply as they do to questions.
 
@@ -44,11 +45,18 @@ fn decide(
     let Some(account) = accounts::get(conn, account_id)? else {
         return Ok(Vec::new());
     };
+    // Past the promise, by the app's clock (the sync does not clear the mark).
+    conn.execute(
+        "UPDATE shipments SET past_promise = 1
+         WHERE account_id = ?1 AND status = 'shipped' AND NOT past_promise
+           AND estimated_delivery IS NOT NULL AND estimated_delivery < ?2",
+        params![account_id, ts(now)],
+    )?;
     let late: Vec<(i64, Option<i64>, Option<i64>)> = conn
         .prepare_cached(
             "SELECT s.id, o.id, o.pack_id FROM shipments s
              LEFT JOIN orders o ON o.id = s.order_id
-             WHERE s.account_id = ?1 AND s.delayed
+             WHERE s.account_id = ?1 AND (s.delayed OR s.past_promise)
                AND s.status NOT IN ('delivered', 'cancelled', 'not_delivered')
                AND NOT EXISTS (SELECT 1 FROM deadline_alerts a
                                WHERE a.kind = ?2 AND a.target_id = s.id)

@@ -464,3 +464,51 @@ async fn a_deadline_an_hour_away_is_announced_once_and_a_paused_one_never() {
     f.advance(30);
     assert!(f.deadlines().await.is_empty(), "not shown later");
 }
+
+#[tokio::test]
+async fn a_parcel_past_its_promised_delivery_is_announced_once_and_marked_late() {
+    let f = fx();
+    {
+        let conn = f.store.conn().unwrap();
+        conn.execute_batch(
+            "INSERT INTO orders (id, account_id, status, date_created, last_updated, shipping_id)
+                 VALUES (500, 7, 'paid', '2026-11-18T10:00:00.000Z', 'x', 9500),
+                        (501, 7, 'paid', '2026-11-18T10:00:00.000Z', 'x', 9501);
+             INSERT INTO shipments (id, account_id, order_id, status, estimated_delivery,
+                                    updated_at)
+                 VALUES (9500, 7, 500, 'shipped', '2026-11-22T18:00:00.000Z', 'x'),
+                        (9501, 7, 501, 'delivered', '2026-11-20T18:00:00.000Z', 'x');",
+        )
+        .unwrap();
+    }
+    let delays = || async {
+        let before = f.recorder.0.lock().unwrap().len();
+        let notifier: Arc<dyn Notifier> = f.recorder.clone();
+        let clock: Arc<dyn Clock> = f.clock.clone();
+        announce_delays(&f.store, &notifier, &clock, &f.locale, 7)
+            .await
+            .unwrap();
+        f.recorder.0.lock().unwrap()[before..].to_vec()
+    };
+    // 15:00 UTC: promised for 18:00, still on time.
+    assert!(delays().await.is_empty());
+    f.advance(4 * 60);
+    let shown = delays().await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(shown[0].kind, NotificationKind::ShipmentDelayed);
+    assert_eq!(shown[0].body, "Venta #500", "the delivered one is not late");
+    f.advance(60);
+    assert!(delays().await.is_empty(), "once");
+    // The sync reads the shipment again (Mercado Libre reports no delay): it stays late.
+    let conn = f.store.conn().unwrap();
+    conn.execute("UPDATE shipments SET delayed = 0 WHERE id = 9500", [])
+        .unwrap();
+    let late: bool = conn
+        .query_row(
+            "SELECT delayed OR past_promise FROM shipments WHERE id = 9500",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(late);
+}

@@ -61,7 +61,8 @@ shipment_status: string | null,
  */
 dispatch_by: string | null, 
 /**
- * Whether Mercado Libre reports the shipment late while not delivered.
+ * Whether the shipment is late while not delivered: Mercado Libre reports it so, or the
+ * parcel is on its way past the delivery date promised.
  */
 delayed: boolean, 
 /**
