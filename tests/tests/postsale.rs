@@ -818,3 +818,78 @@ async fn a_brazilian_sellers_intermediated_conversation_goes_through_the_agent()
     h.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invoice_is_uploaded_with_its_message_and_the_kept_copy_goes_once_it_landed()
+-> anyhow::Result<()> {
+    use base64::Engine;
+    use mostrador_core::attachments::AttachmentUpload;
+    let (mut h, _recorder) = running_with_lane().await?;
+    let pack = paid_pack(&h)?;
+    h.http
+        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
+        .json(&serde_json::json!({ "pack_id": pack, "text": "¿Me mandan la factura?" }))
+        .send()
+        .await?
+        .error_for_status()?;
+    eventually(Duration::from_secs(10), "the conversation read", || async {
+        Ok(h.owner().inbox().conversation(pack).await.ok())
+    })
+    .await?;
+    let pdf = b"%PDF-1.4\n% factura A 0001\n".to_vec();
+    let upload = |name: &str, bytes: &[u8]| AttachmentUpload {
+        name: name.into(),
+        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    };
+    // Refused before anything is queued: a type Mercado Libre does not take.
+    assert!(
+        h.owner()
+            .writes()
+            .send_message_with(pack, "Te la dejo", Some(&upload("factura.docx", &pdf)))
+            .await
+            .is_err()
+    );
+    let kept_dir = h
+        .db_path()
+        .parent()
+        .context("data dir")?
+        .join("attachments");
+    h.owner()
+        .writes()
+        .send_message_with(
+            pack,
+            "Te dejo la factura.",
+            Some(&upload("Factura A-0001.pdf", &pdf)),
+        )
+        .await?;
+    let world = h.sandbox.world().clone();
+    let landed = eventually(Duration::from_secs(15), "the message with its file", || {
+        let w = mostrador_sandbox::routes::lock(&world);
+        let found = w.messages.get(&pack).and_then(|l| {
+            l.iter()
+                .find(|m| m.text == "Te dejo la factura.")
+                .and_then(|m| w.message_files.get(&m.id).cloned())
+        });
+        async move { Ok(found) }
+    })
+    .await?;
+    assert_eq!(landed.len(), 1);
+    assert_eq!(landed[0].name, "Factura A-0001.pdf");
+    assert_eq!(landed[0].media_type, "application/pdf");
+    assert_eq!(landed[0].bytes, pdf, "the same bytes");
+    // The kept copy goes once the message landed; the conversation names the file.
+    eventually(Duration::from_secs(10), "the kept copy removed", || {
+        let left = std::fs::read_dir(&kept_dir).map(|d| d.count()).unwrap_or(0);
+        async move { Ok((left == 0).then_some(())) }
+    })
+    .await?;
+    let thread = h.owner().inbox().conversation(pack).await?;
+    let sent = thread
+        .messages
+        .iter()
+        .find(|m| m.text == "Te dejo la factura.")
+        .context("the message")?;
+    assert_eq!(sent.attachments, ["Factura A-0001.pdf"]);
+    h.stop().await;
+    Ok(())
+}

@@ -1789,3 +1789,84 @@ async fn an_intermediated_conversation_goes_through_the_sites_agent_one_message_
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn attachments_are_uploaded_then_sent_with_a_message() {
+    let api = Api::start(Profile::Small).await;
+    let upload = |name: &'static str, media: &'static str, bytes: Vec<u8>| {
+        let (http, url, token) = (
+            api.http.clone(),
+            api.url("/messages/attachments?tag=post_sale&site_id=MLA"),
+            api.token.clone(),
+        );
+        async move {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(name)
+                .mime_str(media)
+                .unwrap();
+            let r = http
+                .post(url)
+                .bearer_auth(token)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, body) = upload("virus.exe", "application/octet-stream", b"MZ".to_vec()).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_file_type"))
+    );
+    let big = vec![0u8; 25 * 1024 * 1024 + 1];
+    let (status, body) = upload("foto.jpg", "image/jpeg", big).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("file_too_large"))
+    );
+    let (status, body) = upload("factura.pdf", "application/pdf", b"%PDF-1.4".to_vec()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = body["id"].as_str().unwrap().to_owned();
+
+    // A conversation the buyer opened: the file goes with the message.
+    let pack = {
+        let w = api.world();
+        w.orders
+            .values()
+            .find(|o| o.seller_id == api.seller && o.status == "paid")
+            .map(|o| o.pack_id.unwrap_or(o.id))
+            .unwrap()
+    };
+    api.http
+        .post(api.url("/_sandbox/messages"))
+        .json(&json!({"pack_id": pack, "text": "¿Factura?"}))
+        .send()
+        .await
+        .unwrap();
+    let path = format!(
+        "/messages/packs/{pack}/sellers/{}?tag=post_sale",
+        api.seller
+    );
+    let buyer = api
+        .world()
+        .orders
+        .values()
+        .find(|o| o.pack_id.unwrap_or(o.id) == pack)
+        .unwrap()
+        .buyer_id;
+    let body = |ids: Vec<&str>| json!({"from": {"user_id": api.seller}, "to": {"user_id": buyer}, "text": "Ahí va", "attachments": ids});
+    let (status, _) = api
+        .send(reqwest::Method::POST, &path, body(vec!["nope"]))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an unknown attachment");
+    let (status, sent) = api
+        .send(reqwest::Method::POST, &path, body(vec![&id]))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        sent["message_attachments"][0]["original_filename"],
+        "factura.pdf"
+    );
+    assert_eq!(sent["message_attachments"][0]["type"], "application/pdf");
+}

@@ -162,9 +162,11 @@ describe('inbox flows', () => {
     await page.keyboard.press('/');
     await page.keyboard.type('cuando despachan');
     await expect.poll(() => page.locator('[data-testid=conversation-row] mark').first().textContent()).toBe('Cuándo');
-    // m goes on to everything waiting (questions and conversations in one list), then back to
-    // the questions.
+    // m goes on to the sales, then to everything waiting (questions and conversations in one
+    // list), then back to the questions.
     await page.getByTestId('conversation-search').press('Enter');
+    await page.keyboard.press('m');
+    await page.getByTestId('sales-list').waitFor();
     await page.keyboard.press('m');
     await page.getByTestId('waiting-list').waitFor();
     await expect

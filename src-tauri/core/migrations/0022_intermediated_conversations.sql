@@ -11,3 +11,6 @@ END;
 -- A parcel on its way past the delivery date Mercado Libre promised the buyer: set by the
 -- shipment alerts with the app's clock, never cleared by the sync (which owns `delayed`).
 ALTER TABLE shipments ADD COLUMN past_promise INTEGER NOT NULL DEFAULT 0;
+
+-- The names of the files a message carries (a JSON array; NULL when none).
+ALTER TABLE messages ADD COLUMN attachments TEXT;

@@ -368,7 +368,24 @@ impl crate::outbox::Transport for Sessions {
                 text,
                 guide: None,
                 via,
-            } => postsale::send_message(&session, *pack_id, *buyer_id, text, via.as_deref()).await,
+                attachment,
+            } => {
+                let mut ids = Vec::new();
+                if let Some(file) = attachment {
+                    let bytes = tokio::fs::read(&file.path).await.map_err(|e| {
+                        Error::InvalidInput(format!(
+                            "the attachment {:?} is no longer on this computer: {e}",
+                            file.name
+                        ))
+                    })?;
+                    ids.push(
+                        postsale::upload_attachment(&session, &file.site_id, &file.name, bytes)
+                            .await?,
+                    );
+                }
+                postsale::send_message(&session, *pack_id, *buyer_id, text, via.as_deref(), &ids)
+                    .await
+            }
             Write::Message {
                 pack_id,
                 text,

@@ -406,6 +406,7 @@ pub fn queue_due(conn: &mut Connection, account_id: i64, now: DateTime<Utc>) -> 
                         template_id: None,
                     }),
                     via: None,
+                    attachment: None,
                 });
                 let refusal = match (&write, plan.route) {
                     (_, AutoRoute::NotAllowed) => plan.reason.clone(),

@@ -20,6 +20,7 @@
 pub mod accounts;
 pub mod acting;
 pub mod applications;
+pub mod attachments;
 pub mod automatic;
 pub mod badge;
 pub mod clock;
@@ -222,6 +223,15 @@ impl Core {
             .run(move |c| store::messages::account_of_pack(c, pack_id))
             .await?
             .ok_or_else(|| Error::NotFound(format!("conversation {pack_id}")))
+    }
+
+    /// Where the files of queued messages are kept until they land (beside the store).
+    pub(crate) fn attachments_dir(&self) -> PathBuf {
+        self.config
+            .db_path
+            .parent()
+            .map(|d| d.join("attachments"))
+            .unwrap_or_else(|| PathBuf::from("attachments"))
     }
 
     /// Asks every account task to poll now.

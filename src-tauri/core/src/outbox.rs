@@ -417,6 +417,17 @@ impl Outbox {
             _ => self.send_write(transport, account, &write).await,
         };
         let now = self.clock.now();
+        // A file sent with a message is kept until the message lands.
+        let sent_file = match (&outcome, &write) {
+            (
+                Outcome::Done,
+                Write::Message {
+                    attachment: Some(file),
+                    ..
+                },
+            ) => Some(file.path.clone()),
+            _ => None,
+        };
         if outcome == Outcome::Done {
             tracing::info!(
                 outbox_id = id,
@@ -435,7 +446,11 @@ impl Outbox {
             tx.commit()?;
             Ok(())
         })
-        .await
+        .await?;
+        if let Some(path) = sent_file {
+            crate::attachments::discard(&path);
+        }
+        Ok(())
     }
 
     /// A post-sale message, exactly once without guessing from text and time alone:

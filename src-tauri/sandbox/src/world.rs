@@ -164,6 +164,19 @@ pub struct Message {
     pub read: Option<DateTime<Utc>>,
 }
 
+/// A file uploaded for a post-sale message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// Its upload id.
+    pub id: String,
+    /// Its name as uploaded.
+    pub name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
 /// A write the sandbox accepted, as `/_sandbox/writes` reports it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -374,6 +387,10 @@ pub struct World {
     /// buyer's messages arrive from the agent, the seller writes to it on the conversation's
     /// own path, one message at a time.
     pub agent_conversations: std::collections::BTreeSet<i64>,
+    /// Files uploaded for post-sale messages, by upload id.
+    pub uploads: HashMap<String, Upload>,
+    /// The files each message carries, by message id.
+    pub message_files: HashMap<String, Vec<Upload>>,
     /// Buyers each seller blocked from asking.
     pub blocked: BTreeMap<i64, std::collections::BTreeSet<i64>>,
     /// Open scans by scroll id.
@@ -427,6 +444,8 @@ impl World {
             guide_used: HashMap::new(),
             blocked_conversations: BTreeMap::new(),
             agent_conversations: std::collections::BTreeSet::new(),
+            uploads: HashMap::new(),
+            message_files: HashMap::new(),
             blocked: BTreeMap::new(),
             scrolls: HashMap::new(),
             writes: Vec::new(),

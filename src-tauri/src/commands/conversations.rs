@@ -41,18 +41,19 @@ pub async fn conversation_get(
         .map_err(super::log_error)
 }
 
-/// Queues a post-sale message to the pack's buyer (returns the outbox id).
+/// Queues a post-sale message to the pack's buyer, with a file when given (returns the outbox id).
 #[tauri::command]
 pub async fn message_send(
     state: State<'_, AppState>,
     pack_id: i64,
     text: String,
+    attachment: Option<mostrador_core::attachments::AttachmentUpload>,
 ) -> Result<i64, UiError> {
     state
         .me()
         .acting()
         .writes()
-        .send_message(pack_id, &text)
+        .send_message_with(pack_id, &text, attachment.as_ref())
         .await
         .map_err(super::log_error)
 }

@@ -48,6 +48,16 @@ impl Writes<'_> {
 
     /// Queues a post-sale message to the buyer of `pack_id` (a pack, or an order without one).
     pub async fn send_message(&self, pack_id: i64, text: &str) -> Result<i64> {
+        self.send_message_with(pack_id, text, None).await
+    }
+
+    /// [`Self::send_message`] with a file (checked, then kept until the message lands).
+    pub async fn send_message_with(
+        &self,
+        pack_id: i64,
+        text: &str,
+        upload: Option<&crate::attachments::AttachmentUpload>,
+    ) -> Result<i64> {
         let core = self.ready(Permission::Answer)?;
         let account_id = core.account_of_pack(pack_id).await?;
         let (buyer_id, agent) = core
@@ -74,14 +84,41 @@ impl Writes<'_> {
             Some(route) => (route.agent_id, Some(route.path)),
             None => (buyer_id, None),
         };
+        let attachment = match upload {
+            Some(upload) => {
+                let site_id = core
+                    .accounts()
+                    .await?
+                    .into_iter()
+                    .find(|a| a.id == account_id)
+                    .map(|a| a.site_id)
+                    .unwrap_or_default();
+                let (path, name) = crate::attachments::keep(&core.attachments_dir(), upload)?;
+                Some(crate::attachments::Attachment {
+                    path: path.display().to_string(),
+                    name,
+                    site_id,
+                })
+            }
+            None => None,
+        };
+        let kept = attachment.as_ref().map(|a| a.path.clone());
         let write = Write::Message {
             guide: None,
             via,
+            attachment,
             pack_id,
             buyer_id: to,
             text: text.trim().to_owned(),
         };
-        core.outbox.queue_write(account_id, write, self.by()).await
+        let queued = core.outbox.queue_write(account_id, write, self.by()).await;
+        // Refused before it was queued: nothing will send the file.
+        if queued.is_err()
+            && let Some(path) = kept
+        {
+            crate::attachments::discard(&path);
+        }
+        queued
     }
 
     /// The reasons Mercado Libre's action guide allows for writing to the buyer of `pack_id`
@@ -120,6 +157,7 @@ impl Writes<'_> {
             text,
             guide: Some(choice),
             via: None,
+            attachment: None,
         };
         core.outbox.queue_write(account_id, write, self.by()).await
     }

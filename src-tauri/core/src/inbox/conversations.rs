@@ -121,6 +121,8 @@ pub struct ThreadMessage {
     pub error_message: Option<String>,
     /// The member who wrote it here (none for the buyer's, or when written elsewhere).
     pub sent_by: Option<String>,
+    /// The names of the files it carries.
+    pub attachments: Vec<String>,
 }
 
 /// One line of an order in the pack.
@@ -375,7 +377,8 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
     let messages = conn
         .prepare_cached(
             "SELECT m.id, m.from_id != m.account_id AS from_buyer, m.text, m.date_created,
-                    m.read_at, m.status, o.state, o.error_message, mem.name AS sent_by
+                    m.read_at, m.status, o.state, o.error_message, mem.name AS sent_by,
+                    m.attachments
              FROM messages m
              LEFT JOIN members mem ON mem.id = m.sent_by
              LEFT JOIN outbox o ON m.id LIKE ?3
@@ -401,6 +404,10 @@ pub fn thread(conn: &Connection, account_id: i64, pack_id: i64) -> Result<Conver
                 error_message: delivery.and(r.get("error_message")?),
                 delivery,
                 sent_by: r.get("sent_by")?,
+                attachments: r
+                    .get::<_, Option<String>>("attachments")?
+                    .and_then(|j| serde_json::from_str(&j).ok())
+                    .unwrap_or_default(),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

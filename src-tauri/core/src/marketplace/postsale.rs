@@ -298,6 +298,8 @@ pub struct Thread {
     pub skipped: usize,
     /// The conversation's status, when the thread carried one.
     pub status: Option<ConversationStatus>,
+    /// The names of the files each message carries (messages with none are left out).
+    pub attachments: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -308,12 +310,20 @@ struct ThreadPagingDto {
 #[derive(Debug, Deserialize)]
 struct MessageDto {
     id: String,
+    #[serde(default)]
+    message_attachments: Option<Vec<AttachmentDto>>,
     from: UserRefDto,
     to: Option<UserRefDto>,
     #[serde(default)]
     text: String,
     status: Option<String>,
     message_date: MessageDateDto,
+}
+
+#[derive(Debug, Deserialize)]
+struct AttachmentDto {
+    original_filename: Option<String>,
+    filename: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -343,6 +353,7 @@ pub async fn thread_with_status(session: &Session, pack_id: i64) -> Result<Threa
     let mut offset = 0usize;
     let mut pages = 0usize;
     let mut status = None;
+    let mut attachments = Vec::new();
     loop {
         let page: ThreadDto = session
             .call("messages thread", |api| {
@@ -371,6 +382,15 @@ pub async fn thread_with_status(session: &Session, pack_id: i64) -> Result<Threa
             let converted = serde_json::from_value::<MessageDto>(raw)
                 .map_err(|e| malformed(&resource, e))
                 .and_then(|d| {
+                    let names: Vec<String> = d
+                        .message_attachments
+                        .iter()
+                        .flatten()
+                        .filter_map(|a| a.original_filename.clone().or(a.filename.clone()))
+                        .collect();
+                    if !names.is_empty() {
+                        attachments.push((d.id.clone(), names));
+                    }
                     let created = d
                         .message_date
                         .created
@@ -419,6 +439,7 @@ pub async fn thread_with_status(session: &Session, pack_id: i64) -> Result<Threa
         messages: out,
         skipped,
         status,
+        attachments,
     })
 }
 
@@ -435,14 +456,18 @@ pub async fn send_message(
     to: i64,
     text: &str,
     via: Option<&str>,
+    attachments: &[String],
 ) -> Result<Option<String>> {
     let seller = session.account_id();
     let post = |path: String, to: i64| async move {
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "from": { "user_id": seller },
             "to": { "user_id": to },
             "text": text,
         });
+        if !attachments.is_empty() {
+            body["attachments"] = serde_json::json!(attachments);
+        }
         // A 2xx reply that is not JSON fails as malformed: the outbox then retries, and finds
         // the message in the conversation before sending anything again.
         let reply: serde_json::Value = session
@@ -492,6 +517,34 @@ pub async fn send_message(
             post(format!("/messages{path}"), agent).await
         }
         other => other,
+    }
+}
+
+/// Uploads a file for a post-sale message (`POST /messages/attachments`, multipart, at most
+/// 25 MB; used within 48 h); the id to send with the message.
+pub async fn upload_attachment(
+    session: &Session,
+    site_id: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<String> {
+    let media = crate::attachments::media_type(name)?;
+    let reply: serde_json::Value = session
+        .call("attachment upload", |api| {
+            let part = reqwest::multipart::Part::bytes(bytes.clone())
+                .file_name(name.to_owned())
+                .mime_str(media)
+                .map_err(|e| Error::internal("attachment type", Some(Box::new(e))))?;
+            Ok(api
+                .request(Method::POST, "/messages/attachments")?
+                .query(&[("tag", "post_sale"), ("site_id", site_id)])
+                .multipart(reqwest::multipart::Form::new().part("file", part)))
+        })
+        .await?;
+    match reply.get("id") {
+        Some(serde_json::Value::String(id)) => Ok(id.clone()),
+        Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
+        _ => Err(malformed("attachment upload", "no id in the reply")),
     }
 }
 

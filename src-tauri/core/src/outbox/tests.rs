@@ -301,6 +301,7 @@ async fn a_message_shows_as_sending_and_a_lost_response_is_not_sent_twice() {
     let write = Write::Message {
         guide: None,
         via: None,
+        attachment: None,
         pack_id: 55,
         buyer_id: 9,
         text: "Hola, ya lo despachamos.".into(),
@@ -353,6 +354,7 @@ async fn the_same_text_twice_with_the_second_reply_lost_lands_twice() {
     let write = Write::Message {
         guide: None,
         via: None,
+        attachment: None,
         pack_id: 55,
         buyer_id: 9,
         text: "Gracias".into(),

@@ -37,6 +37,9 @@ pub enum Write {
         /// recipient is then the agent).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         via: Option<String>,
+        /// A file sent with the message, kept until it lands.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<crate::attachments::Attachment>,
     },
     /// New stock of a listing or of one of its variations.
     Stock {
@@ -143,8 +146,27 @@ impl Write {
                 pack_id,
                 buyer_id,
                 text,
+                attachment,
                 ..
             } => {
+                if let Some(file) = attachment {
+                    conn.execute(
+                        "INSERT INTO messages (id, account_id, pack_id, from_id, to_id, text,
+                                               status, date_created, attachments)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sending', ?7, ?8)",
+                        params![
+                            local_message_id(outbox_id),
+                            account_id,
+                            pack_id,
+                            account_id,
+                            buyer_id,
+                            text,
+                            ts(now),
+                            serde_json::json!([file.name]).to_string()
+                        ],
+                    )?;
+                    return Ok(());
+                }
                 conn.execute(
                     "INSERT INTO messages (id, account_id, pack_id, from_id, to_id, text, status,
                                            date_created)
@@ -344,6 +366,7 @@ mod tests {
         let message = |text: &str| Write::Message {
             guide: None,
             via: None,
+            attachment: None,
             pack_id: 1,
             buyer_id: 2,
             text: text.into(),

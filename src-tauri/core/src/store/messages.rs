@@ -65,6 +65,18 @@ pub fn upsert(conn: &Connection, m: &Message) -> Result<bool> {
     Ok(changed == 1)
 }
 
+/// Records the names of the files a message carries (none: nothing is written).
+pub fn set_attachments(conn: &Connection, id: &str, names: &[String]) -> Result<()> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(names)
+        .map_err(|e| crate::error::Error::internal("cannot encode as JSON", Some(Box::new(e))))?;
+    conn.prepare_cached("UPDATE messages SET attachments = ?2 WHERE id = ?1")?
+        .execute(params![id, json])?;
+    Ok(())
+}
+
 /// How many messages an account has stored.
 pub fn count(conn: &Connection, account_id: i64) -> Result<i64> {
     Ok(conn.query_row(

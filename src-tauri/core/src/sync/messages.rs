@@ -76,8 +76,8 @@ async fn read_threads(p: &Pass, cur: Cursor) -> Result<Vec<i64>> {
     let total = changed.len() as i64;
     let mut packs_with_new = Vec::new();
     for (n, pack) in changed.iter().enumerate() {
-        let (thread, status) = match postsale::thread_with_status(&p.session, *pack).await {
-            Ok(t) => (t.messages, t.status),
+        let (thread, status, files) = match postsale::thread_with_status(&p.session, *pack).await {
+            Ok(t) => (t.messages, t.status, t.attachments),
             Err(e) if e.is_about_one_entry() => {
                 tracing::warn!(pack_id = pack, error = %e, "skipping conversation");
                 p.progress(RESOURCE, n as i64 + 1, Some(total));
@@ -96,6 +96,9 @@ async fn read_threads(p: &Pass, cur: Cursor) -> Result<Vec<i64>> {
                     if messages::upsert(&tx, m)? {
                         new += 1;
                     }
+                }
+                for (id, names) in &files {
+                    messages::set_attachments(&tx, id, names)?;
                 }
                 if let Some(s) = &status {
                     messages::set_status(

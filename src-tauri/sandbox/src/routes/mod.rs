@@ -90,6 +90,12 @@ pub fn router(shared: Shared) -> Router {
             "/messages/packs/{pack}/sellers/{seller}/conversations/{kind}",
             post(postsale::send_to_agent),
         )
+        .route(
+            "/messages/attachments",
+            post(postsale::upload).layer(axum::extract::DefaultBodyLimit::max(
+                postsale::ATTACHMENT_MAX + 1024 * 1024,
+            )),
+        )
         .route("/messages/unread", get(postsale::unread))
         .route(
             "/messages/action_guide/packs/{pack}",

@@ -260,7 +260,10 @@ fn message_json(world: &World, m: &Message, site: &str) -> Value {
         "text": m.text,
         "message_date": {"received": t(m.date), "available": t(m.date), "notified": t(m.date), "created": t(m.date), "read": m.read.map(t)},
         "message_moderation": {"status": "clean", "reason": null, "source": null, "moderation_date": t(m.date)},
-        "message_attachments": null,
+        "message_attachments": world.message_files.get(&m.id).map(|files| files.iter().map(|f| json!({
+            "filename": format!("{}_{}", f.id, f.name), "original_filename": f.name,
+            "type": f.media_type, "size": f.bytes.len(), "potential_security_threat": false,
+        })).collect::<Vec<_>>()),
         "message_resources": [],
         "conversation_first_message": false,
     })
@@ -400,9 +403,27 @@ pub async fn send(
             "caller is not the seller",
         );
     }
-    let text = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v.get("text")?.as_str().map(str::to_owned));
+    let body = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+    let text = body.get("text").and_then(Value::as_str).map(str::to_owned);
+    // Files uploaded before (`POST /messages/attachments`), by id.
+    let mut files = Vec::new();
+    for id in body
+        .get("attachments")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        match id.as_str().and_then(|id| world.uploads.get(id)) {
+            Some(upload) => files.push(upload.clone()),
+            None => {
+                return messages_error(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    &format!("unknown attachment {id}"),
+                );
+            }
+        }
+    }
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return messages_error(StatusCode::BAD_REQUEST, "bad_request", "text is required");
     };
@@ -463,6 +484,9 @@ pub async fn send(
         read: None,
     };
     let site = site(&world, seller);
+    if !files.is_empty() {
+        world.message_files.insert(message.id.clone(), files);
+    }
     let out = message_json(&world, &message, &site);
     world.messages.entry(pack).or_default().push(message);
     world.writes.push(Write::Message {
@@ -470,6 +494,78 @@ pub async fn send(
         text,
     });
     (StatusCode::CREATED, Json(out)).into_response()
+}
+
+/// The largest file an upload accepts, in bytes (25 MB).
+pub const ATTACHMENT_MAX: usize = 25 * 1024 * 1024;
+
+/// `POST /messages/attachments?tag=post_sale&site_id=…`, multipart with a `file` part: a file
+/// for a post-sale message (JPG, PNG, PDF or TXT, at most 25 MB) → `{"id"}`.
+pub async fn upload(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let caller = match authenticate(&lock(&shared), &headers) {
+        Ok(id) => id,
+        Err(r) => return r.into_response(),
+    };
+    if q.get("tag").map(String::as_str) != Some("post_sale") || !q.contains_key("site_id") {
+        return messages_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "tag=post_sale and site_id are required",
+        );
+    }
+    let mut found = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("file").to_owned();
+        let media_type = field.content_type().unwrap_or("").to_owned();
+        match field.bytes().await {
+            Ok(bytes) => found = Some((name, media_type, bytes.to_vec())),
+            Err(_) => {
+                return messages_error(StatusCode::BAD_REQUEST, "bad_request", "unreadable file");
+            }
+        }
+    }
+    let Some((name, media_type, bytes)) = found else {
+        return messages_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the file part is required",
+        );
+    };
+    if bytes.len() > ATTACHMENT_MAX {
+        return messages_error(
+            StatusCode::BAD_REQUEST,
+            "file_too_large",
+            "the file is larger than 25 MB",
+        );
+    }
+    if !["image/jpeg", "image/png", "application/pdf", "text/plain"].contains(&media_type.as_str())
+    {
+        return messages_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_file_type",
+            "only JPG, PNG, PDF and TXT files are accepted",
+        );
+    }
+    let mut world = lock(&shared);
+    let id = world.token("ATT", caller);
+    world.uploads.insert(
+        id.clone(),
+        crate::world::Upload {
+            id: id.clone(),
+            name,
+            media_type,
+            bytes,
+        },
+    );
+    (StatusCode::CREATED, Json(json!({ "id": id }))).into_response()
 }
 
 /// A seller's text as a normalising server stores it: trimmed, runs of spaces collapsed to one,

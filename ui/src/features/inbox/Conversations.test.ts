@@ -163,6 +163,27 @@ describe('Post-sale conversations in the inbox', () => {
     await waitFor(() => expect((screen.getByTestId('message-input') as HTMLTextAreaElement).value).toBe(reply));
   });
 
+  it('sends an invoice PDF with the message and refuses a file Mercado Libre does not take', async () => {
+    const backend = seller();
+    render(Inbox, { backend });
+    await showMessages();
+    const first = packs()[0]!;
+    const input = screen.getByTestId('attachment-input') as HTMLInputElement;
+    await userEvent.upload(input, new File(['MZ'], 'programa.exe', { type: 'application/octet-stream' }), {
+      applyAccept: false,
+    });
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe(t.attachType));
+    await userEvent.upload(input, new File(['%PDF-1.4 factura'], 'Factura A-0001.pdf', { type: 'application/pdf' }));
+    await waitFor(() => expect(screen.getByTestId('composer-attachment').textContent).toContain('Factura A-0001.pdf'));
+    await fireEvent.input(screen.getByTestId('message-input'), { target: { value: 'Te dejo la factura.' } });
+    await fireEvent.click(screen.getByTestId('message-send'));
+    await waitFor(() =>
+      expect(backend.sentMessages).toEqual([{ accountId: 1, packId: first, text: 'Te dejo la factura.', file: 'Factura A-0001.pdf' }]),
+    );
+    const sent = backend.threads.find((th) => th.packId === first)!.messages.at(-1)!;
+    expect(sent.attachments).toEqual(['Factura A-0001.pdf']);
+  });
+
   it('n opens the newest waiting conversation', async () => {
     render(Inbox, { backend: seller() });
     await showMessages();

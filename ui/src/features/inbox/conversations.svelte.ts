@@ -1,5 +1,6 @@
 // The inbox's post-sale side: conversations (one per pack) read page by page from the core, the
 // open one's thread, and sending a message. Core events only trigger a refetch.
+import type { AttachmentUpload } from '../../lib/ipc/bindings/AttachmentUpload';
 import type { Conversation } from '../../lib/ipc/bindings/Conversation';
 import type { ConversationQuery } from '../../lib/ipc/bindings/ConversationQuery';
 import type { ConversationThread } from '../../lib/ipc/bindings/ConversationThread';
@@ -173,9 +174,9 @@ export class ConversationsState extends OpenList<Conversation> {
   }
 
   /** Queues a message to the open conversation's buyer; true once it is durably queued. */
-  async send(text: string): Promise<boolean> {
+  async send(text: string, attachment?: AttachmentUpload | null): Promise<boolean> {
     const c = this.selected;
     if (!c) return false;
-    return this.sending(() => this.backend.messageSend(c.pack_id, text));
+    return this.sending(() => this.backend.messageSend(c.pack_id, text, attachment));
   }
 }

@@ -1,5 +1,6 @@
 // The inbox's "waiting" list: unanswered questions and conversations whose buyer wrote last, in
 // one list, longest waiting first (merged by the core). Core events only trigger a refetch.
+import type { AttachmentUpload } from '../../lib/ipc/bindings/AttachmentUpload';
 import type { ConversationThread } from '../../lib/ipc/bindings/ConversationThread';
 import type { WaitingItem } from '../../lib/ipc/bindings/WaitingItem';
 import type { Page } from '../../lib/paged.svelte';
@@ -71,10 +72,10 @@ export class WaitingState extends OpenList<WaitingItem> {
   }
 
   /** Writes to the open conversation's buyer; true once it is durably queued. */
-  async message(text: string): Promise<boolean> {
+  async message(text: string, attachment?: AttachmentUpload | null): Promise<boolean> {
     const c = this.selected?.conversation;
     if (!c) return false;
-    return this.sending(() => this.backend.messageSend(c.pack_id, text));
+    return this.sending(() => this.backend.messageSend(c.pack_id, text, attachment));
   }
 
   /** Marks the open conversation done ("no reply needed"); the next waiting item opens. */

@@ -48,6 +48,7 @@ import type { OrderPage } from './bindings/OrderPage';
 import type { OrderQuery } from './bindings/OrderQuery';
 import type { ContactOption } from './bindings/ContactOption';
 import type { ContactDraft } from './bindings/ContactDraft';
+import type { AttachmentUpload } from './bindings/AttachmentUpload';
 import type { AutoRule } from './bindings/AutoRule';
 import type { AutoTrigger } from './bindings/AutoTrigger';
 import type { AutoPreview } from './bindings/AutoPreview';
@@ -130,7 +131,7 @@ export interface Backend {
   /** Open deadlines (messages to answer, claims to resolve, shipments to dispatch), soonest first. */
   deadlinesList(query: DeadlineQuery): Promise<Deadline[]>;
   /** Queues a post-sale message; resolves with the outbox id once it is durably stored. */
-  messageSend(packId: number, text: string): Promise<number>;
+  messageSend(packId: number, text: string, attachment?: AttachmentUpload | null): Promise<number>;
   /** Marks a conversation done ("no reply needed": it waits again when the buyer writes), or clears the mark. */
   conversationDone(packId: number, done: boolean): Promise<void>;
   /** One page of sales: what is to dispatch (soonest first) or every order (newest first). */

@@ -49,6 +49,7 @@ import type { OrderQuery } from './bindings/OrderQuery';
 import type { OrderRow } from './bindings/OrderRow';
 import type { ContactOption } from './bindings/ContactOption';
 import type { ContactDraft } from './bindings/ContactDraft';
+import type { AttachmentUpload } from './bindings/AttachmentUpload';
 import { guideOptions, guideTemplateText, listOrders } from './mockOrders';
 import type { AutoRule } from './bindings/AutoRule';
 import type { AutoTrigger } from './bindings/AutoTrigger';
@@ -337,7 +338,7 @@ export class MockBackend extends MockShell implements Backend {
   /** Post-sale conversations (none unless a test or the demo adds them). */
   threads: DemoThread[] = [];
   /** Messages queued through `messageSend`. */
-  sentMessages: { accountId: number; packId: number; text: string }[] = [];
+  sentMessages: { accountId: number; packId: number; text: string; file?: string }[] = [];
 
   /** The summary row of a thread, as the core computes it. */
   private summary(th: DemoThread): Conversation {
@@ -441,8 +442,13 @@ export class MockBackend extends MockShell implements Backend {
     };
   }
 
-  async messageSend(packId: number, text: string): Promise<number> {
+  async messageSend(packId: number, text: string, attachment?: AttachmentUpload | null): Promise<number> {
     const trimmed = text.trim();
+    if (attachment) {
+      // The core's rules (attachments.rs): JPG, PNG, PDF or TXT, at most 25 MB.
+      if (!/\.(jpe?g|png|pdf|txt)$/i.test(attachment.name)) throw new BackendError('invalid_input', 'file type');
+      if ((attachment.data_base64.length * 3) / 4 > 25 * 1024 * 1024) throw new BackendError('invalid_input', 'over 25 MB');
+    }
     if (!trimmed) throw new BackendError('invalid_input', 'the message is empty');
     if ([...trimmed].length > 350) throw new BackendError('invalid_input', 'too long');
     const th = this.threads.find((x) => x.packId === packId);
@@ -453,9 +459,10 @@ export class MockBackend extends MockShell implements Backend {
       throw new BackendError('invalid_input', 'one message at a time');
     }
     const id = this.nextOutbox++;
-    this.sentMessages.push({ accountId, packId, text: trimmed });
+    this.sentMessages.push({ accountId, packId, text: trimmed, ...(attachment ? { file: attachment.name } : {}) });
     th.messages.push({
       id: `outbox:${id}`,
+      attachments: attachment ? [attachment.name] : [],
       from_buyer: false,
       text: trimmed,
       date_created: new Date().toISOString(),
@@ -563,6 +570,7 @@ export class MockBackend extends MockShell implements Backend {
     this.sentMessages.push({ accountId: th.accountId, packId, text });
     th.messages.push({
       id: `outbox:${id}`,
+      attachments: [],
       from_buyer: false,
       text,
       date_created: new Date().toISOString(),
@@ -686,6 +694,7 @@ export class MockBackend extends MockShell implements Backend {
     if (!th) return;
     th.messages.push({
       id: `m${Date.now()}`,
+      attachments: [],
       from_buyer: true,
       text,
       date_created: new Date().toISOString(),

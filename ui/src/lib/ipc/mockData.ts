@@ -192,11 +192,12 @@ export function demoThreads(count: number, waiting = Math.min(count, 4), now = D
     const at = now - 9 * 60_000 * Math.pow(2.2, i);
     const packId = 2_000_000_000 + i;
     const messages: ThreadMessage[] = [
-      { id: `m${i}a`, from_buyer: true, text: ask, date_created: new Date(at).toISOString(), read_at: null, status: 'available', delivery: null, error_message: null, sent_by: null },
+      { id: `m${i}a`, attachments: [], from_buyer: true, text: ask, date_created: new Date(at).toISOString(), read_at: null, status: 'available', delivery: null, error_message: null, sent_by: null },
     ];
     if (i >= waiting) {
       messages.push({
         id: `m${i}b`,
+        attachments: [],
         from_buyer: false,
         text: reply ?? 'Hola, ya lo estamos viendo y te escribimos en un rato.',
         date_created: new Date(at + 25 * 60_000).toISOString(),

@@ -44,6 +44,7 @@ import type { OrderPage } from './bindings/OrderPage';
 import type { OrderQuery } from './bindings/OrderQuery';
 import type { ContactOption } from './bindings/ContactOption';
 import type { ContactDraft } from './bindings/ContactDraft';
+import type { AttachmentUpload } from './bindings/AttachmentUpload';
 import type { AutoRule } from './bindings/AutoRule';
 import type { AutoTrigger } from './bindings/AutoTrigger';
 import type { AutoPreview } from './bindings/AutoPreview';
@@ -106,7 +107,8 @@ export const tauriBackend: Backend = {
   waitingList: (query: WaitingQuery) => call<WaitingPage>('waiting_list', { query }),
   conversationsList: (query: ConversationQuery) => call<ConversationPage>('conversations_list', { query }),
   conversationGet: (packId: number) => call<ConversationThread>('conversation_get', { packId }),
-  messageSend: (packId: number, text: string) => call<number>('message_send', { packId, text }),
+  messageSend: (packId: number, text: string, attachment?: AttachmentUpload | null) =>
+    call<number>('message_send', { packId, text, attachment: attachment ?? null }),
   conversationDone: (packId: number, done: boolean) => call<void>('conversation_done', { packId, done }),
   ordersList: (query: OrderQuery) => call<OrderPage>('orders_list', { query }),
   contactOptions: (packId: number) => call<ContactOption[]>('contact_options', { packId }),

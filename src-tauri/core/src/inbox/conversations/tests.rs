@@ -186,6 +186,7 @@ fn a_queued_reply_stops_the_wait_and_a_refused_one_restarts_it() {
     let write = Write::Message {
         guide: None,
         via: None,
+        attachment: None,
         pack_id: 102,
         buyer_id: 11,
         text: "Sale hoy".into(),
@@ -238,6 +239,7 @@ fn a_sent_message_shows_once_whether_the_sync_or_the_outbox_records_it_first() {
     let write = Write::Message {
         guide: None,
         via: None,
+        attachment: None,
         pack_id: 102,
         buyer_id: 11,
         text: "Sale hoy".into(),
@@ -287,6 +289,7 @@ fn a_sent_message_is_found_by_search_under_its_new_id_and_text() {
     let write = Write::Message {
         guide: None,
         via: None,
+        attachment: None,
         pack_id: 102,
         buyer_id: 11,
         text: "TEMPLATE___REQUEST_BILLING_INFO___1".into(),

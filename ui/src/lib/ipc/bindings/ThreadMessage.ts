@@ -40,4 +40,8 @@ error_message: string | null,
 /**
  * The member who wrote it here (none for the buyer's, or when written elsewhere).
  */
-sent_by: string | null, };
+sent_by: string | null, 
+/**
+ * The names of the files it carries.
+ */
+attachments: Array<string>, };
