@@ -286,6 +286,13 @@ async fn a_buyer_asks_the_seller_is_notified_and_answers_from_the_window() {
     template_flow(&client, &http, &sandbox).await;
     message_flow(&client, &http, &sandbox, &monitor).await;
     contact_flow(&client, &http, &sandbox).await;
+    delayed_flow(
+        &client,
+        &http,
+        &sandbox,
+        &data_dir.path().join("demo").join("mostrador.db"),
+    )
+    .await;
     accounts_flow(&client).await;
 
     // Closing the window hides it to the tray: the app keeps syncing and notifying.
@@ -592,6 +599,58 @@ async fn contact_flow(client: &Client, http: &reqwest::Client, sandbox: &str) {
         (other["enabled"].clone(), other["cap_available"].clone()),
         (json!(false), json!(0))
     );
+    click(client, "[data-testid=kind-questions]").await;
+}
+
+/// A shipment Mercado Libre reports late shows its chip on the sale's conversation (the demo
+/// seller has some among its sales; the buyer of one writes, so it has a conversation).
+async fn delayed_flow(
+    client: &Client,
+    http: &reqwest::Client,
+    sandbox: &str,
+    db: &std::path::Path,
+) {
+    let (pack, order): (i64, i64) = {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.busy_timeout(Duration::from_secs(10)).unwrap();
+        conn.query_row(
+            "SELECT COALESCE(o.pack_id, o.id), o.id FROM shipments s
+             JOIN orders o ON o.id = s.order_id
+             WHERE s.delayed AND s.status NOT IN ('delivered', 'cancelled', 'not_delivered')
+               AND o.status = 'paid'
+             ORDER BY o.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a late shipment among the demo's sales")
+    };
+    http.post(format!("{sandbox}/_sandbox/messages"))
+        .json(&json!({ "pack_id": pack, "text": "¿Por qué no llega mi compra?" }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    click(client, "[data-testid=kind-messages]").await;
+    click(client, "[data-testid=conversation-filter-all]").await;
+    type_into(
+        client,
+        "[data-testid=conversation-search]",
+        &order.to_string(),
+    )
+    .await;
+    let row = format!("[data-testid=conversation-row][data-pack-id='{pack}']");
+    appears(client, &row, "the late sale's conversation").await;
+    click(client, &row).await;
+    appears(client, "[data-testid=shipment-delayed]", "the late chip").await;
+    screenshot(client, "conversation-delayed.png").await;
+    client
+        .find(Locator::Css("[data-testid=conversation-search]"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
     click(client, "[data-testid=kind-questions]").await;
 }
 
