@@ -12,7 +12,6 @@ mod logging;
 mod mode;
 mod navigation;
 mod notifier;
-mod rendering;
 mod tray;
 mod updates;
 
@@ -34,9 +33,6 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
     let guard = logging::init(&base)?;
     app.manage(guard);
 
-    if let Some(window) = app.get_webview_window("main") {
-        rendering::apply(&window);
-    }
     let minimized = options.minimized;
     let (modes, first) = Modes::new(base, options)?;
     app.manage(AppState { modes });
