@@ -533,3 +533,80 @@ async fn a_question_deleted_on_mercado_libre_is_stored_deleted_and_not_read_agai
     assert_eq!(reads, 1, "read once, when it left the unanswered list");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_whose_pages_never_end_cannot_make_a_pass_loop_or_the_store_grow()
+-> anyhow::Result<()> {
+    let recorder = Arc::new(RecordingNotifier::default());
+    let h = Harness::start_opts(
+        Arc::new(MemoryStore::default()),
+        Options {
+            profile: Profile::Small,
+            ..Options::default()
+        },
+        recorder.clone(),
+        recorder,
+    )
+    .await?;
+    let seller = h.seller_id;
+    let world = held(&h, seller);
+    // Totals of a million, scans that start over, offset pages past the end repeating the last.
+    h.set_faults(serde_json::json!({ "endless_pages": true }))
+        .await?;
+    let before = requests(&h);
+    tokio::time::timeout(Duration::from_secs(120), h.core.engine().sync_pass(seller))
+        .await
+        .context("the pass ends")??;
+    let made = delta(&before, &requests(&h));
+    let searches: u64 = made
+        .iter()
+        .filter(|(k, _)| k.contains("search"))
+        .map(|(_, n)| n)
+        .sum();
+    // Each walk reads its entries once and one page more before it stops.
+    let honest = world.items.len().div_ceil(50)
+        + world.questions.len().div_ceil(50)
+        + world.orders.len().div_ceil(50)
+        + world.claims.len().div_ceil(30);
+    assert!(
+        searches as usize <= honest + 20,
+        "{searches} search requests for about {honest} pages: {made:?}"
+    );
+
+    let db = rusqlite::Connection::open(h.db_path())?;
+    db.busy_timeout(Duration::from_secs(10))?;
+    let count = |table: &str| -> anyhow::Result<usize> {
+        let n: i64 = db.query_row(
+            &format!("SELECT COUNT(*) FROM {table} WHERE account_id = ?1"),
+            [seller],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    };
+    assert_eq!(count("listings")?, world.items.len(), "no listing invented");
+    assert_eq!(count("orders")?, world.orders.len(), "no order invented");
+    assert_eq!(count("claims")?, world.claims.len(), "no claim invented");
+    assert!(count("questions")? <= world.questions.len());
+    let stopped = |resource: &str| -> anyhow::Result<bool> {
+        let e: Option<String> = db
+            .query_row(
+                "SELECT last_error FROM sync_cursors WHERE account_id = ?1 AND resource = ?2",
+                rusqlite::params![seller, resource],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(e.is_some_and(|e| e.contains("paging does not end")))
+    };
+    for resource in ["listings", "questions", "orders", "claims"] {
+        assert!(stopped(resource)?, "{resource}: the walk was stopped");
+    }
+
+    // An honest server again: the next pass completes every walk.
+    h.set_faults(serde_json::json!({})).await?;
+    h.core.engine().sync_pass(seller).await?;
+    for resource in ["listings", "questions", "orders", "claims"] {
+        assert!(!stopped(resource)?, "{resource}: walked to its end");
+    }
+    Ok(())
+}

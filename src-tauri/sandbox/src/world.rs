@@ -325,6 +325,9 @@ pub struct Faults {
     /// Store sellers' post-sale messages normalised, as Mercado Libre may: trimmed, runs of
     /// spaces collapsed, characters outside ISO-8859-1 removed.
     pub normalise_messages: bool,
+    /// Searches lie about their size: totals of a million, scans that start over instead of
+    /// ending, offset pages past the end that repeat the last one.
+    pub endless_pages: bool,
 }
 
 impl Default for Faults {
@@ -346,6 +349,7 @@ impl Default for Faults {
             corrupt_lookup_envelopes: 0,
             forbidden_threads: Vec::new(),
             normalise_messages: false,
+            endless_pages: false,
         }
     }
 }

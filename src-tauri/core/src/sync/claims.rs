@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::paging;
 use super::pass::Pass;
 use crate::error::Result;
 use crate::marketplace::postsale;
@@ -28,9 +29,11 @@ pub async fn sync(p: &Pass) -> Result<()> {
     let mut newest = cur.newest;
     let mut offset = 0usize;
     let mut stored = 0i64;
+    let mut walk = paging::Walk::new(RESOURCE, account_id);
     loop {
         let page = postsale::claims(&p.session, offset).await?;
         offset += page.entries;
+        walk.page(offset as i64, page.total, page.claims.iter().map(|c| c.id))?;
         let reached_known = page.claims.iter().any(|c| {
             cur.newest
                 .is_some_and(|n| c.last_updated.unwrap_or(c.date_created) < n)

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+use super::paging;
 use super::pass::Pass;
 use crate::error::{Error, Result};
 use crate::marketplace::{MULTIGET_MAX, questions as api, resources};
@@ -47,15 +48,28 @@ pub async fn sync(p: &Pass) -> Result<()> {
 async fn scan(p: &Pass, cur: &mut Cursor) -> Result<()> {
     let account_id = p.account_id();
     let fresh_from = p.started - chrono::Duration::minutes(10);
+    let mut walk = paging::Walk::new(RESOURCE, account_id);
     loop {
         let page = match api::scan(&p.session, cur.scroll_id.as_deref()).await {
             Err(Error::Api { status: 400, .. }) if cur.scroll_id.is_some() => {
                 tracing::info!(account_id, "question scan expired; starting it again");
+                walk.restart()?;
                 *cur = Cursor::default();
                 continue;
             }
             other => other?,
         };
+        if let Err(e) = walk.page(
+            cur.seen + page.entries as i64,
+            page.total,
+            page.questions.iter().map(|q| q.id),
+        ) {
+            // The next pass starts a new scan rather than going on with this one.
+            p.store
+                .run(move |c| cursors::save(c, account_id, RESOURCE, &Cursor::default(), 0, None))
+                .await?;
+            return Err(e);
+        }
         cur.seen += page.entries as i64;
         cur.scroll_id = page.scroll_id.clone();
         let total = page.total;

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+use super::paging;
 use super::pass::Pass;
 use crate::error::{Error, Result};
 use crate::marketplace::{MULTIGET_MAX, listings as api};
@@ -94,16 +95,30 @@ async fn full(p: &Pass, cur: &mut Cursor) -> Result<()> {
     let account_id = p.account_id();
     // Orders stored before the scan started are covered by it.
     let orders_mark = newest_order(p).await?;
+    let mut walk = paging::Walk::new(RESOURCE, account_id);
     loop {
         let page = match api::scan_ids(&p.session, cur.scroll_id.as_deref()).await {
             Err(Error::Api { status: 400, .. }) if cur.scroll_id.is_some() => {
                 tracing::info!(account_id, "listing scan expired; starting it again");
+                walk.restart()?;
                 cur.scroll_id = None;
                 cur.seen = 0;
                 continue;
             }
             other => other?,
         };
+        if let Err(e) = walk.page(cur.seen + page.ids.len() as i64, page.total, &page.ids) {
+            // The next pass starts a new scan rather than going on with this one.
+            let fresh = Cursor {
+                last_full: cur.last_full,
+                orders_since: cur.orders_since,
+                ..Cursor::default()
+            };
+            p.store
+                .run(move |c| cursors::save(c, account_id, RESOURCE, &fresh, 0, None))
+                .await?;
+            return Err(e);
+        }
         let found = read(p, &page.ids).await?;
         cur.seen += page.ids.len() as i64;
         cur.scroll_id = page.scroll_id;

@@ -21,6 +21,7 @@ pub mod links;
 pub mod listings;
 pub mod messages;
 pub mod orders;
+mod paging;
 pub mod pass;
 pub mod questions;
 

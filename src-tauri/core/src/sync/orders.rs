@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+use super::paging;
 use super::pass::Pass;
 use crate::error::Result;
 use crate::marketplace::{orders as api, postsale};
@@ -42,8 +43,25 @@ pub async fn sync(p: &Pass) -> Result<()> {
         .run(move |c| cursors::load(c, account_id, RESOURCE))
         .await?;
     let mut touched_shipments = Vec::new();
+    let mut walk = paging::Walk::new(RESOURCE, account_id);
     loop {
         let page = api::search(&p.session, cur.from, cur.offset).await?;
+        if let Err(e) = walk.page(
+            (cur.offset + page.entries) as i64,
+            page.total,
+            page.orders.iter().map(|o| o.id),
+        ) {
+            // The next pass walks the same window again from its start.
+            let again = Cursor {
+                from: cur.from,
+                offset: 0,
+                newest: None,
+            };
+            p.store
+                .run(move |c| cursors::save(c, account_id, RESOURCE, &again, 0, None))
+                .await?;
+            return Err(e);
+        }
         cur.offset += page.entries;
         for o in &page.orders {
             // A date after this pass began (a server clock ahead, a bad record) would make

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::catalog::price;
-use super::{Shared, authenticate, lock};
+use super::{Shared, authenticate, lock, scan};
 use crate::api_error::{Rejection, api_error, not_found};
 use crate::world::{Order, World};
 
@@ -176,10 +176,11 @@ pub async fn search(
     if sort == "date_desc" {
         found.reverse();
     }
-    let total = found.len();
+    let (start, total) =
+        scan::offset_window(found.len(), offset, limit, world.faults.endless_pages);
     let results: Vec<Value> = found
         .into_iter()
-        .skip(offset)
+        .skip(start)
         .take(limit)
         .map(|o| order_json(&world, o))
         .collect();

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{Shared, authenticate, lock};
+use super::{Shared, authenticate, lock, scan};
 use crate::api_error::{Rejection, api_error, not_found};
 use crate::world::{Message, Shipment, World, Write};
 
@@ -213,7 +213,9 @@ pub async fn claims(
         .collect();
     found.sort_by_key(|c| std::cmp::Reverse((c.last_updated, c.id)));
     let site = site(&world, caller);
-    let data: Vec<Value> = found.iter().skip(offset).take(limit).map(|c| json!({
+    let (start, total) =
+        scan::offset_window(found.len(), offset, limit, world.faults.endless_pages);
+    let data: Vec<Value> = found.iter().skip(start).take(limit).map(|c| json!({
         "id": c.id,
         "resource": "order",
         "resource_id": c.order_id,
@@ -235,7 +237,7 @@ pub async fn claims(
         "date_created": world.format_time(c.date_created, &site),
         "last_updated": world.format_time(c.last_updated, &site),
     })).collect();
-    Json(json!({"paging": {"total": found.len(), "offset": offset, "limit": limit}, "data": data}))
+    Json(json!({"paging": {"total": total, "offset": offset, "limit": limit}, "data": data}))
         .into_response()
 }
 

@@ -14,6 +14,20 @@ use crate::world::{Scroll, World};
 /// Largest page a search returns.
 pub const MAX_LIMIT: usize = 100;
 
+/// The total searches report while the `endless_pages` fault is on.
+pub const ENDLESS_TOTAL: usize = 1_000_000;
+
+/// Where an offset page of `len` entries starts, and the total to report. With the
+/// `endless_pages` fault on, a page past the end repeats the last full page and the total is
+/// [`ENDLESS_TOTAL`], as a server lying about its size would.
+pub fn offset_window(len: usize, offset: usize, limit: usize, endless: bool) -> (usize, usize) {
+    if endless {
+        (offset.min(len.saturating_sub(limit)), ENDLESS_TOTAL)
+    } else {
+        (offset, len)
+    }
+}
+
 /// A page of ids and the scroll id to continue with.
 pub struct Page {
     /// Ids on this page.
@@ -79,8 +93,16 @@ pub fn page(
     let end = (scroll.position + limit).min(scroll.ids.len());
     let ids = scroll.ids[scroll.position..end].to_vec();
     scroll.position = end;
-    let total = scroll.ids.len();
-    let more = end < total;
+    let mut total = scroll.ids.len();
+    let mut more = end < total;
+    if world.faults.endless_pages {
+        // The scroll starts over instead of ending, and claims a million entries.
+        if !more {
+            scroll.position = 0;
+        }
+        more = true;
+        total = ENDLESS_TOTAL;
+    }
     if more {
         scroll.expires_at = now + Duration::minutes(5);
         world.scrolls.insert(scroll_id.clone(), scroll);

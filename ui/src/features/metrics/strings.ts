@@ -63,7 +63,7 @@ const es = {
   windowInfo: (days: number, sales: number) => `Ventana de ${days} días · ${sales} ventas`,
   forecast: 'Pronóstico',
   moreClaims: (k: number, level: string) => `${k} reclamo${k === 1 ? '' : 's'} más → ${level}`,
-  moreCancellations: (k: number, level: string) => `${k} cancelación${k === 1 ? '' : 'es'} más → ${level}`,
+  moreCancellations: (k: number, level: string) => `${k} ${k === 1 ? 'cancelación' : 'cancelaciones'} más → ${level}`,
   moreDelays: (k: number, level: string) => `${k} demora${k === 1 ? '' : 's'} más → ${level}`,
   toGreen: (n: number) => `${n} venta${n === 1 ? '' : 's'} sin problemas → verde`,
   safe: 'Ningún incidente más te baja de color.',
