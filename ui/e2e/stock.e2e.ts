@@ -194,6 +194,15 @@ describe('stock flows', () => {
     await rows.first().getByTestId('stock-linked').click();
     await page.locator('[data-testid=stock-ledger] tr[data-cause=manual]').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'stock-ledger.png') });
+    // The linked filter keeps exactly the group's members, whatever the search.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('stock-ledger').waitFor({ state: 'detached' });
+    await page.getByTestId('stock-search').fill('');
+    await expect.poll(() => rows.count()).toBeGreaterThan(2);
+    await page.getByTestId('stock-filter-linked').click();
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid=stock-row] [data-testid=stock-linked]').count()).toBe(2);
+    await page.screenshot({ path: join(SCREENSHOTS, 'stock-linked-filter.png') });
     await context.close();
   });
 

@@ -143,6 +143,8 @@ pub struct StockQuery {
     pub out: bool,
     /// Only rows out of stock while buyers are asking about them.
     pub out_with_questions: bool,
+    /// Only listings whose SKU (or a variation's) is in a confirmed linked group.
+    pub linked: bool,
     /// Over title and SKUs, accents and case ignored.
     pub search: Option<String>,
     /// Sort column.

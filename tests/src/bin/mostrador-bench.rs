@@ -598,6 +598,42 @@ async fn stock_figures(h: &Harness) -> anyhow::Result<(f64, f64)> {
     Ok((p95(pages), bulk))
 }
 
+/// What `synchronous = FULL` costs the outbox: the median of a one-row commit in the app's own
+/// store (a file on disk, WAL, its pragmas), as sync writes make it (`NORMAL`) and as the outbox
+/// makes it (through `store::durably`, which syncs the commit to disk before it returns).
+fn commit_cost() -> anyhow::Result<(f64, f64)> {
+    use mostrador_core::store::{self, Store};
+    const COMMITS: usize = 300;
+    let dir = tempfile::tempdir()?;
+    let db = Store::open(&dir.path().join("commit.sqlite3"))?;
+    let mut conn = db.conn()?;
+    conn.execute_batch("CREATE TABLE bench_commit (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")?;
+    let one = |c: &mut rusqlite::Connection| -> mostrador_core::error::Result<()> {
+        let tx = c.transaction()?;
+        tx.execute(
+            "INSERT INTO bench_commit (body) VALUES (?1)",
+            ["Hola, sí, tenemos stock del color azul. ¡Gracias por tu pregunta!"],
+        )?;
+        tx.commit()?;
+        Ok(())
+    };
+    let mut normal = Vec::with_capacity(COMMITS);
+    let mut full = Vec::with_capacity(COMMITS);
+    for _ in 0..COMMITS {
+        let start = Instant::now();
+        one(&mut conn)?;
+        normal.push(start.elapsed().as_secs_f64() * 1000.0);
+        let start = Instant::now();
+        store::durably(&mut conn, |c| one(c))?;
+        full.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    Ok((median(normal), median(full)))
+}
+
 /// Inbox queries against a store holding the huge seller.
 async fn inbox_figures() -> anyhow::Result<InboxFigures> {
     use mostrador_core::inbox::{InboxQuery, StatusFilter};
@@ -898,8 +934,8 @@ async fn propagation() -> anyhow::Result<(f64, f64)> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Optional arguments name the groups to run (inbox, sync, detect, rps, links, kill9,
-    // footprint, notify);
+    // Optional arguments name the groups to run (inbox, sync, detect, durability, rps, links,
+    // kill9, footprint, notify);
     // default all.
     let only: Vec<String> = std::env::args().skip(1).collect();
     let run = |group: &str| only.is_empty() || only.iter().any(|o| o == group);
@@ -988,6 +1024,15 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
+    if run("durability") {
+        let (normal, full) = commit_cost()?;
+        println!("bench outbox_commit_normal_ms {normal:.3} ms");
+        println!("bench outbox_commit_full_ms {full:.3} ms");
+        println!(
+            "bench outbox_commit_full_vs_normal {:.2} ratio",
+            full / normal
+        );
+    }
     if run("rps") {
         let rps = sandbox_rps().await?;
         println!("bench sandbox_rps {rps:.0} req/s");

@@ -103,6 +103,18 @@ pub fn page(conn: &Connection, query: &StockQuery, now: DateTime<Utc>) -> Result
     if query.out_with_questions {
         filters.push("open_questions > 0".into());
     }
+    if query.linked {
+        // As the rows are marked: a listing's own SKU when it has no variations, else a
+        // variation's.
+        filters.push(
+            "(base.id IN (SELECT v.listing_id FROM listing_variations v
+                          JOIN stock_links k ON k.sku = v.sku AND k.state = 'confirmed')
+              OR (base.sku IN (SELECT sku FROM stock_links WHERE state = 'confirmed')
+                  AND NOT EXISTS (SELECT 1 FROM listing_variations v
+                                  WHERE v.listing_id = base.id)))"
+                .into(),
+        );
+    }
     let words: Vec<String> = query
         .search
         .as_deref()

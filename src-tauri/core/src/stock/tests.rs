@@ -290,6 +290,17 @@ fn export_bindings_stock_golden() {
     let conn = store.conn().unwrap();
     set_threshold(&conn, "sku", "TAZ-A", Some(10)).unwrap();
     set_threshold(&conn, "listing", "MLA5", Some(2)).unwrap();
+    // Confirmed groups (the golden world has one account; the filter only reads their state):
+    // a variation's SKU, a listing's own SKU, and the own SKU of a listing with variations,
+    // which does not count (its variations carry the stock).
+    for sku in ["TAZ-A", "MOL-1", "TER"] {
+        conn.execute(
+            "INSERT INTO stock_links (sku, state, quantity, proposed_at)
+             VALUES (?1, 'confirmed', 2, ?2)",
+            rusqlite::params![sku, crate::store::ts(now())],
+        )
+        .unwrap();
+    }
     let since = crate::store::ts(now() - Duration::days(30));
     let units = |item: &str, variation: Option<i64>| -> i64 {
         conn.query_row(
@@ -392,6 +403,13 @@ fn export_bindings_stock_golden() {
             },
         ),
         (
+            "linked",
+            StockQuery {
+                linked: true,
+                ..query()
+            },
+        ),
+        (
             "search cafe",
             StockQuery {
                 search: Some("CAFE".into()),
@@ -422,7 +440,8 @@ fn export_bindings_stock_golden() {
                 "name": name,
                 "query": {
                     "account_id": q.account_id, "status": q.status, "low": q.low, "out": q.out,
-                    "out_with_questions": q.out_with_questions, "search": q.search,
+                    "out_with_questions": q.out_with_questions, "linked": q.linked,
+                    "search": q.search,
                     "sort": q.sort, "descending": q.descending, "offset": q.offset,
                     "limit": q.limit,
                 },
@@ -442,6 +461,7 @@ fn export_bindings_stock_golden() {
         "default_threshold": default_threshold(&conn).unwrap(),
         "sku_thresholds": { "TAZ-A": 10 },
         "listing_thresholds": { "MLA5": 2 },
+        "confirmed_links": { "TAZ-A": 2, "MOL-1": 2, "TER": 2 },
         "listings": listings,
         "cases": cases,
     });

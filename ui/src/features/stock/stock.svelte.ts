@@ -36,6 +36,7 @@ export class StockState {
   low = $state(false);
   out = $state(false);
   outWithQuestions = $state(false);
+  linked = $state(false);
   sort = $state<StockSort>('title');
   descending = $state(false);
   /** Bumped when the list starts over (a new filter): scrolls back to the top. */
@@ -67,6 +68,7 @@ export class StockState {
       low: this.low,
       out: this.out,
       out_with_questions: this.outWithQuestions,
+      linked: this.linked,
       search: this.search.trim() || null,
       sort: this.sort,
       descending: this.descending,
@@ -154,13 +156,13 @@ export class StockState {
   }
 
   get filtered(): boolean {
-    return this.accountId !== null || this.status !== null || this.low || this.out || this.outWithQuestions || this.search.trim() !== '';
+    return this.accountId !== null || this.status !== null || this.low || this.out || this.outWithQuestions || this.linked || this.search.trim() !== '';
   }
 
   clearFilters(): void {
     this.accountId = null;
     this.status = null;
-    this.low = this.out = this.outWithQuestions = false;
+    this.low = this.out = this.outWithQuestions = this.linked = false;
     this.search = '';
     void this.restart();
   }

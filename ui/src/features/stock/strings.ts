@@ -19,6 +19,7 @@ const es = {
   low: 'Stock bajo',
   out: 'Sin stock',
   outWithQuestions: 'Sin stock con preguntas',
+  linkedFilter: 'Vinculadas por SKU',
   columns: {
     photo: 'Foto',
     title: 'Publicación',
@@ -97,6 +98,7 @@ const pt: Strings = {
   low: 'Estoque baixo',
   out: 'Sem estoque',
   outWithQuestions: 'Sem estoque com perguntas',
+  linkedFilter: 'Vinculados por SKU',
   columns: {
     photo: 'Foto',
     title: 'Anúncio',
@@ -173,6 +175,7 @@ const en: Strings = {
   low: 'Low stock',
   out: 'Out of stock',
   outWithQuestions: 'Out of stock with questions',
+  linkedFilter: 'Linked by SKU',
   columns: {
     photo: 'Photo',
     title: 'Listing',

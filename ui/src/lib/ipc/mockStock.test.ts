@@ -11,6 +11,7 @@ describe("the mock's stock view follows the core", () => {
     s.defaultThreshold = golden.default_threshold;
     s.skuThresholds = { ...golden.sku_thresholds };
     s.listingThresholds = { ...golden.listing_thresholds };
+    for (const [sku, quantity] of Object.entries(golden.confirmed_links)) s.links[sku] = { state: 'confirmed', quantity };
     return s;
   };
   for (const c of golden.cases) {

@@ -248,7 +248,8 @@ export class MockStock {
       .filter((r) => !query.status || r.status === query.status)
       .filter((r) => !query.low || r.low)
       .filter((r) => !(query.out || query.out_with_questions) || r.status === 'out_of_stock')
-      .filter((r) => !query.out_with_questions || r.open_questions > 0);
+      .filter((r) => !query.out_with_questions || r.open_questions > 0)
+      .filter((r) => !query.linked || r.linked);
     const dir = query.descending ? -1 : 1;
     // NULLs go last where the core says `x IS NULL, x`.
     const nullsLast = (a: unknown, b: unknown): number => (a === null ? 1 : 0) - (b === null ? 1 : 0);

@@ -27,6 +27,10 @@ out: boolean,
  */
 out_with_questions: boolean, 
 /**
+ * Only listings whose SKU (or a variation's) is in a confirmed linked group.
+ */
+linked: boolean, 
+/**
  * Over title and SKUs, accents and case ignored.
  */
 search: string | null, 
