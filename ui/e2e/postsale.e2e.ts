@@ -70,6 +70,45 @@ describe('post-sale quick replies', () => {
     await context.close();
   });
 
+  it('attaches a file, offers past replies and says when the assistant intermediates', async () => {
+    const { context, page } = await open(session);
+    await page.getByTestId('nav-inbox').click();
+    await page.getByTestId('question-row').first().waitFor();
+    await page.keyboard.press('m');
+    await page.getByTestId('conversation-filter-all').click();
+    // The Brazilian buyer writing through Mercado Libre's assistant.
+    let intermediated = false;
+    for (const row of await page.getByTestId('conversation-row').all()) {
+      await row.click();
+      await page.getByTestId('conversation-detail').waitFor();
+      if ((await page.getByTestId('conversation-intermediated').count()) > 0) {
+        intermediated = true;
+        break;
+      }
+    }
+    expect(intermediated).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-conversation-intermediated.png') });
+    // A conversation with past replies to buyers who wrote alike, and a file attached.
+    let suggested = false;
+    for (const row of await page.getByTestId('conversation-row').all()) {
+      await row.click();
+      await page.getByTestId('conversation-detail').waitFor();
+      if ((await page.getByTestId('conversation-blocked').count()) > 0) continue;
+      try {
+        await page.getByTestId('suggestions').waitFor({ timeout: 1500 });
+        suggested = true;
+        break;
+      } catch {
+        // No buyer wrote alike here; try the next one.
+      }
+    }
+    expect(suggested).toBe(true);
+    await page.getByTestId('attachment-input').setInputFiles({ name: 'factura-2000100001.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%mock\n') });
+    await expect.poll(() => page.getByTestId('composer-attachment').textContent()).toContain('factura-2000100001.pdf');
+    await page.screenshot({ path: join(SCREENSHOTS, 'ui-conversation-attachment.png') });
+    await context.close();
+  });
+
   it('automatic messages are previewed with the latest sales before a rule is switched on', async () => {
     const { context, page } = await open(session);
     await page.getByTestId('nav-settings').click();
