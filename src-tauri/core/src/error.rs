@@ -303,11 +303,13 @@ impl Error {
         )
     }
 
-    /// Whether retrying later may succeed (offline, rate limited, a 5xx).
+    /// Whether retrying later may succeed: offline, rate limited, a 5xx, or a 409 (Mercado
+    /// Libre's optimistic lock on a listing, or a pack locked by another write: the same write
+    /// goes through once the other one is over).
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Offline { .. } | Error::RateLimited { .. } => true,
-            Error::Api { status, .. } => *status >= 500,
+            Error::Api { status, .. } => *status >= 500 || *status == 409,
             _ => false,
         }
     }

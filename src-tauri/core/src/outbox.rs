@@ -640,10 +640,7 @@ impl Outbox {
         match transport.send(account, write).await {
             Ok(remote_id) => (Outcome::Done, remote_id),
             Err(e) if write.already_in_effect(&e) => (Outcome::Done, None),
-            // Optimistic-locking conflicts on items clear by themselves.
-            Err(Error::Api { status: 409, .. }) => {
-                (Outcome::Retry("conflict; retrying".into()), None)
-            }
+            // A 409 (optimistic locking, a locked pack) is transient: retried like a 5xx.
             Err(e) => (classify(e), None),
         }
     }

@@ -691,14 +691,8 @@ pub fn guide_refusal(err: Error) -> Error {
             code,
             message,
         } => {
+            // A 409 (the pack locked by another write) stays as it is: it is transient.
             let code = match (status, code.as_str()) {
-                (409, _) => {
-                    return Error::Api {
-                        status: 503,
-                        code,
-                        message: format!("the pack is locked by another write: {message}"),
-                    };
-                }
                 (403, c) if !c.starts_with("blocked") => GUIDE_CAP_USED.to_owned(),
                 (400, "limit_exceeded") => GUIDE_TOO_LONG.to_owned(),
                 (400, c) if c.starts_with("blocked_by_excepted") => GUIDE_OPTION_CLOSED.to_owned(),
