@@ -12,18 +12,23 @@ use mostrador_sandbox::seed::Profile;
 use mostrador_tests::{Harness, Options, RecordingNotifier};
 use rusqlite::OptionalExtension;
 
-async fn large() -> anyhow::Result<Harness> {
+/// A running harness over a sandbox seeded with `profile`, notifications recorded.
+async fn seeded(profile: Profile) -> anyhow::Result<Harness> {
     let recorder = Arc::new(RecordingNotifier::default());
     Harness::start_opts(
         Arc::new(MemoryStore::default()),
         Options {
-            profile: Profile::Large,
+            profile,
             ..Options::default()
         },
         recorder.clone(),
         recorder,
     )
     .await
+}
+
+async fn large() -> anyhow::Result<Harness> {
+    seeded(Profile::Large).await
 }
 
 /// What the sandbox holds for one seller (cloned out of its lock).
@@ -254,17 +259,7 @@ async fn the_initial_sync_of_a_large_seller_stores_what_the_sandbox_holds() -> a
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn malformed_entries_are_logged_skipped_and_the_pass_goes_on() -> anyhow::Result<()> {
-    let recorder = Arc::new(RecordingNotifier::default());
-    let h = Harness::start_opts(
-        Arc::new(MemoryStore::default()),
-        Options {
-            profile: Profile::Small,
-            ..Options::default()
-        },
-        recorder.clone(),
-        recorder,
-    )
-    .await?;
+    let h = seeded(Profile::Small).await?;
     let seller = h.seller_id;
     // The first list reads of the pass each lose their first entry to wrong types.
     h.set_faults(serde_json::json!({ "corrupt_entries": 6 }))
@@ -537,17 +532,7 @@ async fn a_question_deleted_on_mercado_libre_is_stored_deleted_and_not_read_agai
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_server_whose_pages_never_end_cannot_make_a_pass_loop_or_the_store_grow()
 -> anyhow::Result<()> {
-    let recorder = Arc::new(RecordingNotifier::default());
-    let h = Harness::start_opts(
-        Arc::new(MemoryStore::default()),
-        Options {
-            profile: Profile::Small,
-            ..Options::default()
-        },
-        recorder.clone(),
-        recorder,
-    )
-    .await?;
+    let h = seeded(Profile::Small).await?;
     let seller = h.seller_id;
     let world = held(&h, seller);
     // Totals of a million, scans that start over, offset pages past the end repeating the last.
