@@ -425,6 +425,63 @@ async fn a_buyers_new_post_sale_message_is_announced_once() -> anyhow::Result<()
     Ok(())
 }
 
+/// A buyer writes moments after buying, and the orders search does not show the sale yet when
+/// the pass reads it: the same pass reads the orders again once the message names a sale it
+/// does not know, so the conversation has its sale without waiting for the next pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_message_about_a_sale_the_orders_search_missed_brings_the_sale_in_the_same_pass()
+-> anyhow::Result<()> {
+    let h = seeded(Profile::Small).await?;
+    let seller = h.seller_id;
+    h.core.engine().sync_pass(seller).await?;
+    let order: serde_json::Value = h
+        .http
+        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
+        .json(&serde_json::json!({}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let id = order["id"].as_i64().context("order id")?;
+    h.http
+        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
+        .json(&serde_json::json!({ "pack_id": id, "text": "Hola, ¿cuándo llega?" }))
+        .send()
+        .await?
+        .error_for_status()?;
+    // The pass's first orders search answers from before the sale.
+    h.set_faults(serde_json::json!({ "stale_order_searches": 1 }))
+        .await?;
+    let searches = h.request_count("GET /orders/search").await?;
+    h.core.engine().sync_pass(seller).await?;
+    assert!(
+        h.request_count("GET /orders/search").await? >= searches + 2,
+        "the orders were searched again"
+    );
+    let db = rusqlite::Connection::open(h.db_path())?;
+    db.busy_timeout(Duration::from_secs(10))?;
+    let stored: Option<i64> = db
+        .query_row(
+            "SELECT id FROM orders WHERE id = ?1 AND account_id = ?2",
+            [id, seller],
+            |r| r.get(0),
+        )
+        .optional()?;
+    assert_eq!(
+        stored,
+        Some(id),
+        "the sale is stored by the pass that read its message"
+    );
+    let thread: i64 = db.query_row(
+        "SELECT COUNT(*) FROM messages WHERE pack_id = ?1 AND text = ?2",
+        rusqlite::params![id, "Hola, ¿cuándo llega?"],
+        |r| r.get(0),
+    )?;
+    assert_eq!(thread, 1, "the buyer's message is stored");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listing_photo_is_fetched_once_checked_and_kept_in_the_store() -> anyhow::Result<()> {
     let h = Harness::start_opts(

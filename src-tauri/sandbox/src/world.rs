@@ -328,6 +328,9 @@ pub struct Faults {
     /// Searches lie about their size: totals of a million, scans that start over instead of
     /// ending, offset pages past the end that repeat the last one.
     pub endless_pages: bool,
+    /// The next N order searches answer from an index that lags the newest sale: the order
+    /// created last is left out (as Mercado Libre's search may, moments after a purchase).
+    pub stale_order_searches: u32,
 }
 
 impl Default for Faults {
@@ -350,6 +353,7 @@ impl Default for Faults {
             forbidden_threads: Vec::new(),
             normalise_messages: false,
             endless_pages: false,
+            stale_order_searches: 0,
         }
     }
 }

@@ -25,12 +25,12 @@ struct Cursor {
 pub const LANE_FRESH: chrono::Duration = chrono::Duration::seconds(30);
 
 /// The bulk pass's turn: [`sync`], unless the messages lane beside it did it within
-/// [`LANE_FRESH`].
-pub async fn sync_if_stale(p: &Pass) -> Result<()> {
+/// [`LANE_FRESH`]. Returns what [`sync`] does (nothing when it left the lane its turn).
+pub async fn sync_if_stale(p: &Pass) -> Result<Vec<i64>> {
     if !p.beside_messages_lane || p.due(RESOURCE, LANE_FRESH).await? {
-        sync(p).await.map(|_| ())
+        sync(p).await
     } else {
-        Ok(())
+        Ok(Vec::new())
     }
 }
 

@@ -114,8 +114,17 @@ pub async fn run(pass: &Pass) -> Result<()> {
         )),
         Box::pin(guarded(pass, figures::RESOURCE, figures::sync(pass))),
     );
-    for r in [a, b, c, d, e, f] {
+    for r in [a, b, c, d, f] {
         r?;
+    }
+    // The orders were read beside the messages, perhaps before the sale a buyer just wrote
+    // about: read them again now (one request since the cursor) rather than a pass later.
+    if !e?.is_empty() {
+        tracing::info!(
+            account_id = pass.account_id(),
+            "messages about new sales; reading the orders again"
+        );
+        guarded(pass, orders::RESOURCE, orders::sync(pass)).await?;
     }
     automatic_messages(pass).await;
     Ok(())
@@ -140,14 +149,15 @@ async fn automatic_messages(pass: &Pass) {
     }
 }
 
-/// Runs one resource; records and swallows its error unless the grant was refused.
-async fn guarded(
+/// Runs one resource; records and swallows its error (giving `T`'s default) unless the grant
+/// was refused.
+async fn guarded<T: Default>(
     pass: &Pass,
     resource: &'static str,
-    work: impl std::future::Future<Output = Result<()>>,
-) -> Result<()> {
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
     match work.await {
-        Ok(()) => Ok(()),
+        Ok(v) => Ok(v),
         Err(e @ Error::ReconnectRequired { .. }) => Err(e),
         Err(e) => {
             tracing::warn!(account_id = pass.account_id(), resource, error = %e, "sync of resource failed");
@@ -157,7 +167,7 @@ async fn guarded(
                 .store
                 .run(move |c| cursors::set_error(c, account_id, resource, &message))
                 .await;
-            Ok(())
+            Ok(T::default())
         }
     }
 }
