@@ -1,7 +1,8 @@
 //! Command-line options of the desktop app.
 //!
 //! `mostrador [--demo] [--minimized] [--data-dir DIR] [--sandbox-port N] [--question-every SECS]
-//! [--order-every SECS] [--message-every SECS] [--claim-every SECS] [--delay-every SECS] [--poll-ms N]`
+//! [--order-every SECS] [--message-every SECS] [--claim-every SECS] [--delay-every SECS] [--poll-ms N]
+//! [--gpu-compositing]`
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,7 +12,8 @@ use anyhow::{Context, bail};
 const USAGE: &str = "mostrador [--demo] [--minimized] [--data-dir DIR] [--sandbox-port N] \
                      [--question-every SECS] [--order-every SECS] [--message-every SECS] \
                      [--claim-every SECS] [--delay-every SECS] (demo traffic; 0 = off) \
-                     [--poll-ms N] [--demo-profile tiny|small|large|huge] [--demo-latency-ms N]\n\
+                     [--poll-ms N] [--demo-profile tiny|small|large|huge] [--demo-latency-ms N] \
+                     [--gpu-compositing] (keep WebKitGTK's compositing without a GPU render node)\n\
                      Environment: MOSTRADOR_API_BASE and MOSTRADOR_AUTH_BASE replace Mercado \
                      Libre's API and authorization addresses for real accounts (staging, tests).";
 
@@ -66,6 +68,9 @@ pub struct Options {
     pub demo_profile: mostrador_sandbox::seed::Profile,
     /// Latency the demo sandbox adds to every response, in milliseconds.
     pub demo_latency_ms: u64,
+    /// Keep WebKitGTK's accelerated compositing even on a machine without a GPU render node
+    /// (see `rendering`).
+    pub gpu_compositing: bool,
 }
 
 impl Default for Options {
@@ -82,6 +87,7 @@ impl Default for Options {
             list_commands: false,
             demo_profile: mostrador_sandbox::seed::Profile::Tiny,
             demo_latency_ms: 0,
+            gpu_compositing: false,
         }
     }
 }
@@ -105,6 +111,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Options> 
             "--demo" => o.demo = true,
             "--minimized" => o.minimized = true,
             "--list-commands" => o.list_commands = true,
+            "--gpu-compositing" => o.gpu_compositing = true,
             "--data-dir" => o.data_dir = Some(PathBuf::from(value()?)),
             "--sandbox-port" => o.sandbox_port = value()?.parse().context("--sandbox-port")?,
             "--question-every" => o.question_every = every(&value()?, &arg)?,

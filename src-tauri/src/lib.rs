@@ -12,6 +12,7 @@ mod logging;
 mod mode;
 mod navigation;
 mod notifier;
+mod rendering;
 mod tray;
 mod updates;
 
@@ -34,6 +35,7 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
     app.manage(guard);
 
     let minimized = options.minimized;
+    let keep_compositing = options.gpu_compositing;
     let (modes, first) = Modes::new(base, options)?;
     app.manage(AppState { modes });
     app.manage(tray::Shown::default());
@@ -53,6 +55,7 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
     {
         let _ = window.hide();
     }
+    rendering::configure(app, keep_compositing);
     tray::build(app.handle())?;
     updates::start(app.handle());
     // The age of the oldest question changes with time alone: refresh the tray every minute.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use serde_json::Value;
 
-use crate::window::{free_port, launch};
+use crate::window::{free_port, launch_as_shipped};
 
 /// One process's memory.
 #[derive(Debug, Clone)]
@@ -21,6 +21,11 @@ pub struct ProcessMemory {
     pub pss_mb: f64,
     /// RSS in MB.
     pub rss_mb: f64,
+    /// Of the PSS, anonymous memory (heaps, JIT, buffers) in MB.
+    pub anon_mb: f64,
+    /// The largest contributors to the PSS: a mapped file's name, or `[anon]`, `[heap]`,
+    /// `[stack]`, with its PSS in MB, largest first.
+    pub largest: Vec<(String, f64)>,
 }
 
 /// What was measured.
@@ -49,7 +54,7 @@ pub async fn run(app: &Path, idle: Duration) -> anyhow::Result<Footprint> {
     .map(str::to_owned)
     .to_vec();
     let start = Instant::now();
-    let client = launch(&app.display().to_string(), &args).await;
+    let client = launch_as_shipped(&app.display().to_string(), &args).await;
     loop {
         if !client
             .find_all(Locator::Css("[data-testid=question-row]"))
@@ -152,5 +157,33 @@ fn memory(pid: u32) -> Option<ProcessMemory> {
         name: name.trim().to_owned(),
         pss_mb: field("Pss:"),
         rss_mb: field("Rss:"),
+        anon_mb: field("Pss_Anon:"),
+        largest: largest_mappings(pid, 8),
     })
+}
+
+/// The `n` mappings holding the most PSS in `/proc/<pid>/smaps`, summed per file (a library's
+/// text, data and relro segments together) or per kind of anonymous memory.
+fn largest_mappings(pid: u32, n: usize) -> Vec<(String, f64)> {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
+        return Vec::new();
+    };
+    let mut by_name: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    let mut current = String::from("[anon]");
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        let Some(first) = fields.next() else { continue };
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            // A mapping's header: range, perms, offset, device, inode, then the name if any.
+            let name = fields.nth(4).unwrap_or("[anon]");
+            current = name.rsplit('/').next().unwrap_or(name).to_owned();
+        } else if first == "Pss:" {
+            let kb: f64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+            *by_name.entry(current.clone()).or_default() += kb / 1024.0;
+        }
+    }
+    let mut all: Vec<(String, f64)> = by_name.into_iter().collect();
+    all.sort_by(|a, b| b.1.total_cmp(&a.1));
+    all.truncate(n);
+    all
 }

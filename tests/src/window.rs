@@ -118,7 +118,18 @@ pub async fn type_into(client: &Client, css: &str, text: &str) {
 ///
 /// The app is single-instance: a copy still shutting down from an earlier session would take
 /// the new launch's hand-over and leave WebDriver waiting, so this first waits for none to run.
+///
+/// The app keeps WebKitGTK's compositing (`--gpu-compositing`): on a machine without a GPU
+/// render node it would draw without it, and WebKitWebDriver's screenshot then waits for a
+/// compositing update that never comes. [`launch_as_shipped`] leaves the app's own choice.
 pub async fn launch(application: &str, args: &[String]) -> Client {
+    let mut args = args.to_vec();
+    args.push("--gpu-compositing".into());
+    launch_as_shipped(application, &args).await
+}
+
+/// [`launch`] with the app's own drawing choice: for measuring it, not for screenshots.
+pub async fn launch_as_shipped(application: &str, args: &[String]) -> Client {
     let webdriver =
         std::env::var("WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
     end_leftover_session(&webdriver).await;

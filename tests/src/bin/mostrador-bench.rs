@@ -1075,6 +1075,11 @@ async fn main() -> anyhow::Result<()> {
         for p in &f.processes {
             println!("bench idle_pss_{} {:.1} MB", p.name, p.pss_mb);
             println!("bench idle_rss_{} {:.1} MB", p.name, p.rss_mb);
+            println!("bench idle_pss_anon_{} {:.1} MB", p.name, p.anon_mb);
+            // Where it goes: not figures to track, a reading aid.
+            for (mapping, mb) in &p.largest {
+                println!("# {} {mapping} {mb:.1} MB", p.name);
+            }
         }
     }
     if !run("notify") {
