@@ -329,6 +329,32 @@ impl Harness {
         q["id"].as_i64().context("no id")
     }
 
+    /// A buyer buys one unit of the demo seller's first listing with stock, through the control
+    /// endpoint; returns the order's id (its conversation's pack id: the order has no pack).
+    pub async fn inject_order(&self) -> anyhow::Result<i64> {
+        let order: serde_json::Value = self
+            .http
+            .post(format!("{}/_sandbox/orders", self.sandbox.url()))
+            .json(&serde_json::json!({}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        order["id"].as_i64().context("order id")
+    }
+
+    /// The buyer of `pack` writes `text` after the sale, through the control endpoint.
+    pub async fn buyer_writes(&self, pack: i64, text: &str) -> anyhow::Result<()> {
+        self.http
+            .post(format!("{}/_sandbox/messages", self.sandbox.url()))
+            .json(&serde_json::json!({ "pack_id": pack, "text": text }))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+
     /// Answers the sandbox received: `(question_id, text)`.
     pub async fn sandbox_answers(&self) -> anyhow::Result<Vec<(i64, String)>> {
         let list: Vec<serde_json::Value> = self

@@ -403,23 +403,9 @@ async fn rotated_tokens_the_keyring_refused_are_kept_and_saved_later() -> anyhow
 async fn a_long_thread_without_a_total_is_read_whole() -> anyhow::Result<()> {
     let secrets = Arc::new(MemoryStore::default());
     let h = Harness::start(secrets.clone(), Duration::from_secs(3600)).await?;
-    let order: serde_json::Value = h
-        .http
-        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let pack = order["id"].as_i64().context("order id")?;
+    let pack = h.inject_order().await?;
     for n in 0..150 {
-        h.http
-            .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-            .json(&serde_json::json!({ "pack_id": pack, "text": format!("mensaje {n}") }))
-            .send()
-            .await?
-            .error_for_status()?;
+        h.buyer_writes(pack, &format!("mensaje {n}")).await?;
     }
     let expected = mostrador_sandbox::routes::lock(h.sandbox.world())
         .messages

@@ -11,29 +11,6 @@ use anyhow::Context;
 use mostrador_core::notify::NotificationKind;
 use mostrador_tests::{FlakyKeyring, Harness, Options, RecordingNotifier, eventually};
 
-async fn inject_order(h: &Harness) -> anyhow::Result<i64> {
-    let order: serde_json::Value = h
-        .http
-        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    order["id"].as_i64().context("order id")
-}
-
-async fn buyer_writes(h: &Harness, pack: i64, text: &str) -> anyhow::Result<()> {
-    h.http
-        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-        .json(&serde_json::json!({ "pack_id": pack, "text": text }))
-        .send()
-        .await?
-        .error_for_status()?;
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_and_notifications_go_on_through_locks_keyring_and_bad_entries()
 -> anyhow::Result<()> {
@@ -56,9 +33,9 @@ async fn answers_and_notifications_go_on_through_locks_keyring_and_bad_entries()
     h.core.engine().poll_questions(seller).await?;
 
     // A conversation Mercado Libre refuses to show, and an order whose shipment is gone.
-    let blocked = inject_order(&h).await?;
-    let open = inject_order(&h).await?;
-    let gone = inject_order(&h).await?;
+    let blocked = h.inject_order().await?;
+    let open = h.inject_order().await?;
+    let gone = h.inject_order().await?;
     let shipment = {
         let mut w = mostrador_sandbox::routes::lock(h.sandbox.world());
         let shipment = w
@@ -104,8 +81,8 @@ async fn answers_and_notifications_go_on_through_locks_keyring_and_bad_entries()
     }))
     .await?;
     let second = h.inject_question("¿Hacen envíos a Salta?").await?;
-    buyer_writes(&h, blocked, "¿Me responden?").await?;
-    buyer_writes(&h, open, "¿Cuándo llega mi compra?").await?;
+    h.buyer_writes(blocked, "¿Me responden?").await?;
+    h.buyer_writes(open, "¿Cuándo llega mi compra?").await?;
 
     eventually(
         Duration::from_secs(60),

@@ -317,7 +317,6 @@ async fn a_deletion_whose_response_was_lost_lands_once() -> anyhow::Result<()> {
 /// exactly once, and show once in the app.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_land_exactly_once_against_an_adversarial_server() -> anyhow::Result<()> {
-    use anyhow::Context;
     use mostrador_sandbox::world::{Message, Write as Remote};
     for minutes in [2, -2] {
         let recorder = Arc::new(RecordingNotifier::default());
@@ -332,23 +331,9 @@ async fn messages_land_exactly_once_against_an_adversarial_server() -> anyhow::R
         )
         .await?;
         let seller = h.seller_id;
-        let order: serde_json::Value = h
-            .http
-            .post(format!("{}/_sandbox/orders", h.sandbox.url()))
-            .json(&serde_json::json!({}))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let pack = order["id"].as_i64().context("order id")?;
+        let pack = h.inject_order().await?;
         for n in 0..150 {
-            h.http
-                .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-                .json(&serde_json::json!({ "pack_id": pack, "text": format!("mensaje {n}") }))
-                .send()
-                .await?
-                .error_for_status()?;
+            h.buyer_writes(pack, &format!("mensaje {n}")).await?;
             if n == 120 {
                 // The seller already said "Gracias" in this conversation (on the site).
                 let mut w = mostrador_sandbox::routes::lock(h.sandbox.world());

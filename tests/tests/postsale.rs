@@ -75,12 +75,7 @@ async fn the_messages_lane_announces_a_buyer_and_sees_a_reply_made_on_the_site()
 
     let pack = paid_pack(&h)?;
     let text = "Hola, ¿ya lo despacharon?";
-    h.http
-        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-        .json(&serde_json::json!({ "pack_id": pack, "text": text }))
-        .send()
-        .await?
-        .error_for_status()?;
+    h.buyer_writes(pack, text).await?;
     let announced = eventually(Duration::from_secs(10), "the announcement", || async {
         Ok(recorder
             .shown()
@@ -113,22 +108,8 @@ async fn the_messages_lane_announces_a_buyer_and_sees_a_reply_made_on_the_site()
     .await?;
     // A sale so new its order was not read yet, and its buyer writes at once: the lane asks
     // for the orders now, and the conversation shows the sale well before the next bulk pass.
-    let order: serde_json::Value = h
-        .http
-        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let new_pack = order["id"].as_i64().context("order id")?;
-    h.http
-        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-        .json(&serde_json::json!({ "pack_id": new_pack, "text": "¡Hola! Recién compré" }))
-        .send()
-        .await?
-        .error_for_status()?;
+    let new_pack = h.inject_order().await?;
+    h.buyer_writes(new_pack, "¡Hola! Recién compré").await?;
     eventually(Duration::from_secs(10), "the new sale read", || async {
         let thread = h.owner().inbox().conversation(new_pack).await;
         Ok(thread
@@ -330,16 +311,7 @@ async fn a_late_shipment_is_announced_once_and_shows_on_its_conversation() -> an
             .collect::<Vec<_>>()
     };
     // A new sale, to dispatch.
-    let order: serde_json::Value = h
-        .http
-        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let order_id = order["id"].as_i64().context("order id")?;
+    let order_id = h.inject_order().await?;
     let (pack, shipment) = {
         let w = mostrador_sandbox::routes::lock(h.sandbox.world());
         let o = w.orders.get(&order_id).context("the order")?;
@@ -369,12 +341,7 @@ async fn a_late_shipment_is_announced_once_and_shows_on_its_conversation() -> an
         .error_for_status()?;
     // The buyer asks about it (so the sale has a conversation); the shipments' hourly refresh
     // is due (the delay changes the shipment, not its order).
-    h.http
-        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-        .json(&serde_json::json!({ "pack_id": pack, "text": "¿Cuándo sale?" }))
-        .send()
-        .await?
-        .error_for_status()?;
+    h.buyer_writes(pack, "¿Cuándo sale?").await?;
     h.core
         .engine()
         .store()
@@ -602,16 +569,7 @@ async fn an_automatic_thank_you_reaches_a_new_buyer_once_across_restarts() -> an
     assert_eq!(thanks(None), 0, "no past buyer is written to");
 
     // A new sale: thanked once, through the action guide (the buyer has not written).
-    let order: serde_json::Value = h
-        .http
-        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let order_id = order["id"].as_i64().context("order id")?;
+    let order_id = h.inject_order().await?;
     let pack = {
         let w = mostrador_sandbox::routes::lock(h.sandbox.world());
         w.orders[&order_id].pack_id.unwrap_or(order_id)
@@ -826,12 +784,7 @@ async fn an_invoice_is_uploaded_with_its_message_and_the_kept_copy_goes_once_it_
     use mostrador_core::attachments::AttachmentUpload;
     let (mut h, _recorder) = running_with_lane().await?;
     let pack = paid_pack(&h)?;
-    h.http
-        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-        .json(&serde_json::json!({ "pack_id": pack, "text": "¿Me mandan la factura?" }))
-        .send()
-        .await?
-        .error_for_status()?;
+    h.buyer_writes(pack, "¿Me mandan la factura?").await?;
     eventually(Duration::from_secs(10), "the conversation read", || async {
         Ok(h.owner().inbox().conversation(pack).await.ok())
     })

@@ -405,12 +405,7 @@ async fn a_buyers_new_post_sale_message_is_announced_once() -> anyhow::Result<()
         )
     };
     let text = "Hola, ¿me pasás el número de seguimiento? <b>gracias</b>";
-    h.http
-        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-        .json(&serde_json::json!({ "pack_id": pack, "text": text }))
-        .send()
-        .await?
-        .error_for_status()?;
+    h.buyer_writes(pack, text).await?;
     h.core.engine().sync_pass(seller).await?;
     h.core.engine().sync_pass(seller).await?;
     let shown: Vec<_> = recorder
@@ -434,22 +429,8 @@ async fn a_message_about_a_sale_the_orders_search_missed_brings_the_sale_in_the_
     let h = seeded(Profile::Small).await?;
     let seller = h.seller_id;
     h.core.engine().sync_pass(seller).await?;
-    let order: serde_json::Value = h
-        .http
-        .post(format!("{}/_sandbox/orders", h.sandbox.url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let id = order["id"].as_i64().context("order id")?;
-    h.http
-        .post(format!("{}/_sandbox/messages", h.sandbox.url()))
-        .json(&serde_json::json!({ "pack_id": id, "text": "Hola, ¿cuándo llega?" }))
-        .send()
-        .await?
-        .error_for_status()?;
+    let id = h.inject_order().await?;
+    h.buyer_writes(id, "Hola, ¿cuándo llega?").await?;
     // The pass's first orders search answers from before the sale.
     h.set_faults(serde_json::json!({ "stale_order_searches": 1 }))
         .await?;
