@@ -20,14 +20,15 @@ pub async fn me(api: &Api, access_token: &Sensitive<String>) -> Result<(i64, Str
     ))
 }
 
+/// Reads `ids` in chunks of [`MULTIGET_MAX`], the chunks side by side (the session's budget
+/// paces them), and returns the bodies of the entries that answered 200.
 async fn multiget(
     session: &Session,
     path: &str,
     ids: &[String],
     attributes: Option<&str>,
 ) -> Result<Vec<serde_json::Value>> {
-    let mut bodies = Vec::new();
-    for chunk in ids.chunks(MULTIGET_MAX) {
+    let chunks = ids.chunks(MULTIGET_MAX).map(|chunk| async move {
         let joined = chunk.join(",");
         let entries: Vec<serde_json::Value> = session
             .call(path, |api| {
@@ -40,7 +41,10 @@ async fn multiget(
                 Ok(req)
             })
             .await?;
-        let (entries, _) = dto::multiget_entries(entries, &joined);
+        Ok::<_, crate::error::Error>(dto::multiget_entries(entries, &joined).0)
+    });
+    let mut bodies = Vec::new();
+    for entries in futures_util::future::try_join_all(chunks).await? {
         for entry in entries {
             if entry.code == 200 {
                 bodies.push(entry.body);

@@ -109,40 +109,46 @@ pub async fn poll_unanswered(
         })
         .await?;
     // A lookup that fails is logged and skipped: the questions are stored and announced
-    // anyway, and what is still missing is asked for on the next poll.
-    if !missing_items.is_empty() {
-        match resources::items(session, &missing_items).await {
-            Ok(found) => {
-                store
-                    .run(move |c| {
-                        for l in &found {
-                            listings::upsert(c, l, now)?;
-                        }
-                        Ok(())
-                    })
-                    .await?
+    // anyway, and what is still missing is asked for on the next poll. Listings and buyers
+    // are read side by side.
+    let (found_items, found_buyers) = tokio::join!(
+        async {
+            if missing_items.is_empty() {
+                return Vec::new();
             }
-            Err(e) => {
-                tracing::warn!(item_ids = ?missing_items, error = %e, "listing lookup failed; skipped")
+            resources::items(session, &missing_items)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(item_ids = ?missing_items, error = %e, "listing lookup failed; skipped");
+                    Vec::new()
+                })
+        },
+        async {
+            if missing_buyers.is_empty() {
+                return Vec::new();
             }
-        }
-    }
-    if !missing_buyers.is_empty() {
-        match resources::users(session, &missing_buyers).await {
-            Ok(found) => {
-                store
-                    .run(move |c| {
-                        for (id, nick) in &found {
-                            buyers::upsert(c, *id, nick)?;
-                        }
-                        Ok(())
-                    })
-                    .await?
-            }
-            Err(e) => {
-                tracing::warn!(buyer_ids = ?missing_buyers, error = %e, "buyer lookup failed; skipped")
-            }
-        }
+            resources::users(session, &missing_buyers)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(buyer_ids = ?missing_buyers, error = %e, "buyer lookup failed; skipped");
+                    Vec::new()
+                })
+        },
+    );
+    if !found_items.is_empty() || !found_buyers.is_empty() {
+        store
+            .run(move |c| {
+                let tx = c.transaction()?;
+                for l in &found_items {
+                    listings::upsert(&tx, l, now)?;
+                }
+                for (id, nick) in &found_buyers {
+                    buyers::upsert(&tx, *id, nick)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await?;
     }
     if !report.changed.is_empty() {
         events.publish(Event::QuestionsChanged {
