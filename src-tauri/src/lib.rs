@@ -13,6 +13,7 @@ mod mode;
 mod navigation;
 mod notifier;
 mod rendering;
+mod reveal;
 mod tray;
 mod updates;
 
@@ -50,11 +51,7 @@ fn setup(app: &mut tauri::App, options: cli::Options) -> anyhow::Result<()> {
         let minimized = minimized.map(|p| p.start_minimized);
         anyhow::Ok(minimized.unwrap_or(false))
     })?;
-    if (minimized || start_minimized)
-        && let Some(window) = app.get_webview_window("main")
-    {
-        let _ = window.hide();
-    }
+    reveal::at_start(app.handle(), !(minimized || start_minimized));
     rendering::configure(app, keep_compositing);
     tray::build(app.handle())?;
     updates::start(app.handle());
@@ -201,6 +198,15 @@ pub fn run() {
                 }
             }
             _ => {}
+        })
+        // The window appears once its page has loaded (see `reveal`).
+        .manage(reveal::Pending::default())
+        .on_page_load(|webview, payload| {
+            if webview.label() == "main"
+                && payload.event() == tauri::webview::PageLoadEvent::Finished
+            {
+                reveal::page_loaded(webview.app_handle());
+            }
         })
         .setup(move |app| {
             setup(app, options).map_err(|e| {

@@ -9,6 +9,7 @@
 //! - With `--demo`: the label on every screen, post-sale conversations and their orders within a
 //!   minute, listing links opened in the system browser while the window stays on the app, and a
 //!   second launch handing over to the first.
+//! - With `--minimized` (the login item): the app loads in a window that is never shown.
 
 // A failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
@@ -362,6 +363,37 @@ async fn invoke(client: &Client, script: &str) -> Value {
     client.execute_async(script, vec![]).await.unwrap()
 }
 
+/// Whether the main window is shown, asked through the window itself.
+const VISIBLE: &str = "const done = arguments[arguments.length - 1];
+    window.__TAURI_INTERNALS__.invoke('plugin:window|is_visible', { label: 'main' })
+      .then(done, (e) => done(String(e)));";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_start_in_the_tray_loads_the_app_without_ever_showing_the_window() {
+    require_desktop_session();
+    mostrador_tests::init_logging();
+    let data_dir = tempfile::tempdir().unwrap();
+    let args: Vec<String> = vec![
+        "--demo".into(),
+        "--minimized".into(),
+        "--data-dir".into(),
+        data_dir.path().display().to_string(),
+    ];
+    let client = launch(&app_path(), &args).await;
+    // The page loads and syncs in the hidden window.
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=question-row]"))
+        .await
+        .expect("the demo's questions in the hidden window");
+    // Past the reveal's fallback (5 s after setup), it is still hidden: only the tray or a
+    // second launch shows it.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert_eq!(invoke(&client, VISIBLE).await, Value::Bool(false));
+    let _ = client.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_is_labelled_everywhere_comes_alive_and_keeps_links_outside() {
     require_desktop_session();
@@ -382,6 +414,8 @@ async fn the_demo_is_labelled_everywhere_comes_alive_and_keeps_links_outside() {
         .for_element(Locator::Css("[data-testid=question-row]"))
         .await
         .expect("the demo's questions");
+    // The window, declared hidden, appeared once its page had loaded.
+    assert_eq!(invoke(&client, VISIBLE).await, Value::Bool(true));
     for view in ["replies", "accounts", "settings", "inbox"] {
         click(&client, &format!("[data-testid=nav-{view}]")).await;
         assert!(
@@ -459,9 +493,7 @@ async fn the_demo_is_labelled_everywhere_comes_alive_and_keeps_links_outside() {
         )
         .await
         .unwrap();
-    let visible = "const done = arguments[arguments.length - 1];
-        window.__TAURI_INTERNALS__.invoke('plugin:window|is_visible', { label: 'main' })
-          .then(done, (e) => done(String(e)));";
+    let visible = VISIBLE;
     eventually(WAIT, "the window hidden", || async {
         Ok((invoke(&client, visible).await == Value::Bool(false)).then_some(()))
     })

@@ -1064,6 +1064,10 @@ async fn main() -> anyhow::Result<()> {
         let f = mostrador_tests::footprint::run(&app, Duration::from_secs(60)).await?;
         println!("bench cold_start_ms {:.0} ms", f.cold_start_ms);
         println!(
+            "bench cold_start_with_driver_ms {:.0} ms",
+            f.cold_start_with_driver_ms
+        );
+        println!(
             "bench cold_start_vs_goal {:.2} ratio",
             f.cold_start_ms / 1500.0
         );
