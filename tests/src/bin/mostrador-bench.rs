@@ -1063,6 +1063,7 @@ async fn main() -> anyhow::Result<()> {
             .ok_or_else(|| anyhow::anyhow!("no directory for the app"))?;
         let f = mostrador_tests::footprint::run(&app, Duration::from_secs(60)).await?;
         println!("bench cold_start_ms {:.0} ms", f.cold_start_ms);
+        println!("# cold start of each launch (ms): {:.0?}", f.cold_starts_ms);
         println!(
             "bench cold_start_with_driver_ms {:.0} ms",
             f.cold_start_with_driver_ms
