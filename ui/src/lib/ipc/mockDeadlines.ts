@@ -41,7 +41,8 @@ export function addBusinessHours(site: string, start: Date, hours: number): Date
 }
 
 /** The demo's deadlines: its waiting conversations (8 business hours) and the shipments of
- * the first few orders to dispatch by the end of today. */
+ * the first few orders: one already late (as the sandbox's delayed shipments are), the others due
+ * in the next hours, so the due-today panel has something at any hour of the day. */
 export function demoDeadlines(conversations: Conversation[], site: string, now: Date): Deadline[] {
   const out: Deadline[] = [];
   for (const c of conversations) {
@@ -65,7 +66,7 @@ export function demoDeadlines(conversations: Conversation[], site: string, now: 
       order_id: c.order_id,
       target_id: 9_000 + i,
       since: null,
-      due_at: new Date(now.getTime() + (i * 3 + 2) * HOUR).toISOString(),
+      due_at: new Date(now.getTime() + (i * 3 - 1) * HOUR).toISOString(),
     });
   });
   return out.sort((a, b) => a.due_at.localeCompare(b.due_at));
