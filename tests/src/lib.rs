@@ -330,12 +330,22 @@ impl Harness {
     }
 
     /// A buyer buys one unit of the demo seller's first listing with stock, through the control
-    /// endpoint; returns the order's id (its conversation's pack id: the order has no pack).
+    /// endpoint (one buyer in five writes with the purchase, as in the seeded history); returns the
+    /// order's id (its conversation's pack id: the order has no pack).
     pub async fn inject_order(&self) -> anyhow::Result<i64> {
+        self.place_order(false).await
+    }
+
+    /// A new sale whose buyer has not written (no conversation yet): its id.
+    pub async fn inject_silent_order(&self) -> anyhow::Result<i64> {
+        self.place_order(true).await
+    }
+
+    async fn place_order(&self, silent_buyer: bool) -> anyhow::Result<i64> {
         let order: serde_json::Value = self
             .http
             .post(format!("{}/_sandbox/orders", self.sandbox.url()))
-            .json(&serde_json::json!({}))
+            .json(&serde_json::json!({ "silent_buyer": silent_buyer }))
             .send()
             .await?
             .error_for_status()?

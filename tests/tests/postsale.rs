@@ -569,7 +569,7 @@ async fn an_automatic_thank_you_reaches_a_new_buyer_once_across_restarts() -> an
     assert_eq!(thanks(None), 0, "no past buyer is written to");
 
     // A new sale: thanked once, through the action guide (the buyer has not written).
-    let order_id = h.inject_order().await?;
+    let order_id = h.inject_silent_order().await?;
     let pack = {
         let w = mostrador_sandbox::routes::lock(h.sandbox.world());
         w.orders[&order_id].pack_id.unwrap_or(order_id)

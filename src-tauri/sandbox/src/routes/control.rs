@@ -230,6 +230,10 @@ pub struct InjectOrder {
     pub item_id: Option<String>,
     /// Buyer; the first buyer when absent.
     pub buyer_id: Option<i64>,
+    /// The buyer does not write with the purchase (otherwise one sale in five comes with a
+    /// message, as in the seeded history).
+    #[serde(default)]
+    pub silent_buyer: bool,
 }
 
 /// `POST /_sandbox/orders` → `{"id"}`: a buyer purchases one unit (stock goes down).
@@ -246,7 +250,13 @@ pub async fn inject_order(State(shared): State<Shared>, Json(req): Json<InjectOr
     let buyer = req.buyer_id.or_else(|| world.buyer_ids.first().copied());
     match (item, buyer) {
         (Some(item), Some(buyer)) => match crate::activity::place_order(&mut world, &item, buyer) {
-            Some(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
+            Some(id) => {
+                if req.silent_buyer {
+                    // A placed order has no pack: its conversation is keyed by its id.
+                    world.messages.remove(&id);
+                }
+                (StatusCode::CREATED, Json(json!({"id": id}))).into_response()
+            }
             None => api_error(
                 StatusCode::BAD_REQUEST,
                 "bad_request",
