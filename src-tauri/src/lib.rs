@@ -14,6 +14,7 @@ mod navigation;
 mod notifier;
 mod rendering;
 mod reveal;
+mod runtime;
 mod tray;
 mod updates;
 
@@ -168,6 +169,13 @@ pub fn run() {
         Err(e) => {
             eprintln!("mostrador: {e:#}");
             std::process::exit(2);
+        }
+    };
+    let _runtime = match runtime::install() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("mostrador: no async runtime: {e}");
+            std::process::exit(1);
         }
     };
     let app = tauri::Builder::default()
