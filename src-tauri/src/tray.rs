@@ -136,23 +136,30 @@ pub async fn refresh(app: &AppHandle, core: &Core) {
         let _ = item.set_text(&status.tooltip);
     }
     let _ = tray.set_title(Some(&status.title));
-    let icon: &[u8] = if status.unanswered > 0 {
-        include_bytes!("../../icons/tray-alert.png")
-    } else {
-        include_bytes!("../../icons/tray.png")
-    };
-    if let Ok(image) = Image::from_bytes(icon) {
-        let _ = tray.set_icon(Some(image));
-    }
-    if let Some(shown) = app.try_state::<Shown>() {
-        let before = shown
+    // What was applied last time: the icon (written to a file for the status area on Linux)
+    // and the menu are set again only when what they show changed.
+    let before = app.try_state::<Shown>().and_then(|shown| {
+        shown
             .0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
-            .map(|s| s.low_stock);
+            .map(|s| (s.unanswered > 0, s.low_stock))
+    });
+    let alert = status.unanswered > 0;
+    if before.map(|(alert, _)| alert) != Some(alert) {
+        let icon: &[u8] = if alert {
+            include_bytes!("../../icons/tray-alert.png")
+        } else {
+            include_bytes!("../../icons/tray.png")
+        };
+        if let Ok(image) = Image::from_bytes(icon) {
+            let _ = tray.set_icon(Some(image));
+        }
+    }
+    if let Some(shown) = app.try_state::<Shown>() {
         // The low-stock line changed: the menu is rebuilt with it.
-        if before != Some(status.low_stock)
+        if before.map(|(_, low_stock)| low_stock) != Some(status.low_stock)
             && let Ok(menu) = menu(app, core, status.low_stock)
         {
             let _ = tray.set_menu(Some(menu));
